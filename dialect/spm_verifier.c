@@ -1,0 +1,476 @@
+#include "dialect/spm_verifier.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dialect/spm_dialect.h"
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+#include "support/diag.h"
+#include "target/target.h"
+
+typedef struct spm_verifier_s {
+  size_t errors;
+  bool have_target;
+  spm_target_t target;
+  bool target_error_reported;
+} spm_verifier_t;
+
+#define SPM_VERIFY_ERROR(v, op, ...)                                           \
+  do {                                                                         \
+    (v)->errors++;                                                             \
+    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, __VA_ARGS__); \
+  } while (0)
+
+static MlirAttribute spm_op_attr(MlirOperation op, const char *name) {
+  return mlirOperationGetAttributeByName(op,
+                                         mlirStringRefCreateFromCString(name));
+}
+
+// Reads a DenseI64Array attribute of exactly `n` elements (n < 0: any length
+// up to `cap`). Returns the length, or -1 after reporting an error.
+static intptr_t spm_read_i64_array(spm_verifier_t *v, MlirOperation op,
+                                   const char *opname, const char *attr,
+                                   intptr_t n, int64_t *out, intptr_t cap) {
+  MlirAttribute a = spm_op_attr(op, attr);
+  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' must be array<i64: ...>",
+                     opname, attr);
+    return -1;
+  }
+  intptr_t len = mlirDenseArrayGetNumElements(a);
+  if ((n >= 0 && len != n) || len > cap) {
+    if (n >= 0)
+      SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' must have %ld elements, "
+                       "got %ld", opname, attr, (long)n, (long)len);
+    else
+      SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' has too many elements "
+                       "(%ld)", opname, attr, (long)len);
+    return -1;
+  }
+  for (intptr_t i = 0; i < len; ++i)
+    out[i] = mlirDenseI64ArrayGetElement(a, i);
+  return len;
+}
+
+static bool spm_all_positive(const int64_t *a, intptr_t n) {
+  for (intptr_t i = 0; i < n; ++i)
+    if (a[i] <= 0)
+      return false;
+  return true;
+}
+
+static bool spm_all_nonneg(const int64_t *a, intptr_t n) {
+  for (intptr_t i = 0; i < n; ++i)
+    if (a[i] < 0)
+      return false;
+  return true;
+}
+
+// Decodes operand `i` as an !spm.buf; reports and returns false otherwise.
+static bool spm_operand_buf(spm_verifier_t *v, MlirOperation op,
+                            const char *opname, intptr_t i, const char *role,
+                            spm_buf_type_t *out) {
+  if (i >= mlirOperationGetNumOperands(op)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op is missing its %s operand", opname, role);
+    return false;
+  }
+  MlirType t = mlirValueGetType(mlirOperationGetOperand(op, i));
+  spm_status_t s = spm_buf_type_decode(t, out);
+  if (!spm_status_is_ok(s)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op %s: %s", opname, role,
+                     spm_status_message(s));
+    spm_status_free(s);
+    return false;
+  }
+  return true;
+}
+
+static bool spm_same_elem(MlirType a, MlirType b) {
+  return mlirTypeEqual(a, b);
+}
+
+// Element types of a MAC-style op: inputs equal; the accumulator equal to
+// them, or i32 when the inputs are i8 (quantised).
+static bool spm_mac_elems_ok(MlirType in0, MlirType in1, MlirType acc) {
+  if (!spm_same_elem(in0, in1))
+    return false;
+  if (spm_same_elem(in0, acc))
+    return true;
+  return mlirTypeIsAInteger(in0) && mlirIntegerTypeGetWidth(in0) == 8 &&
+         mlirTypeIsAInteger(acc) && mlirIntegerTypeGetWidth(acc) == 32;
+}
+
+static bool spm_same_shape(const spm_buf_type_t *a, const spm_buf_type_t *b) {
+  if (a->rank != b->rank)
+    return false;
+  for (int64_t i = 0; i < a->rank; ++i)
+    if (a->shape[i] != b->shape[i])
+      return false;
+  return true;
+}
+
+static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.alloc";
+  if (mlirOperationGetNumResults(op) != 1)
+    return; // IRDL reports it
+  spm_buf_type_t b;
+  MlirType t = mlirValueGetType(mlirOperationGetResult(op, 0));
+  spm_status_t s = spm_buf_type_decode(t, &b);
+  if (!spm_status_is_ok(s)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op result: %s", name, spm_status_message(s));
+    spm_status_free(s);
+    return;
+  }
+  MlirAttribute oa = spm_op_attr(op, "offset");
+  if (mlirAttributeIsNull(oa) || !mlirAttributeIsAInteger(oa))
+    return; // IRDL reports it
+  int64_t offset = mlirIntegerAttrGetValueInt(oa);
+  int64_t bytes = spm_buf_type_bytes(&b);
+  if (offset < 0) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is negative", name,
+                     (long long)offset);
+    return;
+  }
+  if (bytes < 0) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op buffer size overflows", name);
+    return;
+  }
+  if (!v->have_target) {
+    if (v->target_error_reported)
+      return; // the invalid target was already reported
+    SPM_VERIFY_ERROR(v, op, "'%s' op needs a scratchpad capacity: add a "
+                     "'spm.target' module attribute or use --spm-target=NAME",
+                     name);
+    return;
+  }
+  const spm_target_t *tg = &v->target;
+  if (offset % tg->alignment)
+    SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is not aligned to %lld bytes "
+                     "(target '%s')", name, (long long)offset,
+                     (long long)tg->alignment, tg->name);
+  if (bytes > tg->capacity || offset > tg->capacity - bytes)
+    SPM_VERIFY_ERROR(v, op, "'%s' op buffer [%lld, %lld) exceeds the "
+                     "scratchpad capacity of %lld bytes (target '%s')", name,
+                     (long long)offset, (long long)(offset + bytes),
+                     (long long)tg->capacity, tg->name);
+}
+
+static void spm_verify_dealloc(spm_verifier_t *v, MlirOperation op) {
+  if (mlirOperationGetNumOperands(op) != 1)
+    return;
+  MlirValue b = mlirOperationGetOperand(op, 0);
+  if (!mlirValueIsAOpResult(b)) {
+    SPM_VERIFY_ERROR(v, op, "'spm.dealloc' op operand must be the result of "
+                     "an spm.alloc");
+    return;
+  }
+  MlirOperation def = mlirOpResultGetOwner(b);
+  MlirStringRef dn = mlirIdentifierStr(mlirOperationGetName(def));
+  if (dn.length != 9 || memcmp(dn.data, "spm.alloc", 9) != 0)
+    SPM_VERIFY_ERROR(v, op, "'spm.dealloc' op operand must be the result of "
+                     "an spm.alloc, not of '%.*s'", (int)dn.length, dn.data);
+}
+
+static void spm_verify_dma(spm_verifier_t *v, MlirOperation op, bool load) {
+  const char *name = load ? "spm.dma_load" : "spm.dma_store";
+  if (mlirOperationGetNumOperands(op) != 2)
+    return;
+  MlirType mt = mlirValueGetType(mlirOperationGetOperand(op, load ? 0 : 1));
+  spm_buf_type_t b;
+  if (!spm_operand_buf(v, op, name, load ? 1 : 0, "scratchpad buffer", &b))
+    return;
+  if (!mlirTypeIsAMemRef(mt))
+    return; // IRDL reports it
+  if (!mlirShapedTypeHasStaticShape(mt)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op global memref must have a static shape",
+                     name);
+    return;
+  }
+  intptr_t rank = mlirShapedTypeGetRank(mt);
+  if (rank > SPM_MAX_RANK) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op memref rank %ld exceeds %d", name,
+                     (long)rank, SPM_MAX_RANK);
+    return;
+  }
+  int64_t off[SPM_MAX_RANK], sz[SPM_MAX_RANK], st[SPM_MAX_RANK];
+  if (spm_read_i64_array(v, op, name, "offsets", rank, off, SPM_MAX_RANK) < 0 ||
+      spm_read_i64_array(v, op, name, "sizes", rank, sz, SPM_MAX_RANK) < 0 ||
+      spm_read_i64_array(v, op, name, "strides", rank, st, SPM_MAX_RANK) < 0)
+    return;
+  if (!spm_all_nonneg(off, rank) || !spm_all_positive(sz, rank) ||
+      !spm_all_positive(st, rank)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op offsets must be >= 0 and sizes, strides "
+                     ">= 1", name);
+    return;
+  }
+  for (intptr_t i = 0; i < rank; ++i) {
+    int64_t dim = mlirShapedTypeGetDimSize(mt, i);
+    int64_t last = off[i] + (sz[i] - 1) * st[i];
+    if (last >= dim) {
+      SPM_VERIFY_ERROR(v, op, "'%s' op window reaches index %lld in dimension "
+                       "%ld of a memref of size %lld", name, (long long)last,
+                       (long)i, (long long)dim);
+      return;
+    }
+  }
+  if (b.rank != rank) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op buffer rank %lld differs from the memref "
+                     "rank %ld", name, (long long)b.rank, (long)rank);
+    return;
+  }
+  for (intptr_t i = 0; i < rank; ++i)
+    if (b.shape[i] != sz[i]) {
+      SPM_VERIFY_ERROR(v, op, "'%s' op sizes[%ld] = %lld but the buffer "
+                       "dimension is %lld", name, (long)i, (long long)sz[i],
+                       (long long)b.shape[i]);
+      return;
+    }
+  if (!mlirTypeEqual(mlirShapedTypeGetElementType(mt), b.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op element types of memref and buffer "
+                     "differ", name);
+}
+
+static void spm_verify_wait(spm_verifier_t *v, MlirOperation op) {
+  if (mlirOperationGetNumOperands(op) == 0)
+    SPM_VERIFY_ERROR(v, op, "'spm.wait' op needs at least one token");
+}
+
+static void spm_verify_matmul(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.matmul";
+  spm_buf_type_t a, b, c;
+  if (!spm_operand_buf(v, op, name, 0, "lhs", &a) ||
+      !spm_operand_buf(v, op, name, 1, "rhs", &b) ||
+      !spm_operand_buf(v, op, name, 2, "acc", &c))
+    return;
+  if (a.rank != 2 || b.rank != 2 || c.rank != 2) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op operands must be rank 2 (got %lld, %lld, "
+                     "%lld)", name, (long long)a.rank, (long long)b.rank,
+                     (long long)c.rank);
+    return;
+  }
+  if (a.shape[1] != b.shape[0])
+    SPM_VERIFY_ERROR(v, op, "'%s' op reduction sizes differ: lhs is %lldx%lld, "
+                     "rhs is %lldx%lld", name, (long long)a.shape[0],
+                     (long long)a.shape[1], (long long)b.shape[0],
+                     (long long)b.shape[1]);
+  else if (c.shape[0] != a.shape[0] || c.shape[1] != b.shape[1])
+    SPM_VERIFY_ERROR(v, op, "'%s' op acc must be %lldx%lld, got %lldx%lld",
+                     name, (long long)a.shape[0], (long long)b.shape[1],
+                     (long long)c.shape[0], (long long)c.shape[1]);
+  if (!spm_mac_elems_ok(a.elem, b.elem, c.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op element types must agree (i8 inputs may "
+                     "accumulate into i32)", name);
+}
+
+// Output size of a sliding window: floor((in + pads - dil*(k-1) - 1)/s) + 1.
+static int64_t spm_window_out(int64_t in, int64_t pad_lo, int64_t pad_hi,
+                              int64_t k, int64_t stride, int64_t dil) {
+  int64_t span = in + pad_lo + pad_hi - dil * (k - 1) - 1;
+  if (span < 0)
+    return 0;
+  return span / stride + 1;
+}
+
+static void spm_verify_conv2d(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.conv2d";
+  spm_buf_type_t in, w, out;
+  if (!spm_operand_buf(v, op, name, 0, "input", &in) ||
+      !spm_operand_buf(v, op, name, 1, "filter", &w) ||
+      !spm_operand_buf(v, op, name, 2, "output", &out))
+    return;
+  int64_t st[2], pad[4], dil[2];
+  if (spm_read_i64_array(v, op, name, "strides", 2, st, 2) < 0 ||
+      spm_read_i64_array(v, op, name, "padding", 4, pad, 4) < 0 ||
+      spm_read_i64_array(v, op, name, "dilations", 2, dil, 2) < 0)
+    return;
+  MlirAttribute ga = spm_op_attr(op, "groups");
+  int64_t groups = mlirAttributeIsAInteger(ga) ? mlirIntegerAttrGetValueInt(ga)
+                                               : 0;
+  if (!spm_all_positive(st, 2) || !spm_all_positive(dil, 2) ||
+      !spm_all_nonneg(pad, 4) || groups < 1) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op strides, dilations and groups must be "
+                     ">= 1 and padding >= 0", name);
+    return;
+  }
+  if (in.rank != 4 || w.rank != 4 || out.rank != 4) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op operands must be rank 4 (NCHW input, "
+                     "FCHW filter, NFHW output)", name);
+    return;
+  }
+  int64_t n = in.shape[0], c = in.shape[1], h = in.shape[2], wd = in.shape[3];
+  int64_t f = w.shape[0], kh = w.shape[2], kw = w.shape[3];
+  if (c % groups || f % groups) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op groups = %lld must divide the input "
+                     "channels (%lld) and the filters (%lld)", name,
+                     (long long)groups, (long long)c, (long long)f);
+    return;
+  }
+  if (w.shape[1] != c / groups) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op filter has %lld input channels, expected "
+                     "%lld (input channels / groups)", name,
+                     (long long)w.shape[1], (long long)(c / groups));
+    return;
+  }
+  int64_t oh = spm_window_out(h, pad[0], pad[2], kh, st[0], dil[0]);
+  int64_t ow = spm_window_out(wd, pad[1], pad[3], kw, st[1], dil[1]);
+  if (oh < 1 || ow < 1) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op the filter window does not fit the "
+                     "padded input", name);
+    return;
+  }
+  if (out.shape[0] != n || out.shape[1] != f || out.shape[2] != oh ||
+      out.shape[3] != ow)
+    SPM_VERIFY_ERROR(v, op, "'%s' op output must be %lldx%lldx%lldx%lld, got "
+                     "%lldx%lldx%lldx%lld", name, (long long)n, (long long)f,
+                     (long long)oh, (long long)ow, (long long)out.shape[0],
+                     (long long)out.shape[1], (long long)out.shape[2],
+                     (long long)out.shape[3]);
+  if (!spm_mac_elems_ok(in.elem, w.elem, out.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op element types must agree (i8 inputs may "
+                     "accumulate into i32)", name);
+}
+
+static void spm_verify_pool(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.pool";
+  spm_buf_type_t in, out;
+  if (!spm_operand_buf(v, op, name, 0, "input", &in) ||
+      !spm_operand_buf(v, op, name, 1, "output", &out))
+    return;
+  int64_t win[2], st[2], pad[4];
+  if (spm_read_i64_array(v, op, name, "window", 2, win, 2) < 0 ||
+      spm_read_i64_array(v, op, name, "strides", 2, st, 2) < 0 ||
+      spm_read_i64_array(v, op, name, "padding", 4, pad, 4) < 0)
+    return;
+  if (!spm_all_positive(win, 2) || !spm_all_positive(st, 2) ||
+      !spm_all_nonneg(pad, 4)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op window and strides must be >= 1 and "
+                     "padding >= 0", name);
+    return;
+  }
+  if (in.rank != 4 || out.rank != 4) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op operands must be rank 4 (NCHW)", name);
+    return;
+  }
+  int64_t oh = spm_window_out(in.shape[2], pad[0], pad[2], win[0], st[0], 1);
+  int64_t ow = spm_window_out(in.shape[3], pad[1], pad[3], win[1], st[1], 1);
+  if (oh < 1 || ow < 1) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op the window does not fit the padded input",
+                     name);
+    return;
+  }
+  if (out.shape[0] != in.shape[0] || out.shape[1] != in.shape[1] ||
+      out.shape[2] != oh || out.shape[3] != ow)
+    SPM_VERIFY_ERROR(v, op, "'%s' op output must be %lldx%lldx%lldx%lld, got "
+                     "%lldx%lldx%lldx%lld", name, (long long)in.shape[0],
+                     (long long)in.shape[1], (long long)oh, (long long)ow,
+                     (long long)out.shape[0], (long long)out.shape[1],
+                     (long long)out.shape[2], (long long)out.shape[3]);
+  if (!spm_same_elem(in.elem, out.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op input and output element types differ",
+                     name);
+}
+
+// add / relu / scale / bias_add: element-wise ops.
+static void spm_verify_eltwise(spm_verifier_t *v, MlirOperation op,
+                               const char *name, int nin, bool bias) {
+  spm_buf_type_t in, other, out;
+  if (!spm_operand_buf(v, op, name, 0, nin == 2 && !bias ? "lhs" : "input",
+                       &in))
+    return;
+  if (nin == 2 && !spm_operand_buf(v, op, name, 1, bias ? "bias" : "rhs",
+                                   &other))
+    return;
+  if (!spm_operand_buf(v, op, name, nin, "output", &out))
+    return;
+  if (!spm_same_shape(&in, &out) || !spm_same_elem(in.elem, out.elem)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op input and output must have the same "
+                     "shape and element type", name);
+    return;
+  }
+  if (nin == 2 && !bias &&
+      (!spm_same_shape(&in, &other) || !spm_same_elem(in.elem, other.elem)))
+    SPM_VERIFY_ERROR(v, op, "'%s' op lhs and rhs must have the same shape and "
+                     "element type", name);
+  if (bias) {
+    if (in.rank < 2)
+      SPM_VERIFY_ERROR(v, op, "'%s' op input must have a channel dimension "
+                       "(rank >= 2)", name);
+    else if (other.rank != 1 || other.shape[0] != in.shape[1])
+      SPM_VERIFY_ERROR(v, op, "'%s' op bias must have shape [%lld] (one value "
+                       "per channel)", name, (long long)in.shape[1]);
+    else if (!spm_same_elem(other.elem, in.elem))
+      SPM_VERIFY_ERROR(v, op, "'%s' op bias element type differs from the "
+                       "input's", name);
+  }
+}
+
+static bool spm_name_is(MlirStringRef n, const char *s) {
+  size_t l = strlen(s);
+  return n.length == l && memcmp(n.data, s, l) == 0;
+}
+
+static MlirWalkResult spm_verify_visit(MlirOperation op, void *user) {
+  spm_verifier_t *v = user;
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  if (n.length < 4 || memcmp(n.data, "spm.", 4) != 0)
+    return MlirWalkResultAdvance;
+  if (spm_name_is(n, "spm.alloc"))
+    spm_verify_alloc(v, op);
+  else if (spm_name_is(n, "spm.dealloc"))
+    spm_verify_dealloc(v, op);
+  else if (spm_name_is(n, "spm.dma_load"))
+    spm_verify_dma(v, op, true);
+  else if (spm_name_is(n, "spm.dma_store"))
+    spm_verify_dma(v, op, false);
+  else if (spm_name_is(n, "spm.wait"))
+    spm_verify_wait(v, op);
+  else if (spm_name_is(n, "spm.matmul"))
+    spm_verify_matmul(v, op);
+  else if (spm_name_is(n, "spm.conv2d"))
+    spm_verify_conv2d(v, op);
+  else if (spm_name_is(n, "spm.pool"))
+    spm_verify_pool(v, op);
+  else if (spm_name_is(n, "spm.add"))
+    spm_verify_eltwise(v, op, "spm.add", 2, false);
+  else if (spm_name_is(n, "spm.relu"))
+    spm_verify_eltwise(v, op, "spm.relu", 1, false);
+  else if (spm_name_is(n, "spm.scale"))
+    spm_verify_eltwise(v, op, "spm.scale", 1, false);
+  else if (spm_name_is(n, "spm.bias_add"))
+    spm_verify_eltwise(v, op, "spm.bias_add", 2, true);
+  return MlirWalkResultAdvance;
+}
+
+// Finds the nearest op at or above `op` carrying `spm.target`.
+static MlirOperation spm_find_target_holder(MlirOperation op) {
+  while (!mlirOperationIsNull(op)) {
+    if (!mlirAttributeIsNull(spm_op_attr(op, SPM_TARGET_ATTR_NAME)))
+      return op;
+    op = mlirOperationGetParentOperation(op);
+  }
+  return op;
+}
+
+spm_status_t spm_verify_op(MlirOperation root) {
+  spm_verifier_t v = {0};
+  MlirOperation holder = spm_find_target_holder(root);
+  if (!mlirOperationIsNull(holder)) {
+    spm_status_t s = spm_target_from_attribute(
+        spm_op_attr(holder, SPM_TARGET_ATTR_NAME), &v.target);
+    if (spm_status_is_ok(s))
+      v.have_target = true;
+    else {
+      SPM_VERIFY_ERROR(&v, holder, "invalid 'spm.target': %s",
+                       spm_status_message(s));
+      v.target_error_reported = true;
+      spm_status_free(s);
+    }
+  }
+  mlirOperationWalk(root, spm_verify_visit, &v, MlirWalkPreOrder);
+  if (v.errors)
+    return spm_status_make(SPM_STATUS_FAILED, "%zu spm verifier error%s",
+                           v.errors, v.errors == 1 ? "" : "s");
+  return SPM_OK;
+}

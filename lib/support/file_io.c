@@ -1,0 +1,90 @@
+#define _POSIX_C_SOURCE 200809L
+#include "support/file_io.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
+  FILE *f = stdin;
+  if (strcmp(path, "-") != 0) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      return spm_status_make(SPM_STATUS_IO_ERROR,
+                             "cannot read '%s': is a directory", path);
+    f = fopen(path, "rb");
+    if (!f)
+      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot open '%s': %s",
+                             path, strerror(errno));
+  }
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    spm_strbuf_append(out, chunk, n);
+  int failed = ferror(f);
+  int err = errno;
+  if (f != stdin)
+    fclose(f);
+  if (failed)
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot read '%s': %s", path,
+                           strerror(err));
+  spm_strbuf_append(out, "", 0); // ensure NUL termination of empty input
+  return SPM_OK;
+}
+
+spm_status_t spm_file_write_atomic(const char *path, const char *data,
+                                   size_t n) {
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0)
+      return spm_status_make(SPM_STATUS_IO_ERROR,
+                             "cannot write standard output: %s",
+                             strerror(errno));
+    return SPM_OK;
+  }
+  size_t plen = strlen(path);
+  char *tmp = malloc(plen + 16);
+  if (!tmp)
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    spm_status_t s = spm_status_make(
+        SPM_STATUS_IO_ERROR, "cannot write '%s': %s", path, strerror(errno));
+    free(tmp);
+    return s;
+  }
+  // mkstemp creates 0600; give the output the usual umask-based mode.
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  size_t done = 0;
+  int err = 0;
+  while (done < n) {
+    ssize_t w = write(fd, data + done, n - done);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      err = errno;
+      break;
+    }
+    done += (size_t)w;
+  }
+  if (!err && fsync(fd) != 0 && errno != EINVAL)
+    err = errno;
+  if (close(fd) != 0 && !err)
+    err = errno;
+  if (!err && rename(tmp, path) != 0)
+    err = errno;
+  if (err) {
+    unlink(tmp);
+    free(tmp);
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                           path, strerror(err));
+  }
+  free(tmp);
+  return SPM_OK;
+}

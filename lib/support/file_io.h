@@ -1,0 +1,29 @@
+// Whole-file reads and atomic writes.
+#ifndef SPM_SUPPORT_FILE_IO_H
+#define SPM_SUPPORT_FILE_IO_H
+
+#include <stddef.h>
+
+#include "support/status.h"
+#include "support/strbuf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Reads all of `path` ("-" is standard input) and appends it to `out`
+// (caller-owned). A directory, a missing or unreadable file is an
+// SPM_STATUS_IO_ERROR whose message names the path and the reason.
+spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
+
+// Writes `n` bytes to `path` atomically: the data goes to a temporary file
+// in the same directory which is renamed over `path` only when everything
+// was written and flushed, so a failure never leaves a partial file.
+// "-" writes to standard output.
+spm_status_t spm_file_write_atomic(const char *path, const char *data,
+                                   size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,70 @@
+// The target description: what the scratchpad and the accelerator around it
+// look like. Carried in the IR as the module attribute
+//
+//   module attributes {spm.target = #spm.target<{name = "gemmini",
+//       capacity = 262144 : i64, alignment = 16 : i64, ...}>}
+//
+// selected in spm-opt with --spm-target=NAME or NAME{field=value ...}.
+// docs/target.md lists the fields, the presets and the source of each figure.
+#ifndef SPM_TARGET_TARGET_H
+#define SPM_TARGET_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+#include "support/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct spm_target_s {
+  char name[32];
+  int64_t capacity;           // scratchpad bytes
+  int64_t alignment;          // byte alignment of every buffer offset (2^k)
+  int64_t banks;              // scratchpad banks
+  double dma_bandwidth;       // DRAM<->scratchpad bytes per cycle
+  int64_t dma_latency;        // cycles before the first byte of a transfer
+  int64_t macs_per_cycle;     // compute array throughput
+  int64_t clock_mhz;          // clock, for converting cycles to time
+  double dram_pj_per_byte;    // energy per DRAM byte moved
+  double spm_pj_per_byte;     // energy per scratchpad byte read or written
+  double mac_pj;              // energy per multiply-accumulate
+} spm_target_t;
+
+// Number of presets and their names (borrowed static strings).
+size_t spm_target_preset_count(void);
+const char *spm_target_preset_name(size_t i);
+
+// Fills `out` with the preset `name`. NOT_FOUND lists the known names.
+spm_status_t spm_target_get_preset(const char *name, spm_target_t *out);
+
+// Sets one field from its textual value ("capacity", "262144"); sizes accept
+// a K/M/G (KiB/MiB/GiB) suffix. Values are range-checked.
+spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
+                                  const char *value);
+
+// Parses "NAME" or "NAME{key=value key=value ...}" (pass-option syntax;
+// ',' also separates) into a preset with overrides.
+spm_status_t spm_target_parse_spec(const char *spec, spm_target_t *out);
+
+// Checks the invariants: positive sizes, power-of-two alignment dividing the
+// capacity, ...
+spm_status_t spm_target_validate(const spm_target_t *t);
+
+// Returns the #spm.target<{...}> attribute for `t` (owned by `ctx`), or a
+// null attribute if the spm dialect is not loaded.
+MlirAttribute spm_target_to_attribute(MlirContext ctx, const spm_target_t *t);
+
+// Reads and validates a #spm.target<{...}> attribute. Every field must be
+// present with the right kind; unknown fields are errors.
+spm_status_t spm_target_from_attribute(MlirAttribute attr, spm_target_t *out);
+
+// Name of the module attribute that carries the target.
+#define SPM_TARGET_ATTR_NAME "spm.target"
+
+#ifdef __cplusplus
+}
+#endif
+#endif

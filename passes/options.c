@@ -1,0 +1,59 @@
+// Parsing of pass options in mlir-opt's syntax: "key=value key2='a b'".
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/pass.h"
+#include "support/strbuf.h"
+
+spm_status_t spm_pass_parse_options(const char *pass, const char *options,
+                                    spm_pass_option_fn on_option, void *user) {
+  if (!options)
+    return SPM_OK;
+  const char *p = options;
+  spm_status_t st = SPM_OK;
+  spm_strbuf_t key = SPM_STRBUF_INIT, val = SPM_STRBUF_INIT;
+  while (*p && spm_status_is_ok(st)) {
+    while (*p == ' ' || *p == ',')
+      ++p;
+    if (!*p)
+      break;
+    spm_strbuf_clear(&key);
+    spm_strbuf_clear(&val);
+    while (*p && *p != '=' && *p != ' ' && *p != ',')
+      spm_strbuf_append(&key, p++, 1);
+    if (*p == '=') {
+      ++p;
+      if (*p == '"' || *p == '\'') {
+        char q = *p++;
+        while (*p && *p != q)
+          spm_strbuf_append(&val, p++, 1);
+        if (*p != q) {
+          st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "unterminated quote in options of '%s'", pass);
+          break;
+        }
+        ++p;
+      } else {
+        int depth = 0; // values may hold {...} or [...]
+        while (*p && (depth > 0 || (*p != ' ' && *p != ','))) {
+          if (*p == '{' || *p == '[')
+            ++depth;
+          else if (*p == '}' || *p == ']')
+            --depth;
+          spm_strbuf_append(&val, p++, 1);
+        }
+      }
+    } else {
+      spm_strbuf_append_str(&val, "true");
+    }
+    if (key.len == 0) {
+      st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "expected 'key=value' in options of '%s'", pass);
+      break;
+    }
+    st = on_option(spm_strbuf_cstr(&key), spm_strbuf_cstr(&val), user);
+  }
+  spm_strbuf_free(&key);
+  spm_strbuf_free(&val);
+  return st;
+}

@@ -1,0 +1,48 @@
+// What every spm pass provides, and the registry that lists them.
+//
+// A pass is an MlirPass built with mlirCreateExternalPass, so the same object
+// runs in spm-opt, in any MlirPassManager, and inside upstream mlir-opt
+// through the plugin (lib/plugin). Adding a pass = one file in passes/
+// defining a `const spm_pass_info_t spm_pass_info_<name>` plus one line in
+// passes/registry.c.
+#ifndef SPM_PASSES_PASS_H
+#define SPM_PASSES_PASS_H
+
+#include <stddef.h>
+
+#include "mlir-c/Pass.h"
+#include "support/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct spm_pass_info_s {
+  const char *argument;    // command-line name, e.g. "spm-verify"
+  const char *description; // one line, for --help and --list-passes
+  const char *options;     // "key=value: meaning" lines for --help, or ""
+  // Creates the pass from its textual options (the text between '{' and
+  // '}' in a pipeline, or after '=' in --NAME=OPTS; may be NULL or "").
+  // On success the caller owns *out (hand it to a pass manager).
+  spm_status_t (*create)(const char *options, MlirPass *out);
+} spm_pass_info_t;
+
+// The registered passes, in registration order (borrowed, static).
+size_t spm_pass_registry_count(void);
+const spm_pass_info_t *spm_pass_registry_get(size_t i);
+// The pass whose argument is the first `len` bytes of `name`, or NULL.
+const spm_pass_info_t *spm_pass_registry_lookup(const char *name, size_t len);
+
+// Option parsing shared by passes: calls `on_option(key, value, user)` for
+// each `key=value` (separated by spaces or commas; values may be quoted with
+// "..." or '...'; a bare `key` has value "true"). Stops at the first
+// non-OK status returned by the callback, which is returned.
+typedef spm_status_t (*spm_pass_option_fn)(const char *key, const char *value,
+                                           void *user);
+spm_status_t spm_pass_parse_options(const char *pass, const char *options,
+                                    spm_pass_option_fn on_option, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
