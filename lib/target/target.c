@@ -225,8 +225,14 @@ MlirAttribute spm_target_to_attribute(MlirContext ctx, const spm_target_t *t) {
     else if (f->kind == SPM_FIELD_INT)
       spm_strbuf_appendf(&s, "%lld : i64",
                          (long long)*(const int64_t *)(const void *)base);
-    else
-      spm_strbuf_appendf(&s, "%.17g : f64", *(const double *)(const void *)base);
+    else {
+      // MLIR float literals need a '.' or an exponent ("32.0", not "32").
+      char num[40];
+      snprintf(num, sizeof num, "%.17g", *(const double *)(const void *)base);
+      if (!strpbrk(num, ".eE"))
+        strcat(num, ".0");
+      spm_strbuf_appendf(&s, "%s : f64", num);
+    }
   }
   spm_strbuf_append_str(&s, "}>");
   MlirAttribute a = mlirAttributeParseGet(

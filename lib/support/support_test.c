@@ -1,0 +1,79 @@
+// Unit tests of lib/support: status, strbuf, file_io.
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support/file_io.h"
+#include "support/status.h"
+#include "support/strbuf.h"
+#include "support/unit_test.h"
+
+SPM_TEST(status_ok_and_error) {
+  SPM_EXPECT(spm_status_is_ok(SPM_OK));
+  SPM_EXPECT(spm_status_code(SPM_OK) == SPM_STATUS_OK);
+  spm_status_t s = spm_status_make(SPM_STATUS_NOT_FOUND, "no %s %d", "x", 3);
+  SPM_EXPECT(!spm_status_is_ok(s));
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_NOT_FOUND);
+  SPM_EXPECT(strcmp(spm_status_message(s), "no x 3") == 0);
+  spm_status_free(s);
+  // OK is not a valid error code: it becomes INTERNAL.
+  s = spm_status_make(SPM_STATUS_OK, "oops");
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_INTERNAL);
+  spm_status_free(s);
+}
+
+SPM_TEST(strbuf_grows) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  SPM_EXPECT(strcmp(spm_strbuf_cstr(&b), "") == 0);
+  for (int i = 0; i < 1000; ++i)
+    spm_strbuf_appendf(&b, "%d,", i);
+  SPM_EXPECT(b.len == strlen(b.data));
+  SPM_EXPECT(strncmp(b.data, "0,1,2,", 6) == 0);
+  SPM_EXPECT_STR_CONTAINS(b.data, "999,");
+  spm_strbuf_clear(&b);
+  SPM_EXPECT(b.len == 0 && strcmp(spm_strbuf_cstr(&b), "") == 0);
+  spm_strbuf_free(&b);
+}
+
+SPM_TEST(file_read_errors) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  spm_status_t s = spm_file_read("/nonexistent/spm-file", &b);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_IO_ERROR);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "/nonexistent/spm-file");
+  spm_status_free(s);
+  s = spm_file_read("/", &b);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "is a directory");
+  spm_status_free(s);
+  spm_strbuf_free(&b);
+}
+
+SPM_TEST(file_write_atomic_roundtrip) {
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char path[256];
+  snprintf(path, sizeof path, "%s/out.txt", dir);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(path, "hello\n", 6)));
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  SPM_EXPECT(spm_status_is_ok(spm_file_read(path, &b)));
+  SPM_EXPECT(strcmp(spm_strbuf_cstr(&b), "hello\n") == 0);
+  spm_strbuf_free(&b);
+  // Writing into a missing directory fails and leaves nothing behind.
+  char bad[300];
+  snprintf(bad, sizeof bad, "%s/missing/out.txt", dir);
+  spm_status_t s = spm_file_write_atomic(bad, "x", 1);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_IO_ERROR);
+  spm_status_free(s);
+  unlink(path);
+  SPM_EXPECT(rmdir(dir) == 0); // empty: no temporary file left
+}
+
+int main(void) {
+  SPM_RUN(status_ok_and_error);
+  SPM_RUN(strbuf_grows);
+  SPM_RUN(file_read_errors);
+  SPM_RUN(file_write_atomic_roundtrip);
+  return spm_test_finish();
+}

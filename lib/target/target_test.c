@@ -1,0 +1,71 @@
+// Unit tests of lib/target: presets, field parsing, spec parsing and the
+// #spm.target attribute round trip.
+#include <string.h>
+
+#include "dialect/spm_dialect.h"
+#include "support/unit_test.h"
+#include "target/target.h"
+
+SPM_TEST(presets_are_valid) {
+  SPM_EXPECT(spm_target_preset_count() >= 4);
+  for (size_t i = 0; i < spm_target_preset_count(); ++i) {
+    spm_target_t t;
+    SPM_EXPECT(spm_status_is_ok(
+        spm_target_get_preset(spm_target_preset_name(i), &t)));
+    SPM_EXPECT(spm_status_is_ok(spm_target_validate(&t)));
+  }
+  spm_target_t g;
+  SPM_EXPECT(spm_status_is_ok(spm_target_get_preset("gemmini", &g)));
+  SPM_EXPECT(g.capacity == 256 * 1024 && g.macs_per_cycle == 256);
+  spm_target_t tpu;
+  SPM_EXPECT(spm_status_is_ok(spm_target_get_preset("tpuv1", &tpu)));
+  SPM_EXPECT(tpu.capacity == 24 * 1024 * 1024 && tpu.macs_per_cycle == 65536);
+}
+
+SPM_TEST(unknown_preset_lists_names) {
+  spm_target_t t;
+  spm_status_t s = spm_target_get_preset("tpuv9", &t);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_NOT_FOUND);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "gemmini");
+  spm_status_free(s);
+}
+
+SPM_TEST(spec_overrides) {
+  spm_target_t t;
+  SPM_EXPECT(spm_status_is_ok(
+      spm_target_parse_spec("gemmini{capacity=512K alignment=64}", &t)));
+  SPM_EXPECT(t.capacity == 512 * 1024 && t.alignment == 64);
+  SPM_EXPECT(spm_status_is_ok(
+      spm_target_parse_spec("tpuv1{capacity=1M,dma_bandwidth=12.5}", &t)));
+  SPM_EXPECT(t.capacity == 1 << 20 && t.dma_bandwidth == 12.5);
+  const char *bad[] = {"gemmini{capacity=-1}", "gemmini{capacity=abc}",
+                       "gemmini{alignment=24}", "gemmini{nope=1}",
+                       "gemmini{capacity}", "gemmini{capacity=1", "",
+                       "gemmini{capacity=100 alignment=64}"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+    spm_status_t s = spm_target_parse_spec(bad[i], &t);
+    SPM_EXPECT(!spm_status_is_ok(s));
+    spm_status_free(s);
+  }
+}
+
+SPM_TEST(attribute_round_trip) {
+  MlirContext ctx;
+  SPM_EXPECT(spm_status_is_ok(spm_context_create(&ctx)));
+  spm_target_t t, back;
+  SPM_EXPECT(spm_status_is_ok(spm_target_parse_spec(
+      "nvdla-large{capacity=1M dram_pj_per_byte=70.5}", &t)));
+  MlirAttribute a = spm_target_to_attribute(ctx, &t);
+  SPM_EXPECT(!mlirAttributeIsNull(a));
+  SPM_EXPECT(spm_status_is_ok(spm_target_from_attribute(a, &back)));
+  SPM_EXPECT(memcmp(&t, &back, sizeof t) == 0);
+  mlirContextDestroy(ctx);
+}
+
+int main(void) {
+  SPM_RUN(presets_are_valid);
+  SPM_RUN(unknown_preset_lists_names);
+  SPM_RUN(spec_overrides);
+  SPM_RUN(attribute_round_trip);
+  return spm_test_finish();
+}
