@@ -4,6 +4,7 @@
 
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Diagnostics.h"
 #include "mlir-c/Dialect/IRDL.h"
 #include "mlir-c/RegisterEverything.h"
 #include "support/strbuf.h"
@@ -67,6 +68,16 @@ bool spm_type_is_token(MlirType t) {
          spm_type_has_prefix(t, "!spm.token");
 }
 
+// Swallows the diagnostics of a speculative parse: IRDL's `irdl.any` lets
+// the element parameter be any attribute ("5 : i64", "\"foo\""), which does
+// not re-parse as a type; that is reported as a verifier error on the op, not
+// as a stray parser error located in the parsed string.
+static MlirLogicalResult spm_swallow_diagnostic(MlirDiagnostic d, void *user) {
+  (void)d;
+  (void)user;
+  return mlirLogicalResultSuccess();
+}
+
 // The C API cannot read the parameters of an IRDL-defined type, so the type
 // is decoded from its printed form "!spm.buf<array<i64: 4, 8>, f32>": the
 // two parameters are re-parsed as an attribute and a type.
@@ -98,12 +109,15 @@ spm_status_t spm_buf_type_decode(MlirType t, spm_buf_type_t *out) {
     goto done;
   }
   MlirContext ctx = mlirTypeGetContext(t);
-  MlirAttribute shape =
-      mlirAttributeParseGet(ctx, mlirStringRefCreate(b, (size_t)(comma - b)));
   const char *es = comma + 1;
   while (*es == ' ')
     ++es;
+  MlirDiagnosticHandlerID quiet = mlirContextAttachDiagnosticHandler(
+      ctx, spm_swallow_diagnostic, NULL, NULL);
+  MlirAttribute shape =
+      mlirAttributeParseGet(ctx, mlirStringRefCreate(b, (size_t)(comma - b)));
   MlirType elem = mlirTypeParseGet(ctx, mlirStringRefCreate(es, (size_t)(e - es)));
+  mlirContextDetachDiagnosticHandler(ctx, quiet);
   if (mlirAttributeIsNull(shape) || !mlirAttributeIsADenseI64Array(shape)) {
     st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "!spm.buf shape must be array<i64: ...>");

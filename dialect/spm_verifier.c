@@ -87,6 +87,27 @@ static bool spm_operand_buf(spm_verifier_t *v, MlirOperation op,
   return true;
 }
 
+// a + b and a * b for a, b >= 0, saturating at INT64_MAX (attribute values
+// are arbitrary int64s; plain arithmetic could overflow).
+static int64_t spm_sat_add(int64_t a, int64_t b) {
+  return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+static int64_t spm_sat_mul(int64_t a, int64_t b) {
+  return b != 0 && a > INT64_MAX / b ? INT64_MAX : a * b;
+}
+
+// Reads an integer attribute as int64: signless and signed types
+// sign-extend, unsigned ones zero-extend (saturating at INT64_MAX).
+static int64_t spm_int_attr_value(MlirAttribute a) {
+  MlirType t = mlirAttributeGetType(a);
+  if (mlirTypeIsAInteger(t) && mlirIntegerTypeIsUnsigned(t)) {
+    uint64_t u = mlirIntegerAttrGetValueUInt(a);
+    return u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
+  }
+  return mlirIntegerAttrGetValueInt(a);
+}
+
 static bool spm_same_elem(MlirType a, MlirType b) {
   return mlirTypeEqual(a, b);
 }
@@ -126,7 +147,7 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
   MlirAttribute oa = spm_op_attr(op, "offset");
   if (mlirAttributeIsNull(oa) || !mlirAttributeIsAInteger(oa))
     return; // IRDL reports it
-  int64_t offset = mlirIntegerAttrGetValueInt(oa);
+  int64_t offset = spm_int_attr_value(oa);
   int64_t bytes = spm_buf_type_bytes(&b);
   if (offset < 0) {
     SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is negative", name,
@@ -151,9 +172,10 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
                      "(target '%s')", name, (long long)offset,
                      (long long)tg->alignment, tg->name);
   if (bytes > tg->capacity || offset > tg->capacity - bytes)
-    SPM_VERIFY_ERROR(v, op, "'%s' op buffer [%lld, %lld) exceeds the "
+    SPM_VERIFY_ERROR(v, op, "'%s' op buffer [%lld, %llu) exceeds the "
                      "scratchpad capacity of %lld bytes (target '%s')", name,
-                     (long long)offset, (long long)(offset + bytes),
+                     (long long)offset,
+                     (unsigned long long)offset + (unsigned long long)bytes,
                      (long long)tg->capacity, tg->name);
 }
 
@@ -207,7 +229,7 @@ static void spm_verify_dma(spm_verifier_t *v, MlirOperation op, bool load) {
   }
   for (intptr_t i = 0; i < rank; ++i) {
     int64_t dim = mlirShapedTypeGetDimSize(mt, i);
-    int64_t last = off[i] + (sz[i] - 1) * st[i];
+    int64_t last = spm_sat_add(off[i], spm_sat_mul(sz[i] - 1, st[i]));
     if (last >= dim) {
       SPM_VERIFY_ERROR(v, op, "'%s' op window reaches index %lld in dimension "
                        "%ld of a memref of size %lld", name, (long long)last,
@@ -264,13 +286,18 @@ static void spm_verify_matmul(spm_verifier_t *v, MlirOperation op) {
                      "accumulate into i32)", name);
 }
 
-// Output size of a sliding window: floor((in + pads - dil*(k-1) - 1)/s) + 1.
+// Output size of a sliding window: floor((in + pads - dil*(k-1) - 1)/s) + 1;
+// 0 if the window does not fit, -1 if the padded input overflows int64.
+// All arguments are >= 0 (in, k, stride, dil >= 1).
 static int64_t spm_window_out(int64_t in, int64_t pad_lo, int64_t pad_hi,
                               int64_t k, int64_t stride, int64_t dil) {
-  int64_t span = in + pad_lo + pad_hi - dil * (k - 1) - 1;
-  if (span < 0)
+  if (pad_lo > INT64_MAX - in || pad_hi > INT64_MAX - in - pad_lo)
+    return -1;
+  int64_t padded = in + pad_lo + pad_hi;
+  int64_t reach = spm_sat_mul(dil, k - 1); // window extent - 1
+  if (reach >= padded)
     return 0;
-  return span / stride + 1;
+  return (padded - 1 - reach) / stride + 1;
 }
 
 static void spm_verify_conv2d(spm_verifier_t *v, MlirOperation op) {
@@ -286,8 +313,7 @@ static void spm_verify_conv2d(spm_verifier_t *v, MlirOperation op) {
       spm_read_i64_array(v, op, name, "dilations", 2, dil, 2) < 0)
     return;
   MlirAttribute ga = spm_op_attr(op, "groups");
-  int64_t groups = mlirAttributeIsAInteger(ga) ? mlirIntegerAttrGetValueInt(ga)
-                                               : 0;
+  int64_t groups = mlirAttributeIsAInteger(ga) ? spm_int_attr_value(ga) : 0;
   if (!spm_all_positive(st, 2) || !spm_all_positive(dil, 2) ||
       !spm_all_nonneg(pad, 4) || groups < 1) {
     SPM_VERIFY_ERROR(v, op, "'%s' op strides, dilations and groups must be "
@@ -315,6 +341,11 @@ static void spm_verify_conv2d(spm_verifier_t *v, MlirOperation op) {
   }
   int64_t oh = spm_window_out(h, pad[0], pad[2], kh, st[0], dil[0]);
   int64_t ow = spm_window_out(wd, pad[1], pad[3], kw, st[1], dil[1]);
+  if (oh < 0 || ow < 0) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op the padded input size overflows int64",
+                     name);
+    return;
+  }
   if (oh < 1 || ow < 1) {
     SPM_VERIFY_ERROR(v, op, "'%s' op the filter window does not fit the "
                      "padded input", name);
@@ -355,6 +386,11 @@ static void spm_verify_pool(spm_verifier_t *v, MlirOperation op) {
   }
   int64_t oh = spm_window_out(in.shape[2], pad[0], pad[2], win[0], st[0], 1);
   int64_t ow = spm_window_out(in.shape[3], pad[1], pad[3], win[1], st[1], 1);
+  if (oh < 0 || ow < 0) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op the padded input size overflows int64",
+                     name);
+    return;
+  }
   if (oh < 1 || ow < 1) {
     SPM_VERIFY_ERROR(v, op, "'%s' op the window does not fit the padded input",
                      name);

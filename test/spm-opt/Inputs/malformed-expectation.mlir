@@ -1,0 +1,2 @@
+// expected-error@x {{what}}
+func.func @f() { return }

@@ -1,0 +1,5 @@
+func.func @f() {
+// expected-error {{this is never emitted}}
+  return
+  bogus
+}

@@ -1,0 +1,17 @@
+// -o is written atomically and only on success: a failing run leaves an
+// existing output file untouched and creates no file (and no temporary).
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: echo previous > %t.dir/out.mlir
+// RUN: not spm-opt %s -o %t.dir/out.mlir 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: FileCheck %s --check-prefix=KEPT < %t.dir/out.mlir
+// RUN: not spm-opt %s -o %t.dir/new.mlir 2>/dev/null
+// RUN: test ! -e %t.dir/new.mlir
+// RUN: ls %t.dir | FileCheck %s --check-prefix=FILES
+// An unwritable destination is a clear error.
+// RUN: not spm-opt %S/Inputs/ok.mlir -o %t.dir/missing/out.mlir 2>&1 | FileCheck %s --check-prefix=NODIR
+
+// ERR: output-atomic.mlir:[[@LINE+4]]:3: error: custom op 'not_an_op' is unknown
+// KEPT: previous
+// FILES-NOT: tmp
+// NODIR: spm-opt: error: cannot write '{{.*}}missing/out.mlir': No such file or directory
+  not_an_op
