@@ -21,11 +21,11 @@ static const spm_target_t spm_target_presets[] = {
     // 34 GB/s DDR3 = 48.6 B/cycle.
     {"tpuv1", 25165824, 256, 1, 48.57, 100, 65536, 700, 160.0, 12.5, 0.23},
     // NVDLA nv_small: 128 KiB CBUF, 64 int8 MACs, 64-bit bus, latency 50.
-    {"nvdla-small", 131072, 8, 1, 8.0, 50, 64, 1000, 160.0, 4.4, 0.23},
+    {"nvdla-small", 131072, 8, 1, 8.0, 50, 64, 1000, 160.0, 4.8, 0.23},
     // NVDLA nv_large: 512 KiB CBUF, 2048 int8 MACs, 256-bit bus, latency 1024.
-    {"nvdla-large", 524288, 32, 1, 32.0, 1024, 2048, 1000, 160.0, 7.6, 0.23},
+    {"nvdla-large", 524288, 32, 1, 32.0, 1024, 2048, 1000, 160.0, 9.1, 0.23},
     // Eyeriss v1: 108 KB global buffer, 168 16-bit PEs, 64-bit bus, 200 MHz.
-    {"eyeriss", 110592, 8, 1, 8.0, 100, 168, 200, 160.0, 3.4, 1.5},
+    {"eyeriss", 110592, 8, 1, 8.0, 100, 168, 200, 160.0, 4.4, 1.5},
 };
 
 #define SPM_NPRESETS (sizeof spm_target_presets / sizeof spm_target_presets[0])

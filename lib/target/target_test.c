@@ -1,5 +1,6 @@
 // Unit tests of lib/target: presets, field parsing, spec parsing and the
 // #spm.target attribute round trip.
+#include <math.h>
 #include <string.h>
 
 #include "dialect/spm_dialect.h"
@@ -62,7 +63,22 @@ SPM_TEST(attribute_round_trip) {
   mlirContextDestroy(ctx);
 }
 
+// docs/target.md: SRAM energy per byte interpolated geometrically between
+// Horowitz's 32 KB (2.5 pJ/B) and 1 MB (12.5 pJ/B) points; 1 MB figure above.
+SPM_TEST(sram_energy_follows_documented_rule) {
+  for (size_t i = 0; i < spm_target_preset_count(); ++i) {
+    spm_target_t t;
+    SPM_EXPECT(spm_status_is_ok(
+        spm_target_get_preset(spm_target_preset_name(i), &t)));
+    double e = t.capacity >= (1 << 20)
+                   ? 12.5
+                   : 2.5 * pow(5.0, (log2((double)t.capacity) - 15.0) / 5.0);
+    SPM_EXPECT(fabs(e - t.spm_pj_per_byte) < 0.05);
+  }
+}
+
 int main(void) {
+  SPM_RUN(sram_energy_follows_documented_rule);
   SPM_RUN(presets_are_valid);
   SPM_RUN(unknown_preset_lists_names);
   SPM_RUN(spec_overrides);

@@ -1,0 +1,11 @@
+#!/bin/sh
+# First command of the README: install what is missing, build, and run
+# spm-opt on the bundled examples.
+set -eu
+cd "$(dirname "$0")"
+sh scripts/install-deps.sh
+sh scripts/build.sh > /dev/null
+echo "== spm-opt --spm-verify examples/spm_conv_block.mlir (Gemmini-class program)"
+build/bin/spm-opt --spm-verify examples/spm_conv_block.mlir
+echo "== spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linalg_mlp.mlir"
+build/bin/spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linalg_mlp.mlir
