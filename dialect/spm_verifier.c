@@ -28,11 +28,12 @@ static MlirAttribute spm_op_attr(MlirOperation op, const char *name) {
                                          mlirStringRefCreateFromCString(name));
 }
 
-// Reads a DenseI64Array attribute of exactly `n` elements (n < 0: any length
-// up to `cap`). Returns the length, or -1 after reporting an error.
+// Reads a DenseI64Array attribute of exactly `n` elements into `out` (room
+// for `n`). Returns n, or -1 after reporting an error. (IRDL only checks for a
+// dense array: array<i32: ...> gets here too.)
 static intptr_t spm_read_i64_array(spm_verifier_t *v, MlirOperation op,
                                    const char *opname, const char *attr,
-                                   intptr_t n, int64_t *out, intptr_t cap) {
+                                   intptr_t n, int64_t *out) {
   MlirAttribute a = spm_op_attr(op, attr);
   if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a)) {
     SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' must be array<i64: ...>",
@@ -40,13 +41,9 @@ static intptr_t spm_read_i64_array(spm_verifier_t *v, MlirOperation op,
     return -1;
   }
   intptr_t len = mlirDenseArrayGetNumElements(a);
-  if ((n >= 0 && len != n) || len > cap) {
-    if (n >= 0)
-      SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' must have %ld elements, "
-                       "got %ld", opname, attr, (long)n, (long)len);
-    else
-      SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' has too many elements "
-                       "(%ld)", opname, attr, (long)len);
+  if (len != n) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op attribute '%s' must have %ld elements, "
+                     "got %ld", opname, attr, (long)n, (long)len);
     return -1;
   }
   for (intptr_t i = 0; i < len; ++i)
@@ -217,9 +214,9 @@ static void spm_verify_dma(spm_verifier_t *v, MlirOperation op, bool load) {
     return;
   }
   int64_t off[SPM_MAX_RANK], sz[SPM_MAX_RANK], st[SPM_MAX_RANK];
-  if (spm_read_i64_array(v, op, name, "offsets", rank, off, SPM_MAX_RANK) < 0 ||
-      spm_read_i64_array(v, op, name, "sizes", rank, sz, SPM_MAX_RANK) < 0 ||
-      spm_read_i64_array(v, op, name, "strides", rank, st, SPM_MAX_RANK) < 0)
+  if (spm_read_i64_array(v, op, name, "offsets", rank, off) < 0 ||
+      spm_read_i64_array(v, op, name, "sizes", rank, sz) < 0 ||
+      spm_read_i64_array(v, op, name, "strides", rank, st) < 0)
     return;
   if (!spm_all_nonneg(off, rank) || !spm_all_positive(sz, rank) ||
       !spm_all_positive(st, rank)) {
@@ -308,9 +305,9 @@ static void spm_verify_conv2d(spm_verifier_t *v, MlirOperation op) {
       !spm_operand_buf(v, op, name, 2, "output", &out))
     return;
   int64_t st[2], pad[4], dil[2];
-  if (spm_read_i64_array(v, op, name, "strides", 2, st, 2) < 0 ||
-      spm_read_i64_array(v, op, name, "padding", 4, pad, 4) < 0 ||
-      spm_read_i64_array(v, op, name, "dilations", 2, dil, 2) < 0)
+  if (spm_read_i64_array(v, op, name, "strides", 2, st) < 0 ||
+      spm_read_i64_array(v, op, name, "padding", 4, pad) < 0 ||
+      spm_read_i64_array(v, op, name, "dilations", 2, dil) < 0)
     return;
   MlirAttribute ga = spm_op_attr(op, "groups");
   int64_t groups = mlirAttributeIsAInteger(ga) ? spm_int_attr_value(ga) : 0;
@@ -370,9 +367,9 @@ static void spm_verify_pool(spm_verifier_t *v, MlirOperation op) {
       !spm_operand_buf(v, op, name, 1, "output", &out))
     return;
   int64_t win[2], st[2], pad[4];
-  if (spm_read_i64_array(v, op, name, "window", 2, win, 2) < 0 ||
-      spm_read_i64_array(v, op, name, "strides", 2, st, 2) < 0 ||
-      spm_read_i64_array(v, op, name, "padding", 4, pad, 4) < 0)
+  if (spm_read_i64_array(v, op, name, "window", 2, win) < 0 ||
+      spm_read_i64_array(v, op, name, "strides", 2, st) < 0 ||
+      spm_read_i64_array(v, op, name, "padding", 4, pad) < 0)
     return;
   if (!spm_all_positive(win, 2) || !spm_all_positive(st, 2) ||
       !spm_all_nonneg(pad, 4)) {

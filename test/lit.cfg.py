@@ -7,7 +7,6 @@ import os
 import lit.formats
 
 config.test_format = lit.formats.ShTest(execute_external=True)
-config.environment["LC_ALL"] = "C"
 paths = []
 for raw in open(config.spm_lit_cfg):
     line = raw.strip()

@@ -157,14 +157,34 @@ spm_status_t spm_target_validate(const spm_target_t *t) {
                            "target capacity %lld is not a multiple of the "
                            "alignment %lld",
                            (long long)t->capacity, (long long)t->alignment);
-  if (t->banks <= 0 || t->dma_latency < 0 || t->macs_per_cycle <= 0 ||
-      t->clock_mhz <= 0)
-    return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
-                           "target banks, macs_per_cycle and clock_mhz must "
-                           "be positive");
-  if (!(t->dma_bandwidth > 0))
+  const struct {
+    const char *name;
+    int64_t v;
+    int64_t min;
+  } ints[] = {{"banks", t->banks, 1},
+              {"dma_latency", t->dma_latency, 0},
+              {"macs_per_cycle", t->macs_per_cycle, 1},
+              {"clock_mhz", t->clock_mhz, 1}};
+  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; ++i)
+    if (ints[i].v < ints[i].min)
+      return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                             "target %s must be >= %lld, got %lld",
+                             ints[i].name, (long long)ints[i].min,
+                             (long long)ints[i].v);
+  if (!(t->dma_bandwidth > 0) || isinf(t->dma_bandwidth))
     return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                            "target dma_bandwidth must be positive");
+  const struct {
+    const char *name;
+    double v;
+  } energies[] = {{"dram_pj_per_byte", t->dram_pj_per_byte},
+                  {"spm_pj_per_byte", t->spm_pj_per_byte},
+                  {"mac_pj", t->mac_pj}};
+  for (size_t i = 0; i < sizeof energies / sizeof energies[0]; ++i)
+    if (!(energies[i].v >= 0) || isinf(energies[i].v))
+      return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                             "target %s must be a non-negative number",
+                             energies[i].name);
   return SPM_OK;
 }
 

@@ -42,7 +42,8 @@ SPM_TEST(spec_overrides) {
   const char *bad[] = {"gemmini{capacity=-1}", "gemmini{capacity=abc}",
                        "gemmini{alignment=24}", "gemmini{nope=1}",
                        "gemmini{capacity}", "gemmini{capacity=1", "",
-                       "gemmini{capacity=100 alignment=64}"};
+                       "gemmini{capacity=100 alignment=64}",
+                       "gemmini{dma_bandwidth=0}"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
     spm_status_t s = spm_target_parse_spec(bad[i], &t);
     SPM_EXPECT(!spm_status_is_ok(s));
@@ -60,6 +61,17 @@ SPM_TEST(attribute_round_trip) {
   SPM_EXPECT(!mlirAttributeIsNull(a));
   SPM_EXPECT(spm_status_is_ok(spm_target_from_attribute(a, &back)));
   SPM_EXPECT(memcmp(&t, &back, sizeof t) == 0);
+  // Values the command line cannot produce but an attribute can.
+  t.mac_pj = -1.0;
+  spm_status_t s = spm_target_from_attribute(spm_target_to_attribute(ctx, &t),
+                                             &back);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "mac_pj must be a non-negative");
+  spm_status_free(s);
+  t.mac_pj = 0.23;
+  t.dma_latency = -3;
+  s = spm_target_from_attribute(spm_target_to_attribute(ctx, &t), &back);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "dma_latency must be >= 0");
+  spm_status_free(s);
   mlirContextDestroy(ctx);
 }
 
