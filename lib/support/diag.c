@@ -255,18 +255,8 @@ void spm_diag_emit(MlirLocation loc, spm_diag_severity_t sev, const char *fmt,
   spm_strbuf_t msg = SPM_STRBUF_INIT;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  spm_strbuf_vappendf(&msg, fmt, ap);
   va_end(ap);
-  if (n > 0) {
-    char *tmp = malloc((size_t)n + 1);
-    if (!tmp)
-      abort();
-    va_start(ap, fmt);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    spm_strbuf_append(&msg, tmp, (size_t)n);
-    free(tmp);
-  }
   const char *text = spm_strbuf_cstr(&msg);
   if (sev == SPM_DIAG_ERROR) {
     mlirEmitError(loc, text);

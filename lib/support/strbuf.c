@@ -33,18 +33,26 @@ void spm_strbuf_append_str(spm_strbuf_t *b, const char *s) {
   spm_strbuf_append(b, s, strlen(s));
 }
 
+void spm_strbuf_vappendf(spm_strbuf_t *b, const char *fmt, va_list ap) {
+  char small[256];
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  if (n > 0 && (size_t)n < sizeof small) {
+    spm_strbuf_append(b, small, (size_t)n);
+  } else if (n > 0) {
+    spm_strbuf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    b->len += (size_t)n;
+  }
+  va_end(again);
+}
+
 void spm_strbuf_appendf(spm_strbuf_t *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  spm_strbuf_vappendf(b, fmt, ap);
   va_end(ap);
-  if (n <= 0)
-    return;
-  spm_strbuf_reserve(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
 }
 
 void spm_strbuf_append_callback(MlirStringRef s, void *userData) {

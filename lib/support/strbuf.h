@@ -6,6 +6,7 @@
 #ifndef SPM_SUPPORT_STRBUF_H
 #define SPM_SUPPORT_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "mlir-c/Support.h"
@@ -26,6 +27,7 @@ void spm_strbuf_append(spm_strbuf_t *b, const char *s, size_t n);
 void spm_strbuf_append_str(spm_strbuf_t *b, const char *s);
 void spm_strbuf_appendf(spm_strbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void spm_strbuf_vappendf(spm_strbuf_t *b, const char *fmt, va_list ap);
 // MlirStringCallback: userData is a spm_strbuf_t*.
 void spm_strbuf_append_callback(MlirStringRef s, void *userData);
 // Returns the contents ("" when empty); borrowed.

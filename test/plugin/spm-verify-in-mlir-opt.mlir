@@ -1,5 +1,7 @@
 // The same C pass runs in spm-opt and inside upstream mlir-opt through the
 // plugin (lib/plugin/spm_plugin.cpp), with the dialect from the IRDL file.
+// An ASan-built plugin cannot be loaded into the uninstrumented mlir-opt.
+// UNSUPPORTED: asan
 // RUN: spm-opt --spm-verify %s | FileCheck %s
 // RUN: mlir-opt --load-pass-plugin=%spm_plugin --irdl-file=%spm_irdl --pass-pipeline='builtin.module(spm-verify)' %s | FileCheck %s
 // RUN: mlir-opt --load-pass-plugin=%spm_plugin --irdl-file=%spm_irdl --pass-pipeline='builtin.module(spm-verify)' %s > %t.upstream
