@@ -4,9 +4,11 @@
 #include "passes/pass.h"
 
 extern const spm_pass_info_t spm_pass_info_verify;
+extern const spm_pass_info_t spm_pass_info_deps;
 
 static const spm_pass_info_t *const spm_passes[] = {
     &spm_pass_info_verify,
+    &spm_pass_info_deps,
 };
 
 size_t spm_pass_registry_count(void) {

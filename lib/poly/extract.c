@@ -1,0 +1,1316 @@
+// Builds the spm_poly model of an MLIR function (see extract.h).
+//
+// Strings in isl notation are assembled per statement while walking the IR
+// and parsed at the end, when the full parameter list is known.
+#include "poly/extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/map.h>
+#include <isl/set.h>
+
+#include "mlir-c/AffineExpr.h"
+#include "mlir-c/AffineMap.h"
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Dialect/Linalg.h"
+#include "mlir-c/IntegerSet.h"
+#include "support/diag.h"
+#include "support/strbuf.h"
+
+#define SPM_MAX_DEPTH 64
+
+// A root buffer or, for views, how view coordinates map to the parent's.
+typedef struct {
+  MlirValue value;
+  int root;        // index into arrays; -1 while unknown
+  bool whole;      // accesses through it cover the whole root (unknown map)
+  const char *why; // reason for `whole`
+  int parent;      // alias index of the parent view, -1 for a root
+  int rank;        // view rank
+  char **exprs;    // parent coordinate k in terms of v0..v{rank-1}
+  int nexprs;      // parent rank
+} spm_alias_t;
+
+typedef struct {
+  MlirOperation op;
+  int nloops;
+  int loop_ids[SPM_POLY_MAX_LOOPS];
+  char *ivs;         // "i1, i4"
+  char *constraints; // conjunction over ivs and params ("" = true)
+  char *sched;       // schedule elements, comma separated, before padding
+  int sched_len;
+  int path_len;
+  MlirBlock path_block[SPM_MAX_DEPTH];
+  int path_pos[SPM_MAX_DEPTH];
+} spm_stmt_t;
+
+typedef struct {
+  int stmt;
+  int array;
+  spm_poly_access_kind_t kind;
+  char *rel; // "A3[...] : constraints" range part of the relation
+  MlirOperation op;
+} spm_access_t;
+
+// The walk's position: enclosing loops, constraints and schedule prefix.
+typedef struct spm_scope_s {
+  int nloops;
+  int loop_ids[SPM_POLY_MAX_LOOPS];
+  MlirValue loop_ivs[SPM_POLY_MAX_LOOPS];
+  spm_strbuf_t constraints;
+  spm_strbuf_t sched;
+  int sched_len;
+  int path_len;
+  MlirBlock path_block[SPM_MAX_DEPTH];
+  int path_pos[SPM_MAX_DEPTH];
+} spm_scope_t;
+
+struct spm_poly_func_s {
+  isl_ctx *ctx;
+  unsigned flags;
+  spm_poly_program_t *program;
+  spm_alias_t *aliases;
+  size_t naliases;
+  int *array_alias; // array index -> alias index of its root
+  size_t narrays;
+  MlirValue *params;
+  size_t nparams;
+  spm_stmt_t *stmts;
+  size_t nstmts;
+  spm_access_t *accesses;
+  size_t naccesses;
+  int next_loop_id;
+  spm_status_t error;
+};
+
+static void *spm_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q)
+    abort();
+  return q;
+}
+
+static char *spm_xstrdup(const char *s) {
+  size_t n = strlen(s);
+  char *d = spm_xrealloc(NULL, n + 1);
+  memcpy(d, s, n + 1);
+  return d;
+}
+
+static bool spm_op_is(MlirOperation op, const char *name) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
+}
+
+static MlirAttribute spm_attr(MlirOperation op, const char *name) {
+  return mlirOperationGetAttributeByName(op,
+                                         mlirStringRefCreateFromCString(name));
+}
+
+static bool spm_value_is_memref(MlirValue v) {
+  return mlirTypeIsAMemRef(mlirValueGetType(v));
+}
+
+// ---------------------------------------------------------------------------
+// Buffers and aliases
+
+static int spm_alias_find(spm_poly_func_t *f, MlirValue v) {
+  for (size_t i = 0; i < f->naliases; ++i)
+    if (mlirValueEqual(f->aliases[i].value, v))
+      return (int)i;
+  return -1;
+}
+
+static int spm_array_new(spm_poly_func_t *f, int alias) {
+  f->array_alias =
+      spm_xrealloc(f->array_alias, (f->narrays + 1) * sizeof *f->array_alias);
+  f->array_alias[f->narrays] = alias;
+  return (int)f->narrays++;
+}
+
+static int spm_alias_push(spm_poly_func_t *f, spm_alias_t a) {
+  f->aliases =
+      spm_xrealloc(f->aliases, (f->naliases + 1) * sizeof *f->aliases);
+  f->aliases[f->naliases] = a;
+  return (int)f->naliases++;
+}
+
+// The alias entry of buffer `v`, creating a root for values we do not know
+// (function arguments, allocations, results of unmodelled ops).
+static int spm_alias_of(spm_poly_func_t *f, MlirValue v) {
+  int a = spm_alias_find(f, v);
+  if (a >= 0)
+    return a;
+  spm_alias_t r = {.value = v, .parent = -1, .root = -1};
+  r.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(v));
+  a = spm_alias_push(f, r);
+  f->aliases[a].root = spm_array_new(f, a);
+  return a;
+}
+
+// Registers view `view` of `src` whose parent coordinates are `exprs` over
+// v0..v{rank-1} (taken), or a whole-buffer view when exprs == NULL.
+static void spm_alias_view(spm_poly_func_t *f, MlirValue view, MlirValue src,
+                           char **exprs, int nexprs, const char *why) {
+  int parent = spm_alias_of(f, src);
+  spm_alias_t a = {.value = view, .parent = parent,
+                   .root = f->aliases[parent].root};
+  a.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
+  a.whole = f->aliases[parent].whole || exprs == NULL;
+  a.why = exprs == NULL ? why : f->aliases[parent].why;
+  a.exprs = exprs;
+  a.nexprs = nexprs;
+  spm_alias_push(f, a);
+}
+
+static char **spm_exprs_new(int n) {
+  return spm_xrealloc(NULL, (size_t)(n > 0 ? n : 1) * sizeof(char *));
+}
+
+// Static memref shape; false if any dimension is dynamic.
+static bool spm_static_shape(MlirType t, int64_t *shape, int *rank) {
+  *rank = (int)mlirShapedTypeGetRank(t);
+  for (int i = 0; i < *rank; ++i) {
+    if (mlirShapedTypeIsDynamicDim(t, i))
+      return false;
+    shape[i] = mlirShapedTypeGetDimSize(t, i);
+  }
+  return true;
+}
+
+static bool spm_read_static_array(MlirOperation op, const char *name,
+                                  int64_t *out, int n) {
+  MlirAttribute a = spm_attr(op, name);
+  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
+      mlirDenseArrayGetNumElements(a) != n)
+    return false;
+  for (int i = 0; i < n; ++i) {
+    out[i] = mlirDenseI64ArrayGetElement(a, i);
+    if (out[i] == INT64_MIN) // ShapedType::kDynamic
+      return false;
+  }
+  return true;
+}
+
+// memref.subview: parent[k] = offset[k] + stride[k] * v[j] for kept dims,
+// parent[k] = offset[k] for dims dropped by rank reduction (size 1).
+static void spm_view_subview(spm_poly_func_t *f, MlirOperation op) {
+  MlirValue src = mlirOperationGetOperand(op, 0);
+  MlirValue view = mlirOperationGetResult(op, 0);
+  int prank = (int)mlirShapedTypeGetRank(mlirValueGetType(src));
+  int vrank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
+  int64_t off[SPM_MAX_DEPTH], sz[SPM_MAX_DEPTH], st[SPM_MAX_DEPTH];
+  if (prank > SPM_MAX_DEPTH ||
+      !spm_read_static_array(op, "static_offsets", off, prank) ||
+      !spm_read_static_array(op, "static_sizes", sz, prank) ||
+      !spm_read_static_array(op, "static_strides", st, prank)) {
+    spm_alias_view(f, view, src, NULL, 0,
+                   "memref.subview with dynamic offsets, sizes or strides");
+    return;
+  }
+  char **e = spm_exprs_new(prank);
+  int dropped = prank - vrank, j = 0;
+  for (int k = 0; k < prank; ++k) {
+    spm_strbuf_t b = SPM_STRBUF_INIT;
+    if (sz[k] == 1 && dropped > 0 && (prank - k) > (vrank - j)) {
+      // a unit dimension dropped by rank reduction
+      spm_strbuf_appendf(&b, "%lld", (long long)off[k]);
+      --dropped;
+    } else {
+      spm_strbuf_appendf(&b, "%lld + %lld * v%d", (long long)off[k],
+                         (long long)st[k], j++);
+    }
+    e[k] = b.data;
+  }
+  spm_alias_view(f, view, src, e, prank, NULL);
+}
+
+// Reassociation groups of expand/collapse_shape: group g covers dims
+// [start[g], start[g] + len[g]) of the higher-rank side.
+static bool spm_read_reassociation(MlirOperation op, int *start, int *len,
+                                   int *ngroups) {
+  MlirAttribute r = spm_attr(op, "reassociation");
+  if (mlirAttributeIsNull(r) || !mlirAttributeIsAArray(r))
+    return false;
+  *ngroups = (int)mlirArrayAttrGetNumElements(r);
+  int next = 0;
+  for (int g = 0; g < *ngroups && g < SPM_MAX_DEPTH; ++g) {
+    MlirAttribute grp = mlirArrayAttrGetElement(r, g);
+    start[g] = next;
+    len[g] = (int)mlirArrayAttrGetNumElements(grp);
+    next += len[g];
+  }
+  return *ngroups <= SPM_MAX_DEPTH;
+}
+
+// collapse_shape: view dim g is the row-major linearisation of parent dims
+// of group g; parent coordinates are recovered with floor/mod.
+// expand_shape: parent dim g = row-major linearisation of view dims of g.
+static void spm_view_reshape(spm_poly_func_t *f, MlirOperation op,
+                             bool collapse) {
+  MlirValue src = mlirOperationGetOperand(op, 0);
+  MlirValue view = mlirOperationGetResult(op, 0);
+  MlirType big = mlirValueGetType(collapse ? src : view);
+  int64_t shape[SPM_MAX_DEPTH];
+  int rank, start[SPM_MAX_DEPTH], len[SPM_MAX_DEPTH], ng;
+  if (mlirShapedTypeGetRank(big) > SPM_MAX_DEPTH ||
+      !spm_static_shape(big, shape, &rank) ||
+      !spm_read_reassociation(op, start, len, &ng)) {
+    spm_alias_view(f, view, src, NULL, 0,
+                   "reshape with dynamic shape or unknown reassociation");
+    return;
+  }
+  int prank = (int)mlirShapedTypeGetRank(mlirValueGetType(src));
+  char **e = spm_exprs_new(prank);
+  for (int g = 0; g < ng; ++g) {
+    if (collapse) {
+      // parent dim d in group g: floor(v_g / inner) mod size_d
+      int64_t inner = 1;
+      for (int d = start[g] + len[g] - 1; d >= start[g]; --d) {
+        spm_strbuf_t b = SPM_STRBUF_INIT;
+        spm_strbuf_appendf(&b, "floor(v%d / %lld) mod %lld", g,
+                           (long long)inner, (long long)shape[d]);
+        e[d] = b.data;
+        inner *= shape[d];
+      }
+    } else {
+      spm_strbuf_t b = SPM_STRBUF_INIT;
+      int64_t inner = 1;
+      for (int d = start[g] + len[g] - 1; d >= start[g]; --d) {
+        spm_strbuf_appendf(&b, "%s%lld * v%d", b.len ? " + " : "",
+                           (long long)inner, d);
+        inner *= shape[d];
+      }
+      e[g] = b.data;
+    }
+  }
+  spm_alias_view(f, view, src, e, prank, NULL);
+}
+
+// reinterpret_cast with static offset/strides: linear position
+// offset + sum(stride_k * v_k) in the source, delinearised over the source's
+// static row-major shape.
+static void spm_view_reinterpret(spm_poly_func_t *f, MlirOperation op) {
+  MlirValue src = mlirOperationGetOperand(op, 0);
+  MlirValue view = mlirOperationGetResult(op, 0);
+  int64_t pshape[SPM_MAX_DEPTH], off, st[SPM_MAX_DEPTH];
+  int prank;
+  int vrank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
+  MlirType pt = mlirValueGetType(src);
+  bool ok = mlirShapedTypeGetRank(pt) <= SPM_MAX_DEPTH &&
+            vrank <= SPM_MAX_DEPTH && spm_static_shape(pt, pshape, &prank) &&
+            spm_read_static_array(op, "static_offsets", &off, 1) &&
+            spm_read_static_array(op, "static_strides", st, vrank);
+  if (ok) {
+    // the source must have the identity (row-major) layout
+    ok = mlirAffineMapIsIdentity(mlirMemRefTypeGetAffineMap(pt));
+  }
+  if (!ok) {
+    spm_alias_view(f, view, src, NULL, 0,
+                   "memref.reinterpret_cast without a static layout");
+    return;
+  }
+  spm_strbuf_t lin = SPM_STRBUF_INIT;
+  spm_strbuf_appendf(&lin, "(%lld", (long long)off);
+  for (int k = 0; k < vrank; ++k)
+    spm_strbuf_appendf(&lin, " + %lld * v%d", (long long)st[k], k);
+  spm_strbuf_append_str(&lin, ")");
+  char **e = spm_exprs_new(prank);
+  int64_t inner = 1;
+  for (int d = prank - 1; d >= 0; --d) {
+    spm_strbuf_t b = SPM_STRBUF_INIT;
+    if (d == 0)
+      spm_strbuf_appendf(&b, "floor(%s / %lld)", spm_strbuf_cstr(&lin),
+                         (long long)inner);
+    else
+      spm_strbuf_appendf(&b, "floor(%s / %lld) mod %lld",
+                         spm_strbuf_cstr(&lin), (long long)inner,
+                         (long long)pshape[d]);
+    e[d] = b.data;
+    inner *= pshape[d];
+  }
+  spm_strbuf_free(&lin);
+  spm_alias_view(f, view, src, e, prank, NULL);
+}
+
+// Handles view-like ops; returns true if `op` was one.
+static bool spm_handle_view(spm_poly_func_t *f, MlirOperation op) {
+  if (mlirOperationGetNumResults(op) != 1 ||
+      !spm_value_is_memref(mlirOperationGetResult(op, 0)) ||
+      mlirOperationGetNumOperands(op) < 1 ||
+      !spm_value_is_memref(mlirOperationGetOperand(op, 0)))
+    return false;
+  if (spm_op_is(op, "memref.subview"))
+    spm_view_subview(f, op);
+  else if (spm_op_is(op, "memref.collapse_shape"))
+    spm_view_reshape(f, op, true);
+  else if (spm_op_is(op, "memref.expand_shape"))
+    spm_view_reshape(f, op, false);
+  else if (spm_op_is(op, "memref.reinterpret_cast"))
+    spm_view_reinterpret(f, op);
+  else if (spm_op_is(op, "memref.cast") ||
+           spm_op_is(op, "memref.memory_space_cast") ||
+           spm_op_is(op, "memref.assume_alignment")) {
+    int rank = (int)mlirShapedTypeGetRank(
+        mlirValueGetType(mlirOperationGetResult(op, 0)));
+    char **e = spm_exprs_new(rank);
+    for (int k = 0; k < rank; ++k) {
+      spm_strbuf_t b = SPM_STRBUF_INIT;
+      spm_strbuf_appendf(&b, "v%d", k);
+      e[k] = b.data;
+    }
+    spm_alias_view(f, mlirOperationGetResult(op, 0),
+                   mlirOperationGetOperand(op, 0), e, rank, NULL);
+  } else
+    return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Affine expressions
+
+static int spm_param_index(spm_poly_func_t *f, MlirValue v) {
+  for (size_t i = 0; i < f->nparams; ++i)
+    if (mlirValueEqual(f->params[i], v))
+      return (int)i;
+  f->params = spm_xrealloc(f->params, (f->nparams + 1) * sizeof *f->params);
+  f->params[f->nparams] = v;
+  return (int)f->nparams++;
+}
+
+static bool spm_constant_index(MlirValue v, int64_t *out) {
+  if (!mlirValueIsAOpResult(v))
+    return false;
+  MlirOperation d = mlirOpResultGetOwner(v);
+  if (!spm_op_is(d, "arith.constant"))
+    return false;
+  MlirAttribute a = spm_attr(d, "value");
+  if (mlirAttributeIsNull(a) || !mlirAttributeIsAInteger(a))
+    return false;
+  *out = mlirIntegerAttrGetValueInt(a);
+  return true;
+}
+
+// True if `v` is defined inside op `anc` (anc encloses its definition).
+static bool spm_defined_inside(MlirValue v, MlirOperation anc) {
+  MlirOperation d;
+  if (mlirValueIsABlockArgument(v))
+    d = mlirBlockGetParentOperation(mlirBlockArgumentGetOwner(v));
+  else
+    d = mlirOpResultGetOwner(v);
+  for (; !mlirOperationIsNull(d); d = mlirOperationGetParentOperation(d))
+    if (mlirOperationEqual(d, anc))
+      return true;
+  return false;
+}
+
+// isl name of an affine operand: an enclosing loop's iv, a constant, or a
+// parameter. Returns false if the value varies inside the modelled loops
+// without being an iv (not a valid affine symbol).
+static bool spm_operand_name(spm_poly_func_t *f, const spm_scope_t *s,
+                             MlirValue v, spm_strbuf_t *out) {
+  for (int l = 0; l < s->nloops; ++l)
+    if (mlirValueEqual(s->loop_ivs[l], v)) {
+      spm_strbuf_appendf(out, "i%d", s->loop_ids[l]);
+      return true;
+    }
+  int64_t c;
+  if (spm_constant_index(v, &c)) {
+    spm_strbuf_appendf(out, "(%lld)", (long long)c);
+    return true;
+  }
+  for (int l = 0; l < s->nloops; ++l) {
+    MlirValue iv = s->loop_ivs[l];
+    MlirOperation loop =
+        mlirBlockGetParentOperation(mlirBlockArgumentGetOwner(iv));
+    if (spm_defined_inside(v, loop))
+      return false;
+  }
+  spm_strbuf_appendf(out, "p%d", spm_param_index(f, v));
+  return true;
+}
+
+// Prints affine expression `e` in isl syntax. Returns false for
+// expressions isl cannot take (a product or divisor that is not a constant,
+// which semi-affine maps allow).
+static bool spm_expr_to_isl(MlirAffineExpr e, char **names, spm_strbuf_t *o) {
+  if (mlirAffineExprIsADim(e)) {
+    spm_strbuf_append_str(o, names[mlirAffineDimExprGetPosition(e)]);
+    return true;
+  }
+  if (mlirAffineExprIsASymbol(e)) {
+    // symbols follow the dims in `names`
+    spm_strbuf_append_str(o, names[(intptr_t)(uintptr_t)names[-1] +
+                                   mlirAffineSymbolExprGetPosition(e)]);
+    return true;
+  }
+  if (mlirAffineExprIsAConstant(e)) {
+    long long c = (long long)mlirAffineConstantExprGetValue(e);
+    spm_strbuf_appendf(o, c < 0 ? "(%lld)" : "%lld", c);
+    return true;
+  }
+  MlirAffineExpr l = mlirAffineBinaryOpExprGetLHS(e);
+  MlirAffineExpr r = mlirAffineBinaryOpExprGetRHS(e);
+  if (mlirAffineExprIsAAdd(e)) {
+    spm_strbuf_append_str(o, "(");
+    bool ok = spm_expr_to_isl(l, names, o);
+    spm_strbuf_append_str(o, " + ");
+    ok = ok && spm_expr_to_isl(r, names, o);
+    spm_strbuf_append_str(o, ")");
+    return ok;
+  }
+  // isl wants a bare integer literal after '*', '/' and 'mod'.
+  if (mlirAffineExprIsAMul(e) && mlirAffineExprIsAConstant(l)) {
+    MlirAffineExpr t = l;
+    l = r;
+    r = t;
+  }
+  if (!mlirAffineExprIsAConstant(r))
+    return false;
+  long long c = (long long)mlirAffineConstantExprGetValue(r);
+  const char *open = mlirAffineExprIsAFloorDiv(e)  ? "floor(("
+                     : mlirAffineExprIsACeilDiv(e) ? "ceil(("
+                                                   : "((";
+  const char *op = mlirAffineExprIsAMul(e)   ? " * "
+                   : mlirAffineExprIsAMod(e) ? " mod "
+                                             : " / ";
+  spm_strbuf_append_str(o, open);
+  bool ok = spm_expr_to_isl(l, names, o);
+  spm_strbuf_appendf(o, ")%s%lld)", op, c);
+  return ok;
+}
+
+// Names for the inputs of an affine map applied to `operands`. The array is
+// laid out as [ndims, name0, name1, ...] and the returned pointer points at
+// name0 (names[-1] holds the dim count for symbol lookup).
+static char **spm_map_names(spm_poly_func_t *f, const spm_scope_t *s,
+                            MlirValue *operands, intptr_t n, intptr_t ndims) {
+  char **raw = spm_xrealloc(NULL, (size_t)(n + 1) * sizeof(char *));
+  raw[0] = (char *)(uintptr_t)ndims;
+  for (intptr_t i = 0; i < n; ++i) {
+    spm_strbuf_t b = SPM_STRBUF_INIT;
+    if (!spm_operand_name(f, s, operands[i], &b)) {
+      spm_strbuf_free(&b);
+      for (intptr_t j = 0; j < i; ++j)
+        free(raw[j + 1]);
+      free(raw);
+      return NULL;
+    }
+    raw[i + 1] = b.data ? b.data : spm_xstrdup("");
+  }
+  return raw + 1;
+}
+
+static void spm_map_names_free(char **names, intptr_t n) {
+  if (!names)
+    return;
+  for (intptr_t i = 0; i < n; ++i)
+    free(names[i]);
+  free(names - 1);
+}
+
+// ---------------------------------------------------------------------------
+// Scopes and statements
+
+static void spm_scope_copy(spm_scope_t *dst, const spm_scope_t *src) {
+  *dst = *src;
+  dst->constraints = (spm_strbuf_t)SPM_STRBUF_INIT;
+  dst->sched = (spm_strbuf_t)SPM_STRBUF_INIT;
+  spm_strbuf_append_str(&dst->constraints, spm_strbuf_cstr(&src->constraints));
+  spm_strbuf_append_str(&dst->sched, spm_strbuf_cstr(&src->sched));
+}
+
+static void spm_scope_free(spm_scope_t *s) {
+  spm_strbuf_free(&s->constraints);
+  spm_strbuf_free(&s->sched);
+}
+
+static void spm_scope_add_constraint(spm_scope_t *s, const char *c) {
+  if (s->constraints.len)
+    spm_strbuf_append_str(&s->constraints, " and ");
+  spm_strbuf_appendf(&s->constraints, "(%s)", c);
+}
+
+static void spm_scope_sched(spm_scope_t *s, const char *elem) {
+  spm_strbuf_appendf(&s->sched, "%s%s", s->sched.len ? ", " : "", elem);
+  s->sched_len++;
+}
+
+static void spm_scope_sched_int(spm_scope_t *s, long long v) {
+  char b[32];
+  snprintf(b, sizeof b, "%lld", v);
+  spm_scope_sched(s, b);
+}
+
+static int spm_stmt_new(spm_poly_func_t *f, const spm_scope_t *s,
+                        MlirOperation op, int extra_loops,
+                        const int *extra_ids) {
+  f->stmts = spm_xrealloc(f->stmts, (f->nstmts + 1) * sizeof *f->stmts);
+  spm_stmt_t *st = &f->stmts[f->nstmts];
+  memset(st, 0, sizeof *st);
+  st->op = op;
+  st->nloops = s->nloops + extra_loops;
+  spm_strbuf_t ivs = SPM_STRBUF_INIT;
+  for (int l = 0; l < s->nloops; ++l) {
+    st->loop_ids[l] = s->loop_ids[l];
+    spm_strbuf_appendf(&ivs, "%si%d", l ? ", " : "", s->loop_ids[l]);
+  }
+  for (int l = 0; l < extra_loops; ++l) {
+    st->loop_ids[s->nloops + l] = extra_ids[l];
+    spm_strbuf_appendf(&ivs, "%si%d", s->nloops + l ? ", " : "", extra_ids[l]);
+  }
+  st->ivs = ivs.data ? ivs.data : spm_xstrdup("");
+  st->constraints = spm_xstrdup(spm_strbuf_cstr(&s->constraints));
+  st->sched = spm_xstrdup(spm_strbuf_cstr(&s->sched));
+  st->sched_len = s->sched_len;
+  st->path_len = s->path_len;
+  memcpy(st->path_block, s->path_block, sizeof s->path_block);
+  memcpy(st->path_pos, s->path_pos, sizeof s->path_pos);
+  return (int)f->nstmts++;
+}
+
+static void spm_access_new(spm_poly_func_t *f, int stmt, int array,
+                           spm_poly_access_kind_t kind, char *rel,
+                           MlirOperation op) {
+  f->accesses =
+      spm_xrealloc(f->accesses, (f->naccesses + 1) * sizeof *f->accesses);
+  f->accesses[f->naccesses++] = (spm_access_t){stmt, array, kind, rel, op};
+}
+
+// Range part of an access to all of `array` ("A3[r0, r1] : 0 <= r0 < 4 ...").
+static char *spm_whole_range(spm_poly_func_t *f, int array) {
+  MlirValue v = f->aliases[f->array_alias[array]].value;
+  MlirType t = mlirValueGetType(v);
+  int rank = (int)mlirShapedTypeGetRank(t);
+  spm_strbuf_t b = SPM_STRBUF_INIT, c = SPM_STRBUF_INIT;
+  spm_strbuf_appendf(&b, "A%d[", array);
+  for (int k = 0; k < rank; ++k) {
+    spm_strbuf_appendf(&b, "%sr%d", k ? ", " : "", k);
+    spm_strbuf_appendf(&c, "%s0 <= r%d", k ? " and " : "", k);
+    if (!mlirShapedTypeIsDynamicDim(t, k))
+      spm_strbuf_appendf(&c, " < %lld",
+                         (long long)mlirShapedTypeGetDimSize(t, k));
+  }
+  spm_strbuf_append_str(&b, "]");
+  if (c.len)
+    spm_strbuf_appendf(&b, " : %s", spm_strbuf_cstr(&c));
+  spm_strbuf_free(&c);
+  return b.data;
+}
+
+// Range part of an access to buffer `alias` at coordinates `idx` (nidx
+// expressions over the statement's ivs and params), folded to the root.
+static char *spm_access_range(spm_poly_func_t *f, int alias, char **idx,
+                              int nidx) {
+  int root = f->aliases[alias].root;
+  MlirValue rv = f->aliases[f->array_alias[root]].value;
+  int rrank = (int)mlirShapedTypeGetRank(mlirValueGetType(rv));
+  spm_strbuf_t b = SPM_STRBUF_INIT, exists = SPM_STRBUF_INIT,
+               cons = SPM_STRBUF_INIT;
+  // Level 0 variables x0_k = idx[k]; then each view maps its variables to
+  // its parent's, up to the root's coordinates r_k.
+  int level = 0, cur = alias, rank = nidx;
+  for (int k = 0; k < nidx; ++k) {
+    spm_strbuf_appendf(&exists, "%sx0_%d", exists.len ? ", " : "", k);
+    spm_strbuf_appendf(&cons, "%sx0_%d = %s", cons.len ? " and " : "", k,
+                       idx[k]);
+  }
+  while (f->aliases[cur].parent >= 0) {
+    const spm_alias_t *a = &f->aliases[cur];
+    ++level;
+    for (int k = 0; k < a->nexprs; ++k) {
+      spm_strbuf_appendf(&exists, "%sx%d_%d", exists.len ? ", " : "", level,
+                         k);
+      // substitute v<j> by x<level-1>_<j>
+      spm_strbuf_appendf(&cons, "%sx%d_%d = ", cons.len ? " and " : "", level,
+                         k);
+      for (const char *p = a->exprs[k]; *p;) {
+        if (*p == 'v' && p[1] >= '0' && p[1] <= '9') {
+          char *end;
+          long j = strtol(p + 1, &end, 10);
+          spm_strbuf_appendf(&cons, "x%d_%ld", level - 1, j);
+          p = end;
+        } else
+          spm_strbuf_append(&cons, p++, 1);
+      }
+    }
+    rank = a->nexprs;
+    cur = a->parent;
+  }
+  (void)rank;
+  spm_strbuf_appendf(&b, "A%d[", root);
+  for (int k = 0; k < rrank; ++k) {
+    spm_strbuf_appendf(&b, "%sr%d", k ? ", " : "", k);
+    spm_strbuf_appendf(&cons, "%sr%d = x%d_%d", cons.len ? " and " : "", k,
+                       level, k);
+  }
+  spm_strbuf_append_str(&b, "]");
+  if (cons.len)
+    spm_strbuf_appendf(&b, " : exists (%s : %s)", spm_strbuf_cstr(&exists),
+                       spm_strbuf_cstr(&cons));
+  spm_strbuf_free(&exists);
+  spm_strbuf_free(&cons);
+  return b.data;
+}
+
+static void spm_remark(spm_poly_func_t *f, MlirOperation op, const char *fmt,
+                       const char *a, const char *b) {
+  if (!(f->flags & SPM_POLY_EXTRACT_REMARKS))
+    return;
+  spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_REMARK, fmt, a, b);
+}
+
+static char *spm_value_str(MlirValue v) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  MlirOpPrintingFlags fl = mlirOpPrintingFlagsCreate();
+  MlirAsmState st = mlirAsmStateCreateForValue(v, fl);
+  mlirValuePrintAsOperand(v, st, spm_strbuf_append_callback, &b);
+  mlirAsmStateDestroy(st);
+  mlirOpPrintingFlagsDestroy(fl);
+  return b.data ? b.data : spm_xstrdup("?");
+}
+
+// A statement that may read and may write all of every buffer in `bufs`.
+static void spm_opaque_statement(spm_poly_func_t *f, const spm_scope_t *s,
+                                 MlirOperation op, MlirValue *bufs, int n,
+                                 const char *why) {
+  if (f->flags & SPM_POLY_EXTRACT_COMPAT)
+    return;
+  int st = spm_stmt_new(f, s, op, 0, NULL);
+  for (int i = 0; i < n; ++i) {
+    int array = f->aliases[spm_alias_of(f, bufs[i])].root;
+    bool dup = false;
+    for (size_t a = 0; a < f->naccesses; ++a)
+      if (f->accesses[a].stmt == st && f->accesses[a].array == array)
+        dup = true;
+    if (dup)
+      continue;
+    spm_access_new(f, st, array, SPM_POLY_READ, spm_whole_range(f, array), op);
+    spm_access_new(f, st, array, SPM_POLY_MAY_WRITE, spm_whole_range(f, array),
+                   op);
+    char *name = spm_value_str(bufs[i]);
+    spm_remark(f, op, "%s: treated as reading and writing all of %s", why,
+               name);
+    free(name);
+  }
+}
+
+// Memref operands used by `op` or anything nested in it, defined outside.
+typedef struct {
+  MlirOperation outer;
+  MlirValue *vals;
+  int n;
+} spm_bufs_t;
+
+static void spm_bufs_add(spm_bufs_t *b, MlirValue v) {
+  for (int i = 0; i < b->n; ++i)
+    if (mlirValueEqual(b->vals[i], v))
+      return;
+  b->vals = spm_xrealloc(b->vals, (size_t)(b->n + 1) * sizeof *b->vals);
+  b->vals[b->n++] = v;
+}
+
+static MlirWalkResult spm_collect_bufs(MlirOperation op, void *user) {
+  spm_bufs_t *b = user;
+  for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i) {
+    MlirValue v = mlirOperationGetOperand(op, i);
+    if (spm_value_is_memref(v) && !spm_defined_inside(v, b->outer))
+      spm_bufs_add(b, v);
+  }
+  return MlirWalkResultAdvance;
+}
+
+static void spm_opaque_op(spm_poly_func_t *f, const spm_scope_t *s,
+                          MlirOperation op, const char *why) {
+  spm_bufs_t b = {op, NULL, 0};
+  mlirOperationWalk(op, spm_collect_bufs, &b, MlirWalkPreOrder);
+  if (b.n)
+    spm_opaque_statement(f, s, op, b.vals, b.n, why);
+  free(b.vals);
+}
+
+// affine.load / affine.store
+static void spm_affine_access(spm_poly_func_t *f, const spm_scope_t *s,
+                              MlirOperation op, bool store) {
+  intptr_t first = store ? 2 : 1; // index operands start here
+  MlirValue mem = mlirOperationGetOperand(op, first - 1);
+  MlirAttribute ma = spm_attr(op, "map");
+  intptr_t nops = mlirOperationGetNumOperands(op) - first;
+  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
+  for (intptr_t i = 0; i < nops; ++i)
+    ops[i] = mlirOperationGetOperand(op, first + i);
+  MlirAffineMap map = mlirAffineMapAttrGetValue(ma);
+  char **names = spm_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
+  free(ops);
+  int alias;
+  if (f->flags & SPM_POLY_EXTRACT_COMPAT) {
+    // upstream compares memref SSA values: each value is its own array
+    alias = spm_alias_find(f, mem);
+    if (alias < 0) {
+      spm_alias_t r = {.value = mem, .parent = -1};
+      r.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(mem));
+      alias = spm_alias_push(f, r);
+      f->aliases[alias].root = spm_array_new(f, alias);
+    }
+  } else
+    alias = spm_alias_of(f, mem);
+  if (!names || f->aliases[alias].whole) {
+    MlirValue bufs[1] = {mem};
+    spm_opaque_statement(
+        f, s, op, bufs, 1,
+        !names ? "affine access with an index that is not a valid affine "
+                 "symbol"
+               : f->aliases[alias].why);
+    spm_map_names_free(names, nops);
+    return;
+  }
+  intptr_t nres = mlirAffineMapGetNumResults(map);
+  char **idx = spm_exprs_new((int)nres);
+  bool exact = true;
+  for (intptr_t r = 0; r < nres; ++r) {
+    spm_strbuf_t b = SPM_STRBUF_INIT;
+    exact = spm_expr_to_isl(mlirAffineMapGetResult(map, r), names, &b) && exact;
+    idx[r] = b.data ? b.data : spm_xstrdup("0");
+  }
+  if (!exact) {
+    for (intptr_t r = 0; r < nres; ++r)
+      free(idx[r]);
+    free(idx);
+    spm_map_names_free(names, nops);
+    MlirValue bufs[1] = {mem};
+    spm_opaque_statement(f, s, op, bufs, 1,
+                         "semi-affine access map (non-constant product or "
+                         "divisor)");
+    return;
+  }
+  int st = spm_stmt_new(f, s, op, 0, NULL);
+  spm_access_new(f, st, f->aliases[alias].root,
+                 store ? SPM_POLY_WRITE : SPM_POLY_READ,
+                 spm_access_range(f, alias, idx, (int)nres), op);
+  for (intptr_t r = 0; r < nres; ++r)
+    free(idx[r]);
+  free(idx);
+  spm_map_names_free(names, nops);
+}
+
+// True if the payload of linalg op `op` uses block argument `i`.
+static bool spm_linalg_uses_arg(MlirOperation op, intptr_t i) {
+  if (mlirOperationGetNumRegions(op) < 1)
+    return true;
+  MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
+  if (mlirBlockIsNull(b) || i >= mlirBlockGetNumArguments(b))
+    return true;
+  return !mlirOpOperandIsNull(mlirValueGetFirstUse(mlirBlockGetArgument(b, i)));
+}
+
+static int spm_linalg_num_outputs(MlirOperation op) {
+  MlirAttribute seg = spm_attr(op, "operandSegmentSizes");
+  if (!mlirAttributeIsNull(seg) && mlirAttributeIsADenseI32Array(seg) &&
+      mlirDenseArrayGetNumElements(seg) >= 2)
+    return mlirDenseI32ArrayGetElement(seg, 1);
+  return 1;
+}
+
+static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
+                       MlirOperation op, MlirAttribute maps) {
+  intptr_t nmaps = mlirArrayAttrGetNumElements(maps);
+  intptr_t nops = mlirOperationGetNumOperands(op);
+  int nouts = spm_linalg_num_outputs(op);
+  if (nmaps != nops || nmaps == 0) {
+    spm_opaque_op(f, s, op, "linalg op with unexpected operands");
+    return;
+  }
+  MlirAffineMap m0 = mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 0));
+  intptr_t nloops = mlirAffineMapGetNumDims(m0);
+  if (s->nloops + nloops > SPM_POLY_MAX_LOOPS) {
+    spm_opaque_op(f, s, op, "linalg op nested too deeply");
+    return;
+  }
+  // Static loop ranges: loop d's size is the size of an operand dimension
+  // indexed by exactly d.
+  int64_t size[SPM_POLY_MAX_LOOPS];
+  for (intptr_t d = 0; d < nloops; ++d) {
+    size[d] = -1;
+    for (intptr_t o = 0; o < nops && size[d] < 0; ++o) {
+      MlirValue v = mlirOperationGetOperand(op, o);
+      if (!spm_value_is_memref(v))
+        continue;
+      MlirType t = mlirValueGetType(v);
+      MlirAffineMap m =
+          mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, o));
+      for (intptr_t r = 0; r < mlirAffineMapGetNumResults(m); ++r) {
+        MlirAffineExpr e = mlirAffineMapGetResult(m, r);
+        if (mlirAffineExprIsADim(e) && mlirAffineDimExprGetPosition(e) == d &&
+            !mlirShapedTypeIsDynamicDim(t, r)) {
+          size[d] = mlirShapedTypeGetDimSize(t, r);
+          break;
+        }
+      }
+    }
+    if (size[d] < 0) {
+      spm_opaque_op(f, s, op, "linalg op whose loop ranges are not static");
+      return;
+    }
+  }
+  spm_scope_t inner;
+  spm_scope_copy(&inner, s);
+  int ids[SPM_POLY_MAX_LOOPS];
+  for (intptr_t d = 0; d < nloops; ++d) {
+    ids[d] = f->next_loop_id++;
+    char c[96];
+    snprintf(c, sizeof c, "0 <= i%d < %lld", ids[d], (long long)size[d]);
+    spm_scope_add_constraint(&inner, c);
+  }
+  int st = spm_stmt_new(f, &inner, op, (int)nloops, ids);
+  // the linalg op's own loops extend its schedule
+  spm_stmt_t *stmt = &f->stmts[st];
+  spm_strbuf_t sched = SPM_STRBUF_INIT;
+  spm_strbuf_append_str(&sched, stmt->sched);
+  for (intptr_t d = 0; d < nloops; ++d)
+    spm_strbuf_appendf(&sched, "%si%d, 0", sched.len ? ", " : "", ids[d]);
+  free(stmt->sched);
+  stmt->sched = sched.data ? sched.data : spm_xstrdup("");
+  stmt->sched_len += 2 * (int)nloops;
+  spm_scope_free(&inner);
+
+  char *loopnames[SPM_POLY_MAX_LOOPS + 1];
+  loopnames[0] = (char *)(uintptr_t)nloops; // no symbols in indexing maps
+  for (intptr_t d = 0; d < nloops; ++d) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "i%d", ids[d]);
+    loopnames[d + 1] = spm_xstrdup(buf);
+  }
+  // Reads of inputs and accumulated outputs first, then writes.
+  for (int pass = 0; pass < 2; ++pass)
+    for (intptr_t o = 0; o < nops; ++o) {
+      MlirValue v = mlirOperationGetOperand(op, o);
+      if (!spm_value_is_memref(v))
+        continue;
+      bool output = o >= nops - nouts;
+      if (pass == 1 && !output)
+        continue;
+      if (pass == 0 && output && !spm_linalg_uses_arg(op, o))
+        continue;
+      int alias = spm_alias_of(f, v);
+      spm_poly_access_kind_t kind =
+          pass == 0 ? SPM_POLY_READ : SPM_POLY_WRITE;
+      if (f->aliases[alias].whole) {
+        int array = f->aliases[alias].root;
+        spm_access_new(f, st, array,
+                       pass == 0 ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
+                       spm_whole_range(f, array), op);
+        char *name = spm_value_str(v);
+        spm_remark(f, op, "%s: treated as accessing all of %s",
+                   f->aliases[alias].why, name);
+        free(name);
+        continue;
+      }
+      MlirAffineMap m =
+          mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, o));
+      intptr_t nres = mlirAffineMapGetNumResults(m);
+      char **idx = spm_exprs_new((int)nres);
+      bool exact = true;
+      for (intptr_t r = 0; r < nres; ++r) {
+        spm_strbuf_t b = SPM_STRBUF_INIT;
+        exact = spm_expr_to_isl(mlirAffineMapGetResult(m, r), loopnames + 1,
+                                &b) && exact;
+        idx[r] = b.data ? b.data : spm_xstrdup("0");
+      }
+      if (!exact) {
+        int array = f->aliases[alias].root;
+        spm_access_new(f, st, array,
+                       pass == 0 ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
+                       spm_whole_range(f, array), op);
+        for (intptr_t r = 0; r < nres; ++r)
+          free(idx[r]);
+        free(idx);
+        continue;
+      }
+      spm_access_new(f, st, f->aliases[alias].root, kind,
+                     spm_access_range(f, alias, idx, (int)nres), op);
+      for (intptr_t r = 0; r < nres; ++r)
+        free(idx[r]);
+      free(idx);
+    }
+  for (intptr_t d = 0; d < nloops; ++d)
+    free(loopnames[d + 1]);
+}
+
+static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,
+                           spm_scope_t *s);
+
+// Constraints of an affine map's results against iv: "iv >= e" / "iv < e".
+static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
+                                  MlirAffineMap map, MlirValue *ops,
+                                  intptr_t nops, const char *iv, bool lower,
+                                  spm_strbuf_t *out, spm_strbuf_t *first) {
+  char **names = spm_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
+  if (!names)
+    return false;
+  for (intptr_t r = 0; r < mlirAffineMapGetNumResults(map); ++r) {
+    spm_strbuf_t e = SPM_STRBUF_INIT;
+    if (!spm_expr_to_isl(mlirAffineMapGetResult(map, r), names, &e)) {
+      spm_strbuf_free(&e);
+      spm_map_names_free(names, nops);
+      return false;
+    }
+    spm_strbuf_appendf(out, "%s%s %s %s", out->len ? " and " : "", iv,
+                       lower ? ">=" : "<", spm_strbuf_cstr(&e));
+    if (r == 0 && first)
+      spm_strbuf_append_str(first, spm_strbuf_cstr(&e));
+    spm_strbuf_free(&e);
+  }
+  spm_map_names_free(names, nops);
+  return true;
+}
+
+static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
+                           MlirOperation op) {
+  MlirAffineMap lb = mlirAffineMapAttrGetValue(spm_attr(op, "lowerBoundMap"));
+  MlirAffineMap ub = mlirAffineMapAttrGetValue(spm_attr(op, "upperBoundMap"));
+  MlirAttribute step_attr = spm_attr(op, "step");
+  int64_t step = mlirAttributeIsAInteger(step_attr)
+                     ? mlirIntegerAttrGetValueInt(step_attr)
+                     : 1;
+  intptr_t nlb = mlirAffineMapGetNumInputs(lb),
+           nub = mlirAffineMapGetNumInputs(ub);
+  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
+  if (s->nloops >= SPM_POLY_MAX_LOOPS || s->path_len + 1 >= SPM_MAX_DEPTH) {
+    spm_opaque_op(f, s, op, "loop nest deeper than the analysis supports");
+    return;
+  }
+  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nlb + nub + 1) * sizeof *ops);
+  for (intptr_t i = 0; i < nlb + nub; ++i)
+    ops[i] = mlirOperationGetOperand(op, i);
+  spm_scope_t inner;
+  spm_scope_copy(&inner, s);
+  int id = f->next_loop_id++;
+  char iv[32];
+  snprintf(iv, sizeof iv, "i%d", id);
+  spm_strbuf_t c = SPM_STRBUF_INIT, first_lb = SPM_STRBUF_INIT;
+  bool ok = spm_bound_constraints(f, s, lb, ops, nlb, iv, true, &c, &first_lb) &&
+            spm_bound_constraints(f, s, ub, ops + nlb, nub, iv, false, &c,
+                                  NULL);
+  free(ops);
+  if (ok && step > 1) {
+    if (mlirAffineMapGetNumResults(lb) == 1)
+      spm_strbuf_appendf(&c, " and (%s - %s) mod %lld = 0", iv,
+                         spm_strbuf_cstr(&first_lb), (long long)step);
+    // with a max() lower bound the stride is not modelled: a superset of
+    // the iterations, which can only add dependences
+  }
+  spm_strbuf_free(&first_lb);
+  if (!ok) {
+    spm_strbuf_free(&c);
+    spm_scope_free(&inner);
+    spm_opaque_op(f, s, op, "affine.for with bounds that are not valid "
+                            "affine symbols");
+    return;
+  }
+  if (c.len)
+    spm_scope_add_constraint(&inner, spm_strbuf_cstr(&c));
+  spm_strbuf_free(&c);
+  inner.loop_ids[inner.nloops] = id;
+  inner.loop_ivs[inner.nloops] = mlirBlockGetArgument(body, 0);
+  inner.nloops++;
+  spm_scope_sched(&inner, iv);
+  spm_walk_block(f, body, &inner);
+  spm_scope_free(&inner);
+}
+
+static void spm_affine_if(spm_poly_func_t *f, spm_scope_t *s,
+                          MlirOperation op) {
+  MlirIntegerSet set = mlirIntegerSetAttrGetValue(spm_attr(op, "condition"));
+  intptr_t nops = mlirOperationGetNumOperands(op);
+  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
+  for (intptr_t i = 0; i < nops; ++i)
+    ops[i] = mlirOperationGetOperand(op, i);
+  char **names =
+      spm_map_names(f, s, ops, nops, mlirIntegerSetGetNumDims(set));
+  free(ops);
+  if (!names) {
+    spm_opaque_op(f, s, op, "affine.if with operands that are not valid "
+                            "affine symbols");
+    return;
+  }
+  spm_strbuf_t cond = SPM_STRBUF_INIT;
+  bool exact = true;
+  for (intptr_t i = 0; i < mlirIntegerSetGetNumConstraints(set); ++i) {
+    spm_strbuf_appendf(&cond, "%s", cond.len ? " and " : "");
+    exact = spm_expr_to_isl(mlirIntegerSetGetConstraint(set, i), names,
+                            &cond) && exact;
+    spm_strbuf_append_str(&cond, mlirIntegerSetIsConstraintEq(set, i) ? " = 0"
+                                                                      : " >= 0");
+  }
+  spm_map_names_free(names, nops);
+  if (!exact) {
+    spm_strbuf_free(&cond);
+    spm_opaque_op(f, s, op, "affine.if with a semi-affine condition");
+    return;
+  }
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op) && r < 2; ++r) {
+    MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+    if (mlirBlockIsNull(b))
+      continue;
+    spm_scope_t inner;
+    spm_scope_copy(&inner, s);
+    if (cond.len) {
+      spm_strbuf_t c = SPM_STRBUF_INIT;
+      spm_strbuf_appendf(&c, r == 0 ? "%s" : "not (%s)", spm_strbuf_cstr(&cond));
+      spm_scope_add_constraint(&inner, spm_strbuf_cstr(&c));
+      spm_strbuf_free(&c);
+    } else if (r == 1) {
+      spm_scope_add_constraint(&inner, "1 = 0"); // always-true condition
+    }
+    spm_scope_sched_int(&inner, r);
+    spm_walk_block(f, b, &inner);
+    spm_scope_free(&inner);
+  }
+  spm_strbuf_free(&cond);
+}
+
+static bool spm_has_memref_operand(MlirOperation op) {
+  for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i)
+    if (spm_value_is_memref(mlirOperationGetOperand(op, i)))
+      return true;
+  return false;
+}
+
+static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
+  bool compat = f->flags & SPM_POLY_EXTRACT_COMPAT;
+  if (spm_op_is(op, "affine.for")) {
+    spm_affine_for(f, s, op);
+    return;
+  }
+  if (spm_op_is(op, "affine.if")) {
+    spm_affine_if(f, s, op);
+    return;
+  }
+  if (spm_op_is(op, "affine.load")) {
+    spm_affine_access(f, s, op, false);
+    return;
+  }
+  if (spm_op_is(op, "affine.store")) {
+    spm_affine_access(f, s, op, true);
+    return;
+  }
+  if (compat) {
+    // only affine accesses, but look inside any region (e.g. nested funcs)
+    for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+      for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+           !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+        spm_walk_block(f, b, s);
+    return;
+  }
+  if (spm_handle_view(f, op))
+    return;
+  MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
+  if (!mlirAttributeIsNull(maps) && mlirAttributeIsAArray(maps) &&
+      spm_has_memref_operand(op)) {
+    spm_linalg(f, s, op, maps);
+    return;
+  }
+  if (spm_op_is(op, "memref.copy") && mlirOperationGetNumOperands(op) == 2) {
+    int st = spm_stmt_new(f, s, op, 0, NULL);
+    int src = f->aliases[spm_alias_of(f, mlirOperationGetOperand(op, 0))].root;
+    int dst_alias = spm_alias_of(f, mlirOperationGetOperand(op, 1));
+    int dst = f->aliases[dst_alias].root;
+    spm_access_new(f, st, src, SPM_POLY_READ, spm_whole_range(f, src), op);
+    // a copy into a view writes part of the root: a may-write
+    spm_access_new(f, st, dst,
+                   f->aliases[dst_alias].parent < 0 ? SPM_POLY_WRITE
+                                                    : SPM_POLY_MAY_WRITE,
+                   spm_whole_range(f, dst), op);
+    return;
+  }
+  if (spm_op_is(op, "memref.alloc") || spm_op_is(op, "memref.alloca") ||
+      spm_op_is(op, "memref.dealloc") || spm_op_is(op, "memref.get_global") ||
+      spm_op_is(op, "memref.dim"))
+    return;
+  if (mlirOperationGetNumRegions(op) > 0) {
+    spm_opaque_op(f, s, op, "op with regions the analysis does not model");
+    return;
+  }
+  if (spm_has_memref_operand(op)) {
+    const char *why = spm_op_is(op, "memref.load") ||
+                              spm_op_is(op, "memref.store")
+                          ? "non-affine access (memref.load/store with "
+                            "computed indices)"
+                          : "unknown op receiving a buffer";
+    spm_opaque_op(f, s, op, why);
+  }
+}
+
+static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,
+                           spm_scope_t *s) {
+  int pos = 0;
+  for (MlirOperation op = mlirBlockGetFirstOperation(block);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op), ++pos) {
+    spm_scope_t inner;
+    spm_scope_copy(&inner, s);
+    if (inner.path_len < SPM_MAX_DEPTH) {
+      inner.path_block[inner.path_len] = block;
+      inner.path_pos[inner.path_len] = pos;
+      inner.path_len++;
+    }
+    spm_scope_sched_int(&inner, pos);
+    spm_walk_op(f, op, &inner);
+    spm_scope_free(&inner);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Building the isl model
+
+static void spm_params_str(const spm_poly_func_t *f, spm_strbuf_t *b) {
+  spm_strbuf_append_str(b, "[");
+  for (size_t i = 0; i < f->nparams; ++i)
+    spm_strbuf_appendf(b, "%sp%zu", i ? ", " : "", i);
+  spm_strbuf_append_str(b, "] -> ");
+}
+
+static spm_status_t spm_build_program(spm_poly_func_t *f) {
+  int maxlen = 0;
+  for (size_t i = 0; i < f->nstmts; ++i)
+    if (f->stmts[i].sched_len > maxlen)
+      maxlen = f->stmts[i].sched_len;
+  f->program = spm_poly_program_create(f->ctx);
+  spm_strbuf_t params = SPM_STRBUF_INIT;
+  spm_params_str(f, &params);
+  for (size_t i = 0; i < f->nstmts; ++i) {
+    spm_stmt_t *st = &f->stmts[i];
+    spm_strbuf_t d = SPM_STRBUF_INIT, m = SPM_STRBUF_INIT;
+    spm_strbuf_appendf(&d, "%s{ S%zu[%s]%s%s }", spm_strbuf_cstr(&params), i,
+                       st->ivs, *st->constraints ? " : " : "",
+                       st->constraints);
+    spm_strbuf_appendf(&m, "%s{ S%zu[%s] -> [%s", spm_strbuf_cstr(&params), i,
+                       st->ivs, st->sched);
+    for (int k = st->sched_len; k < maxlen; ++k)
+      spm_strbuf_appendf(&m, "%s0", k ? ", " : "");
+    spm_strbuf_append_str(&m, "] }");
+    isl_set *dom = isl_set_read_from_str(f->ctx, spm_strbuf_cstr(&d));
+    isl_map *sched = isl_map_read_from_str(f->ctx, spm_strbuf_cstr(&m));
+    spm_status_t s = SPM_OK;
+    if (!dom || !sched) {
+      s = spm_status_make(SPM_STATUS_INTERNAL,
+                          "cannot build the isl model of statement %zu: %s / "
+                          "%s",
+                          i, spm_strbuf_cstr(&d), spm_strbuf_cstr(&m));
+      isl_set_free(dom);
+      isl_map_free(sched);
+    } else {
+      spm_poly_program_add_statement(f->program, dom, sched, st->nloops,
+                                     st->loop_ids, NULL, &s);
+    }
+    spm_strbuf_free(&d);
+    spm_strbuf_free(&m);
+    if (!spm_status_is_ok(s)) {
+      spm_strbuf_free(&params);
+      return s;
+    }
+  }
+  for (size_t i = 0; i < f->naccesses; ++i) {
+    spm_access_t *a = &f->accesses[i];
+    spm_strbuf_t r = SPM_STRBUF_INIT;
+    spm_strbuf_appendf(&r, "%s{ S%d[%s] -> %s }", spm_strbuf_cstr(&params),
+                       a->stmt, f->stmts[a->stmt].ivs, a->rel);
+    isl_map *rel = isl_map_read_from_str(f->ctx, spm_strbuf_cstr(&r));
+    spm_status_t s = SPM_OK;
+    if (!rel)
+      s = spm_status_make(SPM_STATUS_INTERNAL,
+                          "cannot build the isl access relation %s",
+                          spm_strbuf_cstr(&r));
+    else
+      spm_poly_program_add_access(f->program, a->stmt, a->kind, rel, NULL, &s);
+    spm_strbuf_free(&r);
+    if (!spm_status_is_ok(s)) {
+      spm_strbuf_free(&params);
+      return s;
+    }
+  }
+  spm_strbuf_free(&params);
+  return SPM_OK;
+}
+
+spm_status_t spm_poly_extract(isl_ctx *ctx, MlirOperation root, unsigned flags,
+                              spm_poly_func_t **out) {
+  spm_poly_func_t *f = calloc(1, sizeof *f);
+  if (!f)
+    abort();
+  f->ctx = ctx;
+  f->flags = flags;
+  spm_scope_t s;
+  memset(&s, 0, sizeof s);
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(root); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(root, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      spm_walk_block(f, b, &s);
+  spm_scope_free(&s);
+  spm_status_t st = spm_build_program(f);
+  if (!spm_status_is_ok(st)) {
+    spm_poly_func_free(f);
+    return st;
+  }
+  *out = f;
+  return SPM_OK;
+}
+
+void spm_poly_func_free(spm_poly_func_t *f) {
+  if (!f)
+    return;
+  spm_poly_program_free(f->program);
+  for (size_t i = 0; i < f->naliases; ++i) {
+    for (int k = 0; k < f->aliases[i].nexprs; ++k)
+      free(f->aliases[i].exprs[k]);
+    free(f->aliases[i].exprs);
+  }
+  free(f->aliases);
+  free(f->array_alias);
+  free(f->params);
+  for (size_t i = 0; i < f->nstmts; ++i) {
+    free(f->stmts[i].ivs);
+    free(f->stmts[i].constraints);
+    free(f->stmts[i].sched);
+  }
+  free(f->stmts);
+  for (size_t i = 0; i < f->naccesses; ++i)
+    free(f->accesses[i].rel);
+  free(f->accesses);
+  free(f);
+}
+
+const spm_poly_program_t *spm_poly_func_program(const spm_poly_func_t *f) {
+  return f->program;
+}
+
+MlirOperation spm_poly_func_statement_op(const spm_poly_func_t *f, int stmt) {
+  return f->stmts[stmt].op;
+}
+
+MlirOperation spm_poly_func_access_op(const spm_poly_func_t *f, int access) {
+  return f->accesses[access].op;
+}
+
+size_t spm_poly_func_num_arrays(const spm_poly_func_t *f) { return f->narrays; }
+
+MlirValue spm_poly_func_array_value(const spm_poly_func_t *f, size_t i) {
+  return f->aliases[f->array_alias[i]].value;
+}
+
+int spm_poly_func_access_array(const spm_poly_func_t *f, int access) {
+  return f->accesses[access].array;
+}
+
+bool spm_poly_func_statement_before(const spm_poly_func_t *f, int a, int b) {
+  const spm_stmt_t *x = &f->stmts[a], *y = &f->stmts[b];
+  int n = x->path_len < y->path_len ? x->path_len : y->path_len;
+  for (int k = 0; k < n; ++k) {
+    if (!mlirBlockEqual(x->path_block[k], y->path_block[k]))
+      return false;
+    if (x->path_pos[k] != y->path_pos[k])
+      return x->path_pos[k] < y->path_pos[k];
+  }
+  return false;
+}

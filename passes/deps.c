@@ -1,0 +1,257 @@
+// spm-deps: polyhedral dependence analysis of every function (isl).
+//
+//   spm-opt --spm-deps                     remarks at the sink ops
+//   spm-opt --spm-deps=json=deps.json      also the machine-readable report
+//   spm-opt --spm-deps=format=mlir-compat  the remarks of upstream
+//                                          `mlir-opt -test-memref-dependence-check`
+// See docs/passes.md. The analysis itself is lib/poly (deps_graph.h), which
+// later passes call directly.
+#define _POSIX_C_SOURCE 200809L
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/ctx.h>
+#include <isl/options.h>
+
+#include "passes/pass.h"
+#include "poly/deps_graph.h"
+#include "support/diag.h"
+#include "support/file_io.h"
+#include "support/strbuf.h"
+
+extern const spm_pass_info_t spm_pass_info_deps;
+
+typedef enum { SPM_DEPS_REMARKS, SPM_DEPS_COMPAT, SPM_DEPS_QUIET } spm_deps_format_t;
+
+typedef struct {
+  spm_deps_format_t format;
+  char *json; // path or NULL
+  bool memory_based_flow;
+} spm_deps_options_t;
+
+static alignas(8) const char spm_deps_pass_id;
+
+static void spm_deps_construct(void *user) {}
+
+static void spm_deps_destruct(void *user) {
+  spm_deps_options_t *o = user;
+  free(o->json);
+  free(o);
+}
+
+static void *spm_deps_clone(void *user) {
+  spm_deps_options_t *o = user, *c = malloc(sizeof *c);
+  if (!c)
+    abort();
+  *c = *o;
+  c->json = o->json ? strdup(o->json) : NULL;
+  return c;
+}
+
+static bool spm_is_func(MlirOperation op) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return n.length == 9 && memcmp(n.data, "func.func", 9) == 0;
+}
+
+static void spm_bound_str(spm_strbuf_t *b, const spm_poly_bound_t *c) {
+  spm_strbuf_append_str(b, "[");
+  if (c->lb_infinite)
+    spm_strbuf_append_str(b, "-inf");
+  else
+    spm_strbuf_appendf(b, "%lld", (long long)c->lb);
+  spm_strbuf_append_str(b, ", ");
+  if (c->ub_infinite)
+    spm_strbuf_append_str(b, "+inf");
+  else
+    spm_strbuf_appendf(b, "%lld", (long long)c->ub);
+  spm_strbuf_append_str(b, "]");
+}
+
+// Upstream's TestMemRefDependenceCheck, remark for remark.
+static spm_status_t spm_deps_run_compat(isl_ctx *ctx, MlirOperation op) {
+  spm_poly_func_t *f;
+  SPM_RETURN_IF_ERROR(spm_poly_extract(ctx, op, SPM_POLY_EXTRACT_COMPAT, &f));
+  const spm_poly_program_t *p = spm_poly_func_program(f);
+  int n = (int)spm_poly_program_num_accesses(p);
+  spm_status_t s = SPM_OK;
+  for (int i = 0; i < n && spm_status_is_ok(s); ++i) {
+    int si = spm_poly_access_statement(p, i);
+    MlirLocation loc = mlirOperationGetLocation(spm_poly_func_access_op(f, i));
+    for (int j = 0; j < n && spm_status_is_ok(s); ++j) {
+      int sj = spm_poly_access_statement(p, j);
+      int ncommon = spm_poly_common_loops(p, si, sj);
+      bool before = spm_poly_func_statement_before(f, si, sj);
+      for (int d = 1; d <= ncommon + 1; ++d) {
+        bool dep = false;
+        spm_poly_bound_t comp[SPM_POLY_MAX_LOOPS];
+        int ncomp = 0;
+        s = spm_poly_compat_check(p, i, j, d, before, &dep, comp, &ncomp);
+        if (!spm_status_is_ok(s))
+          break;
+        spm_strbuf_t b = SPM_STRBUF_INIT;
+        spm_strbuf_appendf(&b, "dependence from %d to %d at depth %d = ", i, j,
+                           d);
+        if (!dep)
+          spm_strbuf_append_str(&b, "false");
+        else if (ncomp == 0 || d > ncommon)
+          spm_strbuf_append_str(&b, "true");
+        else
+          for (int k = 0; k < ncomp; ++k)
+            spm_bound_str(&b, &comp[k]);
+        spm_diag_emit(loc, SPM_DIAG_REMARK, "%s", spm_strbuf_cstr(&b));
+        spm_strbuf_free(&b);
+      }
+    }
+  }
+  spm_poly_func_free(f);
+  return s;
+}
+
+static spm_status_t spm_deps_run_func(isl_ctx *ctx, MlirOperation func,
+                                      const spm_deps_options_t *o,
+                                      spm_strbuf_t *json) {
+  spm_deps_graph_t *g;
+  unsigned eflags = o->format == SPM_DEPS_REMARKS ? SPM_POLY_EXTRACT_REMARKS : 0;
+  SPM_RETURN_IF_ERROR(spm_deps_graph_compute(
+      ctx, func, eflags,
+      o->memory_based_flow ? SPM_POLY_FLOW_MEMORY_BASED : 0, &g));
+  if (o->format == SPM_DEPS_REMARKS)
+    for (size_t i = 0; i < spm_poly_deps_count(g->deps); ++i) {
+      const spm_poly_dep_t *d = spm_poly_deps_get(g->deps, i);
+      spm_strbuf_t b = SPM_STRBUF_INIT;
+      spm_deps_graph_describe(g, d, &b);
+      spm_diag_emit(
+          mlirOperationGetLocation(spm_poly_func_access_op(g->model,
+                                                           d->dst_access)),
+          SPM_DIAG_REMARK, "%s", spm_strbuf_cstr(&b));
+      spm_strbuf_free(&b);
+    }
+  if (json) {
+    if (json->len > 2)
+      spm_strbuf_append_str(json, ",\n");
+    spm_deps_graph_to_json(g, json);
+  }
+  spm_deps_graph_free(g);
+  return SPM_OK;
+}
+
+static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
+  const spm_deps_options_t *o = user;
+  isl_ctx *ctx = isl_ctx_alloc();
+  isl_options_set_on_error(ctx, ISL_ON_ERROR_CONTINUE);
+  spm_status_t s = SPM_OK;
+  spm_strbuf_t json = SPM_STRBUF_INIT;
+  if (o->json)
+    spm_strbuf_append_str(&json, "[\n");
+  if (o->format == SPM_DEPS_COMPAT) {
+    s = spm_deps_run_compat(ctx, op);
+  } else if (spm_is_func(op)) {
+    s = spm_deps_run_func(ctx, op, o, o->json ? &json : NULL);
+  } else {
+    // every function directly inside `op` (e.g. the module)
+    for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+      for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+           !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+        for (MlirOperation f = mlirBlockGetFirstOperation(b);
+             !mlirOperationIsNull(f) && spm_status_is_ok(s);
+             f = mlirOperationGetNextInBlock(f))
+          if (spm_is_func(f))
+            s = spm_deps_run_func(ctx, f, o, o->json ? &json : NULL);
+  }
+  if (spm_status_is_ok(s) && o->json) {
+    spm_strbuf_append_str(&json, "]\n");
+    s = spm_file_write_atomic(o->json, json.data, json.len);
+  }
+  spm_strbuf_free(&json);
+  if (!spm_status_is_ok(s)) {
+    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, "spm-deps: %s",
+                  spm_status_message(s));
+    spm_status_free(s);
+    mlirExternalPassSignalFailure(pass);
+  }
+  isl_ctx_free(ctx);
+}
+
+static spm_status_t spm_deps_option(const char *key, const char *value,
+                                    void *user) {
+  spm_deps_options_t *o = user;
+  if (strcmp(key, "format") == 0) {
+    if (strcmp(value, "remarks") == 0)
+      o->format = SPM_DEPS_REMARKS;
+    else if (strcmp(value, "mlir-compat") == 0)
+      o->format = SPM_DEPS_COMPAT;
+    else if (strcmp(value, "none") == 0)
+      o->format = SPM_DEPS_QUIET;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-deps' option format must be remarks, "
+                             "mlir-compat or none, got '%s'",
+                             value);
+    return SPM_OK;
+  }
+  if (strcmp(key, "json") == 0) {
+    if (!*value)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-deps' option json needs a file name");
+    free(o->json);
+    o->json = strdup(value);
+    return SPM_OK;
+  }
+  if (strcmp(key, "flow") == 0) {
+    if (strcmp(value, "value") == 0)
+      o->memory_based_flow = false;
+    else if (strcmp(value, "memory") == 0)
+      o->memory_based_flow = true;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-deps' option flow must be value or memory, "
+                             "got '%s'",
+                             value);
+    return SPM_OK;
+  }
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "'spm-deps' has no option '%s' (options: format, "
+                         "json, flow)",
+                         key);
+}
+
+static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
+  spm_deps_options_t *o = calloc(1, sizeof *o);
+  if (!o)
+    abort();
+  spm_status_t s =
+      spm_pass_parse_options("spm-deps", options, spm_deps_option, o);
+  if (!spm_status_is_ok(s)) {
+    spm_deps_destruct(o);
+    return s;
+  }
+  MlirExternalPassCallbacks cb = {
+      .construct = spm_deps_construct,
+      .destruct = spm_deps_destruct,
+      .initialize = NULL,
+      .clone = spm_deps_clone,
+      .run = spm_deps_run,
+  };
+  *out = mlirCreateExternalPass(
+      mlirTypeIDCreate(&spm_deps_pass_id),
+      mlirStringRefCreateFromCString("SpmDeps"),
+      mlirStringRefCreateFromCString("spm-deps"),
+      mlirStringRefCreateFromCString(spm_pass_info_deps.description),
+      mlirStringRefCreateFromCString(""), 0, NULL, cb, o);
+  return SPM_OK;
+}
+
+const spm_pass_info_t spm_pass_info_deps = {
+    .argument = "spm-deps",
+    .description = "Polyhedral dependence analysis across all ops (isl): "
+                   "flow, anti and output dependences with depth and "
+                   "distance",
+    .options = "      format=remarks|mlir-compat|none  report style "
+               "(default remarks)\n"
+               "      json=FILE                        also write the JSON "
+               "report\n"
+               "      flow=value|memory                value-based flow "
+               "(kills, default) or memory-based\n",
+    .create = spm_deps_create,
+};
