@@ -1133,14 +1133,27 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     spm_opaque_op(f, s, op, "op with regions the analysis does not model");
     return;
   }
-  if (spm_has_memref_operand(op)) {
-    const char *why = spm_op_is(op, "memref.load") ||
-                              spm_op_is(op, "memref.store")
-                          ? "non-affine access (memref.load/store with "
-                            "computed indices)"
-                          : "unknown op receiving a buffer";
-    spm_opaque_op(f, s, op, why);
+  bool load = spm_op_is(op, "memref.load");
+  if ((load || spm_op_is(op, "memref.store")) &&
+      mlirOperationGetNumOperands(op) >= (load ? 1 : 2)) {
+    // computed indices: a read (load) or may-write (store) of any element
+    MlirValue buf = mlirOperationGetOperand(op, load ? 0 : 1);
+    int array = f->aliases[spm_alias_of(f, buf)].root;
+    int st = spm_stmt_new(f, s, op, 0, NULL);
+    spm_access_new(f, st, array, load ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
+                   spm_whole_range(f, array), op);
+    char *name = spm_value_str(buf);
+    spm_remark(f, op,
+               load ? "non-affine load (computed indices): treated as "
+                      "reading any element of %s%s"
+                    : "non-affine store (computed indices): treated as "
+                      "possibly writing any element of %s%s",
+               name, "");
+    free(name);
+    return;
   }
+  if (spm_has_memref_operand(op))
+    spm_opaque_op(f, s, op, "unknown op receiving a buffer");
 }
 
 static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,

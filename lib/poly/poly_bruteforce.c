@@ -1,7 +1,6 @@
 // Brute-force reference for lib/poly (see poly_bruteforce.h).
 #include "poly/poly_bruteforce.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,7 +310,7 @@ typedef void (*bf_inst_fn)(const bf_program_t *prog, int s, const int *iv,
 static bool enum_rec(const bf_program_t *prog, int s, int level, int *iv,
                      bf_inst_fn fn, void *user) {
   const bf_stmt_t *st = &prog->stmts[s];
-  if (level == st->nloops) {
+  if (level >= st->nloops || level >= BF_MAX_LOOPS) {
     fn(prog, s, iv, user);
     return true;
   }
