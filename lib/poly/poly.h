@@ -82,7 +82,8 @@ int spm_poly_program_add_statement(spm_poly_program_t *p,
 // identifies the array (e.g. "{ S2[i, j] -> A[i, j + 1] }"); its domain is
 // intersected with the statement's domain. Within one statement instance
 // all reads happen before all writes (a linalg op reads its operands, then
-// writes its outputs). Accesses are numbered in the order they are added.
+// writes its outputs), and writes happen in the order their accesses were
+// added. Accesses are numbered in the order they are added.
 int spm_poly_program_add_access(spm_poly_program_t *p, int stmt,
                                 spm_poly_access_kind_t kind,
                                 __isl_take isl_map *relation, void *user,
