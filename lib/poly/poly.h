@@ -65,7 +65,10 @@ isl_ctx *spm_poly_program_get_ctx(const spm_poly_program_t *p);
 //   schedule: map from the domain to one schedule space shared by all
 //             statements (same dimension for all, e.g. the 2d+1 form
 //             "{ S2[i, j] -> [0, i, 1, j, 0] }"); execution order is the
-//             lexicographic order of schedule points.
+//             lexicographic order of schedule points. Precondition: the
+//             schedule orders the instances of two statements by their
+//             common loops first, outermost first (true of 2d+1
+//             schedules); dependences are computed depth by depth on it.
 //   loop_ids: `nloops` (= domain dimension) ids of the enclosing loops,
 //             outermost first; two statements' common loops are the longest
 //             common prefix of their loop_ids (copied).

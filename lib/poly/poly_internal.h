@@ -71,9 +71,20 @@ __isl_give isl_map *spm_poly_restrict_depth(__isl_take isl_map *rel,
 
 // Exact integer bounds of dst_k - src_k, k < ncommon, over `rel` (non-empty),
 // parameters included as unknowns: a bound is finite iff it holds for every
-// parameter value (then it is attained for some).
+// parameter value (then it is attained for some). The first `nequal` loops
+// are known to be equated in `rel` (distance 0, no ILP needed).
 spm_status_t spm_poly_distance_bounds(__isl_keep isl_map *rel, int ncommon,
-                                      spm_poly_bound_t *bounds);
+                                      int nequal, spm_poly_bound_t *bounds);
+
+// Appends one dependence piece at `depth` (the piece moves into `out`):
+// computes its may flag (`may`, or not contained in `must` when given) and
+// distance bounds.
+spm_status_t spm_poly_push_piece(const spm_poly_program_t *p,
+                                 spm_poly_dep_kind_t kind, int src, int dst,
+                                 int depth, int ncommon,
+                                 __isl_take isl_map *piece,
+                                 __isl_keep isl_map *must, bool may,
+                                 spm_poly_deps_t *out);
 
 // Splits `rel` (src access's instances -> dst access's instances) by depth and
 // appends the non-empty pieces as deps of `kind`. A piece is `may` when

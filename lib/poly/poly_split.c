@@ -53,7 +53,7 @@ static bool opt_bound(__isl_keep isl_set *set, __isl_keep isl_aff *obj,
 }
 
 spm_status_t spm_poly_distance_bounds(__isl_keep isl_map *rel, int ncommon,
-                                      spm_poly_bound_t *bounds) {
+                                      int nequal, spm_poly_bound_t *bounds) {
   if (ncommon <= 0)
     return SPM_OK;
   isl_ctx *ctx = isl_map_get_ctx(rel);
@@ -70,6 +70,10 @@ spm_status_t spm_poly_distance_bounds(__isl_keep isl_map *rel, int ncommon,
   isl_local_space *ls = isl_local_space_from_space(isl_set_get_space(w));
   spm_status_t s = SPM_OK;
   for (int k = 0; k < ncommon && !s; ++k) {
+    if (k < nequal) { // equated by the depth restriction
+      bounds[k] = (spm_poly_bound_t){0, 0, false, false};
+      continue;
+    }
     isl_aff *t = isl_aff_var_on_domain(isl_local_space_copy(ls), isl_dim_set,
                                        (unsigned)(nin + k));
     isl_aff *src = isl_aff_var_on_domain(isl_local_space_copy(ls),
@@ -84,6 +88,39 @@ spm_status_t spm_poly_distance_bounds(__isl_keep isl_map *rel, int ncommon,
   isl_local_space_free(ls);
   isl_set_free(w);
   return s;
+}
+
+spm_status_t spm_poly_push_piece(const spm_poly_program_t *p,
+                                 spm_poly_dep_kind_t kind, int src, int dst,
+                                 int depth, int ncommon,
+                                 __isl_take isl_map *piece,
+                                 __isl_keep isl_map *must, bool may,
+                                 spm_poly_deps_t *out) {
+  spm_poly_dep_t dep;
+  memset(&dep, 0, sizeof(dep));
+  dep.kind = kind;
+  dep.src_access = src;
+  dep.dst_access = dst;
+  dep.depth = depth;
+  dep.ncommon = ncommon;
+  dep.may = may;
+  spm_status_t s = SPM_OK;
+  if (!may && must) {
+    isl_bool sub = isl_map_is_subset(piece, must);
+    if (sub < 0)
+      s = spm_poly_isl_error(p->ctx, "must/may split");
+    dep.may = !sub;
+  }
+  if (!s)
+    s = spm_poly_distance_bounds(piece, ncommon,
+                                 depth <= ncommon ? depth - 1 : ncommon,
+                                 dep.distance);
+  if (s) {
+    isl_map_free(piece);
+    return s;
+  }
+  dep.relation = isl_map_coalesce(piece);
+  return spm_poly_deps_push(out, &dep);
 }
 
 spm_status_t spm_poly_split_and_push(const spm_poly_program_t *p,
@@ -101,31 +138,14 @@ spm_status_t spm_poly_split_and_push(const spm_poly_program_t *p,
     isl_bool empty = isl_map_is_empty(piece);
     if (empty < 0) {
       s = spm_poly_isl_error(p->ctx, "dependence split");
-    } else if (!empty) {
-      spm_poly_dep_t dep;
-      memset(&dep, 0, sizeof(dep));
-      dep.kind = kind;
-      dep.src_access = src;
-      dep.dst_access = dst;
-      dep.depth = depth;
-      dep.ncommon = ncommon;
-      dep.may = may;
-      if (!may && must) {
-        isl_bool sub = isl_map_is_subset(piece, must);
-        if (sub < 0)
-          s = spm_poly_isl_error(p->ctx, "must/may split");
-        dep.may = !sub;
-      }
-      if (!s)
-        s = spm_poly_distance_bounds(piece, ncommon, dep.distance);
+      isl_map_free(piece);
+    } else if (empty) {
+      isl_map_free(piece);
+    } else {
       rest = isl_map_subtract(rest, isl_map_copy(piece));
-      if (!s) {
-        dep.relation = isl_map_coalesce(piece);
-        piece = NULL;
-        s = spm_poly_deps_push(out, &dep);
-      }
+      s = spm_poly_push_piece(p, kind, src, dst, depth, ncommon, piece, must,
+                              may, out);
     }
-    isl_map_free(piece);
   }
   if (!s) {
     isl_bool empty = isl_map_is_empty(rest);
@@ -186,7 +206,9 @@ spm_status_t spm_poly_compat_check(const spm_poly_program_t *p, int src,
   else if (!empty) {
     *has_dep = true;
     if (components) {
-      s = spm_poly_distance_bounds(rel, ncommon, components);
+      s = spm_poly_distance_bounds(rel, ncommon,
+                                   depth <= ncommon ? depth - 1 : ncommon,
+                                   components);
       if (!s && ncomponents)
         *ncomponents = ncommon;
     } else if (ncomponents)
