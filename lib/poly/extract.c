@@ -601,57 +601,45 @@ static char *spm_whole_range(spm_poly_func_t *f, int array) {
 }
 
 // Range part of an access to buffer `alias` at coordinates `idx` (nidx
-// expressions over the statement's ivs and params), folded to the root.
+// expressions over the statement's ivs and params), folded to the root: each
+// view substitutes its parent-coordinate expressions (over v0, v1, ...) with
+// the coordinates so far, up to the root's.
 static char *spm_access_range(spm_poly_func_t *f, int alias, char **idx,
                               int nidx) {
-  int root = f->aliases[alias].root;
-  MlirValue rv = f->aliases[f->array_alias[root]].value;
-  int rrank = (int)mlirShapedTypeGetRank(mlirValueGetType(rv));
-  spm_strbuf_t b = SPM_STRBUF_INIT, exists = SPM_STRBUF_INIT,
-               cons = SPM_STRBUF_INIT;
-  // Level 0 variables x0_k = idx[k]; then each view maps its variables to
-  // its parent's, up to the root's coordinates r_k.
-  int level = 0, cur = alias, rank = nidx;
-  for (int k = 0; k < nidx; ++k) {
-    spm_strbuf_appendf(&exists, "%sx0_%d", exists.len ? ", " : "", k);
-    spm_strbuf_appendf(&cons, "%sx0_%d = %s", cons.len ? " and " : "", k,
-                       idx[k]);
-  }
-  while (f->aliases[cur].parent >= 0) {
-    const spm_alias_t *a = &f->aliases[cur];
-    ++level;
-    for (int k = 0; k < a->nexprs; ++k) {
-      spm_strbuf_appendf(&exists, "%sx%d_%d", exists.len ? ", " : "", level,
-                         k);
-      // substitute v<j> by x<level-1>_<j>
-      spm_strbuf_appendf(&cons, "%sx%d_%d = ", cons.len ? " and " : "", level,
-                         k);
-      for (const char *p = a->exprs[k]; *p;) {
+  int n = nidx;
+  char **cur = spm_exprs_new(n);
+  for (int k = 0; k < n; ++k)
+    cur[k] = spm_xstrdup(idx[k]);
+  for (int a = alias; f->aliases[a].parent >= 0; a = f->aliases[a].parent) {
+    const spm_alias_t *v = &f->aliases[a];
+    char **next = spm_exprs_new(v->nexprs);
+    for (int k = 0; k < v->nexprs; ++k) {
+      spm_strbuf_t b = SPM_STRBUF_INIT;
+      for (const char *p = v->exprs[k]; *p;) {
         if (*p == 'v' && p[1] >= '0' && p[1] <= '9') {
           char *end;
           long j = strtol(p + 1, &end, 10);
-          spm_strbuf_appendf(&cons, "x%d_%ld", level - 1, j);
+          spm_strbuf_appendf(&b, "(%s)", j < n ? cur[j] : "0");
           p = end;
         } else
-          spm_strbuf_append(&cons, p++, 1);
+          spm_strbuf_append(&b, p++, 1);
       }
+      next[k] = b.data ? b.data : spm_xstrdup("0");
     }
-    rank = a->nexprs;
-    cur = a->parent;
+    for (int k = 0; k < n; ++k)
+      free(cur[k]);
+    free(cur);
+    cur = next;
+    n = v->nexprs;
   }
-  (void)rank;
-  spm_strbuf_appendf(&b, "A%d[", root);
-  for (int k = 0; k < rrank; ++k) {
-    spm_strbuf_appendf(&b, "%sr%d", k ? ", " : "", k);
-    spm_strbuf_appendf(&cons, "%sr%d = x%d_%d", cons.len ? " and " : "", k,
-                       level, k);
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  spm_strbuf_appendf(&b, "A%d[", f->aliases[alias].root);
+  for (int k = 0; k < n; ++k) {
+    spm_strbuf_appendf(&b, "%s%s", k ? ", " : "", cur[k]);
+    free(cur[k]);
   }
+  free(cur);
   spm_strbuf_append_str(&b, "]");
-  if (cons.len)
-    spm_strbuf_appendf(&b, " : exists (%s : %s)", spm_strbuf_cstr(&exists),
-                       spm_strbuf_cstr(&cons));
-  spm_strbuf_free(&exists);
-  spm_strbuf_free(&cons);
   return b.data;
 }
 

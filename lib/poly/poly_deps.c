@@ -1,14 +1,22 @@
 // spm_poly_compute_deps: value-based flow dependences through isl's dataflow
 // analysis on tagged accesses, memory-based anti/output (and optionally flow)
 // dependences pairwise, all split by depth. See poly.h.
+//
+// The work is done per array ("bucket" of the accesses to one array), which
+// keeps it linear in the number of arrays, and the result of a bucket is
+// memoised under a canonical description (statements and array renamed), so
+// repeated layers of a network (isomorphic buckets) are analysed once.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <isl/flow.h>
 #include <isl/union_map.h>
+#include <isl/set.h>
 #include <isl/val.h>
 
 #include "poly/poly_internal.h"
+#include "support/strbuf.h"
 
 // [S[i] -> tag[]] -> S[i] for access `a` over its statement's domain.
 static __isl_give isl_map *untagger(const spm_poly_program_t *p, int a) {
@@ -58,6 +66,8 @@ static spm_status_t buckets_build(const spm_poly_program_t *p,
   if (!bk->order || !bk->start) {
     free(bk->order);
     free(bk->start);
+    bk->order = NULL;
+    bk->start = NULL;
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   }
   for (size_t i = 0; i < n; ++i)
@@ -79,28 +89,37 @@ static void buckets_free(spm_poly_buckets_t *bk) {
 }
 
 
-// Memory-based dependences of every kind in `kinds` (bit 1 << kind) between
-// every ordered pair of accesses to the same array.
-// The schedules of accesses acc[0..n) without the dimensions that all of
-// them fix to the same constant (the 2d+1 positions the accesses of one
-// array share): the order among these accesses is unchanged, and isl's
-// dataflow and lexicographic-order computations get much cheaper with
-// fewer dimensions. Returns NULL on an isl error.
-static isl_map **reduced_schedules(const spm_poly_program_t *p,
-                                   const int *acc, size_t n,
-                                   isl_map **sched) {
+// The schedules of accesses acc[0..n) of one bucket, extended by one
+// trailing dimension (0 for reads, 1 + k for the k-th access if it writes:
+// reads precede writes within an instance, writes in access order), without
+// the dimensions that all of them fix to the same constant (the 2d+1
+// positions they share): the order among these accesses is unchanged, isl's
+// dataflow and lexicographic-order computations get cheaper with fewer
+// dimensions, and the result no longer depends on global positions (so
+// isomorphic buckets get equal schedules). Returns NULL on an isl error.
+static isl_map **bucket_schedules(const spm_poly_program_t *p, const int *acc,
+                                  size_t n) {
   isl_map **out = calloc(n + 1, sizeof *out);
   if (!out)
     return NULL;
-  for (size_t k = 0; k < n; ++k)
-    out[k] = isl_map_copy(sched[acc[k]]);
-  isl_size dims = n ? isl_map_dim(out[0], isl_dim_out) : 0;
+  for (size_t k = 0; k < n; ++k) {
+    isl_map *m = isl_map_copy(p->stmts[p->accs[acc[k]].stmt].schedule);
+    isl_size d = isl_map_dim(m, isl_dim_out);
+    m = isl_map_add_dims(m, isl_dim_out, 1);
+    out[k] = d < 0 ? isl_map_free(m)
+                   : isl_map_fix_si(m, isl_dim_out, (unsigned)d,
+                                    spm_poly_acc_writes(p->accs[acc[k]].kind)
+                                        ? 1 + (int)k
+                                        : 0);
+  }
+  isl_size dims = n && out[0] ? isl_map_dim(out[0], isl_dim_out) : 0;
   for (int d = (int)dims - 1; d >= 0; --d) {
     isl_val *first = NULL;
     bool same = true;
     for (size_t k = 0; k < n && same; ++k) {
-      isl_val *v = isl_map_plain_get_val_if_fixed(out[k], isl_dim_out,
-                                                  (unsigned)d);
+      isl_val *v = out[k] ? isl_map_plain_get_val_if_fixed(out[k], isl_dim_out,
+                                                            (unsigned)d)
+                          : NULL;
       if (!v || !isl_val_is_int(v))
         same = false;
       else if (!first)
@@ -115,13 +134,47 @@ static isl_map **reduced_schedules(const spm_poly_program_t *p,
     for (size_t k = 0; k < n; ++k)
       out[k] = isl_map_project_out(out[k], isl_dim_out, (unsigned)d, 1);
   }
-  for (size_t k = 0; k < n; ++k)
-    if (!out[k]) {
-      for (size_t j = 0; j < n; ++j)
-        isl_map_free(out[j]);
-      free(out);
-      return NULL;
+  // Dimensions every access fixes to a constant (statement positions):
+  // only the relative order of the values matters, so number them by rank.
+  dims = n && out[0] ? isl_map_dim(out[0], isl_dim_out) : 0;
+  long *vals = calloc(n + 1, sizeof *vals);
+  for (int d = 0; vals && d < (int)dims; ++d) {
+    bool fixed = true;
+    for (size_t k = 0; k < n && fixed; ++k) {
+      isl_val *v = out[k] ? isl_map_plain_get_val_if_fixed(out[k], isl_dim_out,
+                                                            (unsigned)d)
+                          : NULL;
+      fixed = v && isl_val_is_int(v);
+      if (fixed)
+        vals[k] = isl_val_get_num_si(v);
+      isl_val_free(v);
     }
+    if (!fixed)
+      continue;
+    for (size_t k = 0; k < n; ++k) {
+      int rank = 0;
+      for (size_t j = 0; j < n; ++j) {
+        bool smaller_distinct = vals[j] < vals[k];
+        for (size_t i = 0; i < j && smaller_distinct; ++i)
+          if (vals[i] == vals[j])
+            smaller_distinct = false; // count each value once
+        rank += smaller_distinct;
+      }
+      out[k] = isl_map_project_out(out[k], isl_dim_out, (unsigned)d, 1);
+      out[k] = isl_map_insert_dims(out[k], isl_dim_out, (unsigned)d, 1);
+      out[k] = isl_map_fix_si(out[k], isl_dim_out, (unsigned)d, rank);
+    }
+  }
+  bool ok = vals != NULL;
+  free(vals);
+  for (size_t k = 0; k < n; ++k)
+    ok = ok && out[k];
+  if (!ok) {
+    for (size_t j = 0; j < n; ++j)
+      isl_map_free(out[j]);
+    free(out);
+    return NULL;
+  }
   return out;
 }
 
@@ -133,78 +186,66 @@ static void schedules_free(isl_map **s, size_t n) {
   free(s);
 }
 
-static spm_status_t memory_based(const spm_poly_program_t *p, unsigned kinds,
-                                 const spm_poly_buckets_t *bk,
-                                 isl_map **sched, spm_poly_deps_t *out) {
-  for (size_t b = 0; b < bk->nbuckets; ++b) {
-    size_t lo = bk->start[b], nb = bk->start[b + 1] - lo;
-    isl_map **rs = reduced_schedules(p, bk->order + lo, nb, sched);
-    if (!rs)
-      return spm_poly_isl_error(p->ctx, "access schedules");
-    for (size_t i = lo; i < lo + nb; ++i) {
-      for (size_t j = lo; j < lo + nb; ++j) {
-        int a = bk->order[i], c = bk->order[j];
-        const spm_poly_acc_t *x = &p->accs[a], *y = &p->accs[c];
-        bool wx = spm_poly_acc_writes(x->kind),
-             wy = spm_poly_acc_writes(y->kind);
-        if (!wx && !wy)
-          continue;
-        spm_poly_dep_kind_t kind = !wx  ? SPM_POLY_DEP_ANTI
-                                   : wy ? SPM_POLY_DEP_OUTPUT
-                                        : SPM_POLY_DEP_FLOW;
-        if (!(kinds & (1u << kind)))
-          continue;
-        // Built depth by depth: the schedule orders instances by their
-        // common loops first (poly.h), so only the loop-independent piece
-        // needs the (costly) lexicographic order of the full schedules.
-        int ncommon = spm_poly_common_loops(p, x->stmt, y->stmt);
-        isl_map *base = isl_map_apply_range(
-            isl_map_copy(x->relation), isl_map_reverse(isl_map_copy(y->relation)));
-        bool may =
-            x->kind == SPM_POLY_MAY_WRITE || y->kind == SPM_POLY_MAY_WRITE;
-        for (int depth = 1; depth <= ncommon + 1; ++depth) {
-          isl_map *piece =
-              spm_poly_restrict_depth(isl_map_copy(base), ncommon, depth);
-          if (depth == ncommon + 1)
-            piece = isl_map_intersect(
-                piece, isl_map_lex_lt_map(isl_map_copy(rs[i - lo]),
-                                          isl_map_copy(rs[j - lo])));
-          isl_bool empty = isl_map_is_empty(piece);
-          if (empty < 0) {
-            isl_map_free(piece);
-            isl_map_free(base);
-            schedules_free(rs, nb);
-            return spm_poly_isl_error(p->ctx, "memory-based dependences");
-          }
-          if (empty) {
-            isl_map_free(piece);
-            continue;
-          }
-          spm_status_t st = spm_poly_push_piece(p, kind, a, c, depth, ncommon,
-                                                isl_map_coalesce(piece), NULL,
-                                                may, out);
-          if (st) {
-            isl_map_free(base);
-            schedules_free(rs, nb);
-            return st;
-          }
+// Memory-based dependences of every kind in `kinds` (bit 1 << kind) between
+// every ordered pair of accesses of one bucket. Built depth by depth: the
+// schedule orders instances by their common loops first (poly.h), so only
+// the loop-independent piece needs the lexicographic order of the schedules.
+static spm_status_t memory_based_bucket(const spm_poly_program_t *p,
+                                        unsigned kinds, const int *acc,
+                                        size_t n, isl_map **rs,
+                                        spm_poly_deps_t *out) {
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      int a = acc[i], c = acc[j];
+      const spm_poly_acc_t *x = &p->accs[a], *y = &p->accs[c];
+      bool wx = spm_poly_acc_writes(x->kind), wy = spm_poly_acc_writes(y->kind);
+      if (!wx && !wy)
+        continue;
+      spm_poly_dep_kind_t kind = !wx  ? SPM_POLY_DEP_ANTI
+                                 : wy ? SPM_POLY_DEP_OUTPUT
+                                      : SPM_POLY_DEP_FLOW;
+      if (!(kinds & (1u << kind)))
+        continue;
+      int ncommon = spm_poly_common_loops(p, x->stmt, y->stmt);
+      isl_map *base = isl_map_apply_range(
+          isl_map_copy(x->relation), isl_map_reverse(isl_map_copy(y->relation)));
+      bool may = x->kind == SPM_POLY_MAY_WRITE || y->kind == SPM_POLY_MAY_WRITE;
+      for (int depth = 1; depth <= ncommon + 1; ++depth) {
+        isl_map *piece =
+            spm_poly_restrict_depth(isl_map_copy(base), ncommon, depth);
+        if (depth == ncommon + 1)
+          piece = isl_map_intersect(
+              piece,
+              isl_map_lex_lt_map(isl_map_copy(rs[i]), isl_map_copy(rs[j])));
+        isl_bool empty = isl_map_is_empty(piece);
+        spm_status_t st = SPM_OK;
+        if (empty < 0)
+          st = spm_poly_isl_error(p->ctx, "memory-based dependences");
+        if (empty)
+          isl_map_free(piece);
+        else if (!st)
+          st = spm_poly_push_piece(p, kind, a, c, depth, ncommon, piece, NULL,
+                                   may, out);
+        else
+          isl_map_free(piece);
+        if (st) {
+          isl_map_free(base);
+          return st;
         }
-        isl_map_free(base);
       }
+      isl_map_free(base);
     }
-    schedules_free(rs, nb);
   }
   return SPM_OK;
 }
 
-// Value-based flow dependences of one array (accesses order[lo..hi)):
-// isl_union_access_info_compute_flow on tagged accesses
-// ([S[i] -> tag[]] -> A[...]) so that the result relates accesses, not
-// statements.
-static spm_status_t value_based_flow_array(const spm_poly_program_t *p,
-                                           const int *acc, size_t n,
-                                           isl_map **schedule,
-                                           spm_poly_deps_t *out) {
+// Value-based flow dependences of one bucket: isl_union_access_info_
+// compute_flow on tagged accesses ([S[i] -> tag[]] -> A[...]) so that the
+// result relates accesses, not statements.
+static spm_status_t value_based_flow_bucket(const spm_poly_program_t *p,
+                                            const int *acc, size_t n,
+                                            isl_map **rs,
+                                            spm_poly_deps_t *out) {
   bool any_read = false, any_write = false;
   for (size_t k = 0; k < n; ++k) {
     bool w = spm_poly_acc_writes(p->accs[acc[k]].kind);
@@ -214,12 +255,8 @@ static spm_status_t value_based_flow_array(const spm_poly_program_t *p,
   if (!any_read || !any_write)
     return SPM_OK;
   isl_space **tspace = calloc(n, sizeof(*tspace));
-  isl_map **rs = reduced_schedules(p, acc, n, schedule);
-  if (!tspace || !rs) {
-    free(tspace);
-    schedules_free(rs, n);
-    return spm_status_make(SPM_STATUS_INTERNAL, "access schedules");
-  }
+  if (!tspace)
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   isl_space *params = isl_space_params_alloc(p->ctx, 0);
   isl_union_map *sink = isl_union_map_empty(isl_space_copy(params));
   isl_union_map *must = isl_union_map_empty(isl_space_copy(params));
@@ -292,8 +329,173 @@ static spm_status_t value_based_flow_array(const spm_poly_program_t *p,
   for (size_t k = 0; k < n; ++k)
     isl_space_free(tspace[k]);
   free(tspace);
-  schedules_free(rs, n);
   return s;
+}
+
+// --- memoisation of isomorphic buckets ----------------------------------------
+
+// Local number of access k's statement within the bucket (order of first
+// appearance), so that isomorphic buckets get the same names.
+static int local_stmt(const spm_poly_program_t *p, const int *acc, size_t k) {
+  int stmt = p->accs[acc[k]].stmt, local = 0;
+  for (size_t j = 0; j < k; ++j) {
+    bool seen = false;
+    for (size_t i = 0; i < j; ++i)
+      seen |= p->accs[acc[i]].stmt == p->accs[acc[j]].stmt;
+    if (p->accs[acc[j]].stmt == stmt)
+      return local;
+    if (!seen)
+      ++local;
+  }
+  return local;
+}
+
+// Renames the dimensions of `type` to d0, d1, ... (loop ivs carry global
+// loop ids in their names).
+static __isl_give isl_map *canonical_dims(__isl_take isl_map *m,
+                                          enum isl_dim_type type,
+                                          const char *prefix) {
+  isl_size n = isl_map_dim(m, type);
+  for (isl_size i = 0; i < n; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "%s%d", prefix, (int)i);
+    m = isl_map_set_dim_name(m, type, (unsigned)i, name);
+  }
+  return m;
+}
+
+static void key_map(spm_strbuf_t *key, __isl_take isl_map *m, int in_local,
+                    int out_local) {
+  char name[32];
+  m = canonical_dims(canonical_dims(m, isl_dim_in, "d"), isl_dim_out, "e");
+  if (in_local >= 0) {
+    snprintf(name, sizeof name, "L%d", in_local);
+    m = isl_map_set_tuple_name(m, isl_dim_in, name);
+  }
+  if (out_local >= 0) {
+    snprintf(name, sizeof name, "L%d", out_local);
+    m = isl_map_set_tuple_name(m, isl_dim_out, name);
+  } else if (out_local == -2) {
+    m = isl_map_set_tuple_name(m, isl_dim_out, "X");
+  }
+  char *str = isl_map_to_str(m);
+  spm_strbuf_append_str(key, str ? str : "?");
+  spm_strbuf_append_str(key, "\n");
+  free(str);
+  isl_map_free(m);
+}
+
+// A canonical description of the bucket: everything the bucket's
+// dependences are a function of, with statements renamed L0, L1, ... and the
+// array X.
+static char *bucket_key(const spm_poly_program_t *p, const int *acc, size_t n,
+                        isl_map **rs, unsigned flags) {
+  spm_strbuf_t key = SPM_STRBUF_INIT;
+  spm_strbuf_appendf(&key, "flags %u n %zu\n", flags, n);
+  for (size_t k = 0; k < n; ++k) {
+    const spm_poly_acc_t *x = &p->accs[acc[k]];
+    int l = local_stmt(p, acc, k);
+    spm_strbuf_appendf(&key, "acc %d stmt %d\n", (int)x->kind, l);
+    key_map(&key, isl_map_copy(x->relation), l, -2);
+    key_map(&key, isl_map_copy(rs[k]), l, -1);
+    key_map(&key, isl_map_from_range(isl_set_copy(p->stmts[x->stmt].domain)),
+            -1, l);
+    for (size_t j = 0; j < n; ++j)
+      spm_strbuf_appendf(
+          &key, "%d ", spm_poly_common_loops(p, x->stmt, p->accs[acc[j]].stmt));
+    spm_strbuf_append_str(&key, "\n");
+  }
+  return key.data;
+}
+
+typedef struct {
+  spm_poly_dep_t dep; // src/dst are local access numbers; no relation
+  char *relation;     // canonical relation (statements L<k>)
+} memo_dep_t;
+
+typedef struct {
+  char *key;
+  memo_dep_t *deps;
+  size_t ndeps;
+} memo_entry_t;
+
+typedef struct {
+  memo_entry_t *v;
+  size_t n;
+} memo_t;
+
+static void memo_free(memo_t *m) {
+  for (size_t i = 0; i < m->n; ++i) {
+    for (size_t j = 0; j < m->v[i].ndeps; ++j)
+      free(m->v[i].deps[j].relation);
+    free(m->v[i].deps);
+    free(m->v[i].key);
+  }
+  free(m->v);
+}
+
+static size_t local_access(const int *acc, size_t n, int a) {
+  for (size_t k = 0; k < n; ++k)
+    if (acc[k] == a)
+      return k;
+  return n;
+}
+
+// Records deps out->v[from..] (all of this bucket) under `key` (taken).
+static spm_status_t memo_record(const spm_poly_program_t *p, memo_t *m,
+                                char *key, const int *acc, size_t n,
+                                const spm_poly_deps_t *out, size_t from) {
+  memo_entry_t *v = realloc(m->v, (m->n + 1) * sizeof *v);
+  if (!v) {
+    free(key);
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  }
+  m->v = v;
+  memo_entry_t *e = &m->v[m->n++];
+  e->key = key;
+  e->ndeps = out->n - from;
+  e->deps = calloc(e->ndeps + 1, sizeof *e->deps);
+  if (!e->deps) {
+    e->ndeps = 0;
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < e->ndeps; ++i) {
+    const spm_poly_dep_t *d = &out->v[from + i];
+    size_t ls = local_access(acc, n, d->src_access);
+    size_t ld = local_access(acc, n, d->dst_access);
+    spm_strbuf_t rel = SPM_STRBUF_INIT;
+    key_map(&rel, isl_map_copy(d->relation), local_stmt(p, acc, ls),
+            local_stmt(p, acc, ld));
+    e->deps[i].dep = *d;
+    e->deps[i].dep.relation = NULL;
+    e->deps[i].dep.src_access = (int)ls;
+    e->deps[i].dep.dst_access = (int)ld;
+    e->deps[i].relation = rel.data;
+  }
+  return SPM_OK;
+}
+
+// Appends the memoised deps of `e` for the bucket acc[0..n).
+static spm_status_t memo_replay(const spm_poly_program_t *p,
+                                const memo_entry_t *e, const int *acc,
+                                spm_poly_deps_t *out) {
+  for (size_t i = 0; i < e->ndeps; ++i) {
+    spm_poly_dep_t d = e->deps[i].dep;
+    d.src_access = acc[d.src_access];
+    d.dst_access = acc[d.dst_access];
+    isl_map *rel = isl_map_read_from_str(p->ctx, e->deps[i].relation);
+    rel = isl_map_set_tuple_id(
+        rel, isl_dim_in,
+        isl_set_get_tuple_id(p->stmts[p->accs[d.src_access].stmt].domain));
+    rel = isl_map_set_tuple_id(
+        rel, isl_dim_out,
+        isl_set_get_tuple_id(p->stmts[p->accs[d.dst_access].stmt].domain));
+    if (!rel)
+      return spm_poly_isl_error(p->ctx, "memoised dependence");
+    d.relation = rel;
+    SPM_RETURN_IF_ERROR(spm_poly_deps_push(out, &d));
+  }
+  return SPM_OK;
 }
 
 spm_status_t spm_poly_compute_deps(const spm_poly_program_t *p, unsigned flags,
@@ -312,25 +514,44 @@ spm_status_t spm_poly_compute_deps(const spm_poly_program_t *p, unsigned flags,
   bool mem_flow = flags & SPM_POLY_FLOW_MEMORY_BASED;
   unsigned kinds = (1u << SPM_POLY_DEP_ANTI) | (1u << SPM_POLY_DEP_OUTPUT) |
                    (mem_flow ? 1u << SPM_POLY_DEP_FLOW : 0);
-  spm_poly_buckets_t bk;
+  spm_poly_buckets_t bk = {0};
+  memo_t memo = {0};
   spm_status_t s = buckets_build(p, &bk);
-  isl_map **sched = s ? NULL : calloc(p->naccs + 1, sizeof *sched);
-  if (!s && !sched)
-    s = spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
-  for (size_t a = 0; !s && a < p->naccs; ++a)
-    if (!(sched[a] = spm_poly_access_schedule(p, (int)a)))
-      s = spm_poly_isl_error(p->ctx, "access schedule");
-  if (!s)
-    s = memory_based(p, kinds, &bk, sched, d);
-  for (size_t b = 0; !s && !mem_flow && b < bk.nbuckets; ++b)
-    s = value_based_flow_array(p, bk.order + bk.start[b],
-                               bk.start[b + 1] - bk.start[b], sched, d);
-  if (sched)
-    for (size_t a = 0; a < p->naccs; ++a)
-      isl_map_free(sched[a]);
-  free(sched);
-  if (bk.order || bk.start)
-    buckets_free(&bk);
+  for (size_t b = 0; !s && b < bk.nbuckets; ++b) {
+    const int *acc = bk.order + bk.start[b];
+    size_t n = bk.start[b + 1] - bk.start[b];
+    bool writes = false;
+    for (size_t k = 0; k < n; ++k)
+      writes |= spm_poly_acc_writes(p->accs[acc[k]].kind);
+    if (!writes)
+      continue; // read-only arrays have no dependences
+    isl_map **rs = bucket_schedules(p, acc, n);
+    if (!rs) {
+      s = spm_poly_isl_error(p->ctx, "access schedules");
+      break;
+    }
+    char *key = bucket_key(p, acc, n, rs, flags);
+    const memo_entry_t *hit = NULL;
+    for (size_t i = 0; key && i < memo.n && !hit; ++i)
+      if (strcmp(memo.v[i].key, key) == 0)
+        hit = &memo.v[i];
+    if (hit) {
+      free(key);
+      s = memo_replay(p, hit, acc, d);
+    } else {
+      size_t from = d->n;
+      s = memory_based_bucket(p, kinds, acc, n, rs, d);
+      if (!s && !mem_flow)
+        s = value_based_flow_bucket(p, acc, n, rs, d);
+      if (!s && key)
+        s = memo_record(p, &memo, key, acc, n, d, from);
+      else
+        free(key);
+    }
+    schedules_free(rs, n);
+  }
+  memo_free(&memo);
+  buckets_free(&bk);
   if (s) {
     spm_poly_deps_free(d);
     return s;
