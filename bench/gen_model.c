@@ -74,8 +74,24 @@ static int gen_cnn(const char *csv) {
   for (int i = 0; i < n; ++i) {
     layer_t *l = &L[i];
     if (strcmp(l->kind, "fc") == 0) {
-      printf("  linalg.matmul ins(%%x%d, %%w%d : memref<1x%ldxf32>, memref<%ldx%ldxf32>) "
-             "outs(%%out : memref<1x%ldxf32>)\n", i, i, l->cin, l->cin, l->cout, l->cout);
+      // fc layers chain through their own output buffers; the last one
+      // writes %out
+      char in[32], out[32];
+      if (i > 0 && strcmp(L[i - 1].kind, "fc") == 0 && L[i - 1].cout == l->cin)
+        snprintf(in, sizeof in, "%%fc%d", i - 1);
+      else
+        snprintf(in, sizeof in, "%%x%d", i);
+      if (i == n - 1)
+        snprintf(out, sizeof out, "%%out");
+      else {
+        snprintf(out, sizeof out, "%%fc%d", i);
+        printf("  %s = memref.alloc() : memref<1x%ldxf32>\n", out, l->cout);
+      }
+      printf("  linalg.fill ins(%%zero : f32) outs(%s : memref<1x%ldxf32>)\n", out,
+             l->cout);
+      printf("  linalg.matmul ins(%s, %%w%d : memref<1x%ldxf32>, memref<%ldx%ldxf32>) "
+             "outs(%s : memref<1x%ldxf32>)\n", in, i, l->cin, l->cin, l->cout, out,
+             l->cout);
       continue;
     }
     long hp = l->hin + 2 * l->pad, wp = l->win + 2 * l->pad;
