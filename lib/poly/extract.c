@@ -668,7 +668,8 @@ static void spm_opaque_statement(spm_poly_func_t *f, const spm_scope_t *s,
     return;
   int st = spm_stmt_new(f, s, op, 0, NULL);
   for (int i = 0; i < n; ++i) {
-    int array = f->aliases[spm_alias_of(f, bufs[i])].root;
+    int alias = spm_alias_of(f, bufs[i]); // may grow f->aliases
+    int array = f->aliases[alias].root;
     bool dup = false;
     for (size_t a = 0; a < f->naccesses; ++a)
       if (f->accesses[a].stmt == st && f->accesses[a].array == array)
@@ -1102,7 +1103,8 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
   }
   if (spm_op_is(op, "memref.copy") && mlirOperationGetNumOperands(op) == 2) {
     int st = spm_stmt_new(f, s, op, 0, NULL);
-    int src = f->aliases[spm_alias_of(f, mlirOperationGetOperand(op, 0))].root;
+    int src_alias = spm_alias_of(f, mlirOperationGetOperand(op, 0));
+    int src = f->aliases[src_alias].root;
     int dst_alias = spm_alias_of(f, mlirOperationGetOperand(op, 1));
     int dst = f->aliases[dst_alias].root;
     spm_access_new(f, st, src, SPM_POLY_READ, spm_whole_range(f, src), op);
@@ -1126,7 +1128,8 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
       mlirOperationGetNumOperands(op) >= (load ? 1 : 2)) {
     // computed indices: a read (load) or may-write (store) of any element
     MlirValue buf = mlirOperationGetOperand(op, load ? 0 : 1);
-    int array = f->aliases[spm_alias_of(f, buf)].root;
+    int alias = spm_alias_of(f, buf); // may grow f->aliases
+    int array = f->aliases[alias].root;
     int st = spm_stmt_new(f, s, op, 0, NULL);
     spm_access_new(f, st, array, load ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
                    spm_whole_range(f, array), op);

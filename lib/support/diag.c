@@ -229,8 +229,12 @@ static const char *spm_find_line(const char *text, unsigned line,
 
 void spm_diag_engine_print(spm_diag_engine_t *e, const spm_diag_t *d) {
   const char *sev = spm_diag_severity_name(d->severity);
-  if (!d->file || d->line == 0) {
+  if (!d->file) {
     fprintf(e->out, "<unknown>: %s: %s\n", sev, d->message);
+    return;
+  }
+  if (d->line == 0) { // e.g. the implicit module of a file
+    fprintf(e->out, "%s: %s: %s\n", d->file, sev, d->message);
     return;
   }
   fprintf(e->out, "%s:%u:%u: %s: %s\n", d->file, d->line, d->col, sev,
