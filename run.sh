@@ -9,3 +9,5 @@ echo "== spm-opt --spm-verify examples/spm_conv_block.mlir (Gemmini-class progra
 build/bin/spm-opt --spm-verify examples/spm_conv_block.mlir
 echo "== spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linalg_mlp.mlir"
 build/bin/spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linalg_mlp.mlir
+echo "== spm-opt --spm-deps examples/linalg_mlp.mlir (dependences across all ops, as remarks)"
+build/bin/spm-opt --spm-deps examples/linalg_mlp.mlir -o /dev/null
