@@ -54,20 +54,6 @@ static bool spm_is_func(MlirOperation op) {
   return n.length == 9 && memcmp(n.data, "func.func", 9) == 0;
 }
 
-static void spm_bound_str(spm_strbuf_t *b, const spm_poly_bound_t *c) {
-  spm_strbuf_append_str(b, "[");
-  if (c->lb_infinite)
-    spm_strbuf_append_str(b, "-inf");
-  else
-    spm_strbuf_appendf(b, "%lld", (long long)c->lb);
-  spm_strbuf_append_str(b, ", ");
-  if (c->ub_infinite)
-    spm_strbuf_append_str(b, "+inf");
-  else
-    spm_strbuf_appendf(b, "%lld", (long long)c->ub);
-  spm_strbuf_append_str(b, "]");
-}
-
 // Upstream's TestMemRefDependenceCheck, remark for remark.
 static spm_status_t spm_deps_run_compat(isl_ctx *ctx, MlirOperation op) {
   spm_poly_func_t *f;
@@ -98,7 +84,7 @@ static spm_status_t spm_deps_run_compat(isl_ctx *ctx, MlirOperation op) {
           spm_strbuf_append_str(&b, "true");
         else
           for (int k = 0; k < ncomp; ++k)
-            spm_bound_str(&b, &comp[k]);
+            spm_deps_append_range(&b, &comp[k]);
         spm_diag_emit(loc, SPM_DIAG_REMARK, "%s", spm_strbuf_cstr(&b));
         spm_strbuf_free(&b);
       }
@@ -233,12 +219,8 @@ static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
       .clone = spm_deps_clone,
       .run = spm_deps_run,
   };
-  *out = mlirCreateExternalPass(
-      mlirTypeIDCreate(&spm_deps_pass_id),
-      mlirStringRefCreateFromCString("SpmDeps"),
-      mlirStringRefCreateFromCString("spm-deps"),
-      mlirStringRefCreateFromCString(spm_pass_info_deps.description),
-      mlirStringRefCreateFromCString(""), 0, NULL, cb, o);
+  *out = spm_pass_create_external(&spm_pass_info_deps, &spm_deps_pass_id,
+                                  "SpmDeps", cb, o);
   return SPM_OK;
 }
 

@@ -1,4 +1,5 @@
-// Parsing of pass options in mlir-opt's syntax: "key=value key2='a b'".
+// Pass construction shared by all passes: options in mlir-opt's syntax
+// ("key=value key2='a b'") and the external-pass wrapper.
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,4 +57,15 @@ spm_status_t spm_pass_parse_options(const char *pass, const char *options,
   spm_strbuf_free(&key);
   spm_strbuf_free(&val);
   return st;
+}
+
+MlirPass spm_pass_create_external(const spm_pass_info_t *info,
+                                  const void *type_id, const char *class_name,
+                                  MlirExternalPassCallbacks callbacks,
+                                  void *user) {
+  return mlirCreateExternalPass(
+      mlirTypeIDCreate(type_id), mlirStringRefCreateFromCString(class_name),
+      mlirStringRefCreateFromCString(info->argument),
+      mlirStringRefCreateFromCString(info->description),
+      mlirStringRefCreateFromCString(""), 0, NULL, callbacks, user);
 }

@@ -33,6 +33,15 @@ const spm_pass_info_t *spm_pass_registry_get(size_t i);
 // The pass whose argument is the first `len` bytes of `name`, or NULL.
 const spm_pass_info_t *spm_pass_registry_lookup(const char *name, size_t len);
 
+// Wraps mlirCreateExternalPass for pass `info` (generic op pass: no anchor
+// op). `type_id` is a unique, 8-byte-aligned static address per pass;
+// `user` belongs to the pass (released by callbacks.destruct). Caller owns
+// the returned pass (hand it to a pass manager).
+MlirPass spm_pass_create_external(const spm_pass_info_t *info,
+                                  const void *type_id, const char *class_name,
+                                  MlirExternalPassCallbacks callbacks,
+                                  void *user);
+
 // Option parsing shared by passes: calls `on_option(key, value, user)` for
 // each `key=value` (separated by spaces or commas; values may be quoted with
 // "..." or '...'; a bare `key` has value "true"). Stops at the first

@@ -40,12 +40,8 @@ static spm_status_t spm_verify_create(const char *options, MlirPass *out) {
       .clone = spm_verify_clone,
       .run = spm_verify_run,
   };
-  *out = mlirCreateExternalPass(
-      mlirTypeIDCreate(&spm_verify_pass_id),
-      mlirStringRefCreateFromCString("SpmVerify"),
-      mlirStringRefCreateFromCString("spm-verify"),
-      mlirStringRefCreateFromCString(spm_pass_info_verify.description),
-      mlirStringRefCreateFromCString(""), 0, NULL, cb, NULL);
+  *out = spm_pass_create_external(&spm_pass_info_verify, &spm_verify_pass_id,
+                                  "SpmVerify", cb, NULL);
   return SPM_OK;
 }
 

@@ -64,11 +64,7 @@ static void spm_append_op_ref(spm_strbuf_t *out, MlirOperation op) {
     spm_strbuf_appendf(out, "@%u:%u", line, col);
 }
 
-static void spm_append_bound(spm_strbuf_t *out, const spm_poly_bound_t *b) {
-  if (!b->lb_infinite && !b->ub_infinite && b->lb == b->ub) {
-    spm_strbuf_appendf(out, "%lld", (long long)b->lb);
-    return;
-  }
+void spm_deps_append_range(spm_strbuf_t *out, const spm_poly_bound_t *b) {
   spm_strbuf_append_str(out, "[");
   if (b->lb_infinite)
     spm_strbuf_append_str(out, "-inf");
@@ -80,6 +76,14 @@ static void spm_append_bound(spm_strbuf_t *out, const spm_poly_bound_t *b) {
   else
     spm_strbuf_appendf(out, "%lld", (long long)b->ub);
   spm_strbuf_append_str(out, "]");
+}
+
+// A fixed distance as one number, otherwise the range.
+static void spm_append_bound(spm_strbuf_t *out, const spm_poly_bound_t *b) {
+  if (!b->lb_infinite && !b->ub_infinite && b->lb == b->ub)
+    spm_strbuf_appendf(out, "%lld", (long long)b->lb);
+  else
+    spm_deps_append_range(out, b);
 }
 
 void spm_deps_graph_describe(const spm_deps_graph_t *g, const spm_poly_dep_t *d,

@@ -37,6 +37,10 @@ void spm_deps_graph_free(spm_deps_graph_t *g);
 // "flow", "anti", "output".
 const char *spm_deps_kind_name(spm_poly_dep_kind_t k);
 
+// Appends a distance range as "[lo, hi]" with -inf / +inf for infinite
+// bounds (the notation of MLIR's dependence remarks).
+void spm_deps_append_range(spm_strbuf_t *out, const spm_poly_bound_t *b);
+
 // Appends the remark text of dependence `d` (see docs/passes.md).
 void spm_deps_graph_describe(const spm_deps_graph_t *g, const spm_poly_dep_t *d,
                              spm_strbuf_t *out);

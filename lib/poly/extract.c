@@ -1,8 +1,12 @@
-// Builds the spm_poly model of an MLIR function (see extract.h).
+// Builds the spm_poly model of an MLIR function (see extract.h), part 3: the
+// walk over the IR (loops, conditions, accesses, linalg ops, fallbacks) and
+// the isl program. Views are in extract_views.c, affine expressions in
+// extract_affine.c.
 //
 // Strings in isl notation are assembled per statement while walking the IR
 // and parsed at the end, when the full parameter list is known.
 #include "poly/extract.h"
+#include "poly/extract_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,498 +22,6 @@
 #include "mlir-c/IntegerSet.h"
 #include "support/diag.h"
 #include "support/strbuf.h"
-
-#define SPM_MAX_DEPTH 64
-
-// A root buffer or, for views, how view coordinates map to the parent's.
-typedef struct {
-  MlirValue value;
-  int root;        // index into arrays; -1 while unknown
-  bool whole;      // accesses through it cover the whole root (unknown map)
-  const char *why; // reason for `whole`
-  int parent;      // alias index of the parent view, -1 for a root
-  int rank;        // view rank
-  char **exprs;    // parent coordinate k in terms of v0..v{rank-1}
-  int nexprs;      // parent rank
-} spm_alias_t;
-
-typedef struct {
-  MlirOperation op;
-  int nloops;
-  int loop_ids[SPM_POLY_MAX_LOOPS];
-  char *ivs;         // "i1, i4"
-  char *constraints; // conjunction over ivs and params ("" = true)
-  char *sched;       // schedule elements, comma separated, before padding
-  int sched_len;
-  int path_len;
-  MlirBlock path_block[SPM_MAX_DEPTH];
-  int path_pos[SPM_MAX_DEPTH];
-} spm_stmt_t;
-
-typedef struct {
-  int stmt;
-  int array;
-  spm_poly_access_kind_t kind;
-  char *rel; // "A3[...] : constraints" range part of the relation
-  MlirOperation op;
-} spm_access_t;
-
-// The walk's position: enclosing loops, constraints and schedule prefix.
-typedef struct spm_scope_s {
-  int nloops;
-  int loop_ids[SPM_POLY_MAX_LOOPS];
-  MlirValue loop_ivs[SPM_POLY_MAX_LOOPS];
-  spm_strbuf_t constraints;
-  spm_strbuf_t sched;
-  int sched_len;
-  int path_len;
-  MlirBlock path_block[SPM_MAX_DEPTH];
-  int path_pos[SPM_MAX_DEPTH];
-} spm_scope_t;
-
-struct spm_poly_func_s {
-  isl_ctx *ctx;
-  unsigned flags;
-  spm_poly_program_t *program;
-  spm_alias_t *aliases;
-  size_t naliases;
-  int *array_alias; // array index -> alias index of its root
-  size_t narrays;
-  MlirValue *params;
-  size_t nparams;
-  spm_stmt_t *stmts;
-  size_t nstmts;
-  spm_access_t *accesses;
-  size_t naccesses;
-  int next_loop_id;
-  spm_status_t error;
-};
-
-static void *spm_xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n ? n : 1);
-  if (!q)
-    abort();
-  return q;
-}
-
-static char *spm_xstrdup(const char *s) {
-  size_t n = strlen(s);
-  char *d = spm_xrealloc(NULL, n + 1);
-  memcpy(d, s, n + 1);
-  return d;
-}
-
-static bool spm_op_is(MlirOperation op, const char *name) {
-  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
-}
-
-static MlirAttribute spm_attr(MlirOperation op, const char *name) {
-  return mlirOperationGetAttributeByName(op,
-                                         mlirStringRefCreateFromCString(name));
-}
-
-static bool spm_value_is_memref(MlirValue v) {
-  return mlirTypeIsAMemRef(mlirValueGetType(v));
-}
-
-// ---------------------------------------------------------------------------
-// Buffers and aliases
-
-static int spm_alias_find(spm_poly_func_t *f, MlirValue v) {
-  for (size_t i = 0; i < f->naliases; ++i)
-    if (mlirValueEqual(f->aliases[i].value, v))
-      return (int)i;
-  return -1;
-}
-
-static int spm_array_new(spm_poly_func_t *f, int alias) {
-  f->array_alias =
-      spm_xrealloc(f->array_alias, (f->narrays + 1) * sizeof *f->array_alias);
-  f->array_alias[f->narrays] = alias;
-  return (int)f->narrays++;
-}
-
-static int spm_alias_push(spm_poly_func_t *f, spm_alias_t a) {
-  f->aliases =
-      spm_xrealloc(f->aliases, (f->naliases + 1) * sizeof *f->aliases);
-  f->aliases[f->naliases] = a;
-  return (int)f->naliases++;
-}
-
-// The alias entry of buffer `v`, creating a root for values we do not know
-// (function arguments, allocations, results of unmodelled ops).
-static int spm_alias_of(spm_poly_func_t *f, MlirValue v) {
-  int a = spm_alias_find(f, v);
-  if (a >= 0)
-    return a;
-  spm_alias_t r = {.value = v, .parent = -1, .root = -1};
-  r.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(v));
-  a = spm_alias_push(f, r);
-  f->aliases[a].root = spm_array_new(f, a);
-  return a;
-}
-
-// Registers view `view` of `src` whose parent coordinates are `exprs` over
-// v0..v{rank-1} (taken), or a whole-buffer view when exprs == NULL.
-static void spm_alias_view(spm_poly_func_t *f, MlirValue view, MlirValue src,
-                           char **exprs, int nexprs, const char *why) {
-  int parent = spm_alias_of(f, src);
-  spm_alias_t a = {.value = view, .parent = parent,
-                   .root = f->aliases[parent].root};
-  a.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
-  a.whole = f->aliases[parent].whole || exprs == NULL;
-  a.why = exprs == NULL ? why : f->aliases[parent].why;
-  a.exprs = exprs;
-  a.nexprs = nexprs;
-  spm_alias_push(f, a);
-}
-
-static char **spm_exprs_new(int n) {
-  return spm_xrealloc(NULL, (size_t)(n > 0 ? n : 1) * sizeof(char *));
-}
-
-// Static memref shape; false if any dimension is dynamic.
-static bool spm_static_shape(MlirType t, int64_t *shape, int *rank) {
-  *rank = (int)mlirShapedTypeGetRank(t);
-  for (int i = 0; i < *rank; ++i) {
-    if (mlirShapedTypeIsDynamicDim(t, i))
-      return false;
-    shape[i] = mlirShapedTypeGetDimSize(t, i);
-  }
-  return true;
-}
-
-static bool spm_read_static_array(MlirOperation op, const char *name,
-                                  int64_t *out, int n) {
-  MlirAttribute a = spm_attr(op, name);
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
-      mlirDenseArrayGetNumElements(a) != n)
-    return false;
-  for (int i = 0; i < n; ++i) {
-    out[i] = mlirDenseI64ArrayGetElement(a, i);
-    if (out[i] == INT64_MIN) // ShapedType::kDynamic
-      return false;
-  }
-  return true;
-}
-
-// memref.subview: parent[k] = offset[k] + stride[k] * v[j] for kept dims,
-// parent[k] = offset[k] for dims dropped by rank reduction (size 1).
-static void spm_view_subview(spm_poly_func_t *f, MlirOperation op) {
-  MlirValue src = mlirOperationGetOperand(op, 0);
-  MlirValue view = mlirOperationGetResult(op, 0);
-  int prank = (int)mlirShapedTypeGetRank(mlirValueGetType(src));
-  int vrank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
-  int64_t off[SPM_MAX_DEPTH], sz[SPM_MAX_DEPTH], st[SPM_MAX_DEPTH];
-  if (prank > SPM_MAX_DEPTH ||
-      !spm_read_static_array(op, "static_offsets", off, prank) ||
-      !spm_read_static_array(op, "static_sizes", sz, prank) ||
-      !spm_read_static_array(op, "static_strides", st, prank)) {
-    spm_alias_view(f, view, src, NULL, 0,
-                   "memref.subview with dynamic offsets, sizes or strides");
-    return;
-  }
-  char **e = spm_exprs_new(prank);
-  int dropped = prank - vrank, j = 0;
-  for (int k = 0; k < prank; ++k) {
-    spm_strbuf_t b = SPM_STRBUF_INIT;
-    if (sz[k] == 1 && dropped > 0 && (prank - k) > (vrank - j)) {
-      // a unit dimension dropped by rank reduction
-      spm_strbuf_appendf(&b, "%lld", (long long)off[k]);
-      --dropped;
-    } else {
-      spm_strbuf_appendf(&b, "%lld + %lld * v%d", (long long)off[k],
-                         (long long)st[k], j++);
-    }
-    e[k] = b.data;
-  }
-  spm_alias_view(f, view, src, e, prank, NULL);
-}
-
-// Reassociation groups of expand/collapse_shape: group g covers dims
-// [start[g], start[g] + len[g]) of the higher-rank side.
-static bool spm_read_reassociation(MlirOperation op, int *start, int *len,
-                                   int *ngroups) {
-  MlirAttribute r = spm_attr(op, "reassociation");
-  if (mlirAttributeIsNull(r) || !mlirAttributeIsAArray(r))
-    return false;
-  *ngroups = (int)mlirArrayAttrGetNumElements(r);
-  int next = 0;
-  for (int g = 0; g < *ngroups && g < SPM_MAX_DEPTH; ++g) {
-    MlirAttribute grp = mlirArrayAttrGetElement(r, g);
-    start[g] = next;
-    len[g] = (int)mlirArrayAttrGetNumElements(grp);
-    next += len[g];
-  }
-  return *ngroups <= SPM_MAX_DEPTH;
-}
-
-// collapse_shape: view dim g is the row-major linearisation of parent dims
-// of group g; parent coordinates are recovered with floor/mod.
-// expand_shape: parent dim g = row-major linearisation of view dims of g.
-static void spm_view_reshape(spm_poly_func_t *f, MlirOperation op,
-                             bool collapse) {
-  MlirValue src = mlirOperationGetOperand(op, 0);
-  MlirValue view = mlirOperationGetResult(op, 0);
-  MlirType big = mlirValueGetType(collapse ? src : view);
-  int64_t shape[SPM_MAX_DEPTH];
-  int rank, start[SPM_MAX_DEPTH], len[SPM_MAX_DEPTH], ng;
-  if (mlirShapedTypeGetRank(big) > SPM_MAX_DEPTH ||
-      !spm_static_shape(big, shape, &rank) ||
-      !spm_read_reassociation(op, start, len, &ng)) {
-    spm_alias_view(f, view, src, NULL, 0,
-                   "reshape with dynamic shape or unknown reassociation");
-    return;
-  }
-  int prank = (int)mlirShapedTypeGetRank(mlirValueGetType(src));
-  char **e = spm_exprs_new(prank);
-  for (int g = 0; g < ng; ++g) {
-    if (collapse) {
-      // parent dim d in group g: floor(v_g / inner) mod size_d
-      int64_t inner = 1;
-      for (int d = start[g] + len[g] - 1; d >= start[g]; --d) {
-        spm_strbuf_t b = SPM_STRBUF_INIT;
-        spm_strbuf_appendf(&b, "floor(v%d / %lld) mod %lld", g,
-                           (long long)inner, (long long)shape[d]);
-        e[d] = b.data;
-        inner *= shape[d];
-      }
-    } else {
-      spm_strbuf_t b = SPM_STRBUF_INIT;
-      int64_t inner = 1;
-      for (int d = start[g] + len[g] - 1; d >= start[g]; --d) {
-        spm_strbuf_appendf(&b, "%s%lld * v%d", b.len ? " + " : "",
-                           (long long)inner, d);
-        inner *= shape[d];
-      }
-      e[g] = b.data;
-    }
-  }
-  spm_alias_view(f, view, src, e, prank, NULL);
-}
-
-// reinterpret_cast with static offset/strides: linear position
-// offset + sum(stride_k * v_k) in the source, delinearised over the source's
-// static row-major shape.
-static void spm_view_reinterpret(spm_poly_func_t *f, MlirOperation op) {
-  MlirValue src = mlirOperationGetOperand(op, 0);
-  MlirValue view = mlirOperationGetResult(op, 0);
-  int64_t pshape[SPM_MAX_DEPTH], off, st[SPM_MAX_DEPTH];
-  int prank;
-  int vrank = (int)mlirShapedTypeGetRank(mlirValueGetType(view));
-  MlirType pt = mlirValueGetType(src);
-  bool ok = mlirShapedTypeGetRank(pt) <= SPM_MAX_DEPTH &&
-            vrank <= SPM_MAX_DEPTH && spm_static_shape(pt, pshape, &prank) &&
-            spm_read_static_array(op, "static_offsets", &off, 1) &&
-            spm_read_static_array(op, "static_strides", st, vrank);
-  if (ok) {
-    // the source must have the identity (row-major) layout
-    ok = mlirAffineMapIsIdentity(mlirMemRefTypeGetAffineMap(pt));
-  }
-  if (!ok) {
-    spm_alias_view(f, view, src, NULL, 0,
-                   "memref.reinterpret_cast without a static layout");
-    return;
-  }
-  spm_strbuf_t lin = SPM_STRBUF_INIT;
-  spm_strbuf_appendf(&lin, "(%lld", (long long)off);
-  for (int k = 0; k < vrank; ++k)
-    spm_strbuf_appendf(&lin, " + %lld * v%d", (long long)st[k], k);
-  spm_strbuf_append_str(&lin, ")");
-  char **e = spm_exprs_new(prank);
-  int64_t inner = 1;
-  for (int d = prank - 1; d >= 0; --d) {
-    spm_strbuf_t b = SPM_STRBUF_INIT;
-    if (d == 0)
-      spm_strbuf_appendf(&b, "floor(%s / %lld)", spm_strbuf_cstr(&lin),
-                         (long long)inner);
-    else
-      spm_strbuf_appendf(&b, "floor(%s / %lld) mod %lld",
-                         spm_strbuf_cstr(&lin), (long long)inner,
-                         (long long)pshape[d]);
-    e[d] = b.data;
-    inner *= pshape[d];
-  }
-  spm_strbuf_free(&lin);
-  spm_alias_view(f, view, src, e, prank, NULL);
-}
-
-// Handles view-like ops; returns true if `op` was one.
-static bool spm_handle_view(spm_poly_func_t *f, MlirOperation op) {
-  if (mlirOperationGetNumResults(op) != 1 ||
-      !spm_value_is_memref(mlirOperationGetResult(op, 0)) ||
-      mlirOperationGetNumOperands(op) < 1 ||
-      !spm_value_is_memref(mlirOperationGetOperand(op, 0)))
-    return false;
-  if (spm_op_is(op, "memref.subview"))
-    spm_view_subview(f, op);
-  else if (spm_op_is(op, "memref.collapse_shape"))
-    spm_view_reshape(f, op, true);
-  else if (spm_op_is(op, "memref.expand_shape"))
-    spm_view_reshape(f, op, false);
-  else if (spm_op_is(op, "memref.reinterpret_cast"))
-    spm_view_reinterpret(f, op);
-  else if (spm_op_is(op, "memref.cast") ||
-           spm_op_is(op, "memref.memory_space_cast") ||
-           spm_op_is(op, "memref.assume_alignment")) {
-    int rank = (int)mlirShapedTypeGetRank(
-        mlirValueGetType(mlirOperationGetResult(op, 0)));
-    char **e = spm_exprs_new(rank);
-    for (int k = 0; k < rank; ++k) {
-      spm_strbuf_t b = SPM_STRBUF_INIT;
-      spm_strbuf_appendf(&b, "v%d", k);
-      e[k] = b.data;
-    }
-    spm_alias_view(f, mlirOperationGetResult(op, 0),
-                   mlirOperationGetOperand(op, 0), e, rank, NULL);
-  } else
-    return false;
-  return true;
-}
-
-// ---------------------------------------------------------------------------
-// Affine expressions
-
-static int spm_param_index(spm_poly_func_t *f, MlirValue v) {
-  for (size_t i = 0; i < f->nparams; ++i)
-    if (mlirValueEqual(f->params[i], v))
-      return (int)i;
-  f->params = spm_xrealloc(f->params, (f->nparams + 1) * sizeof *f->params);
-  f->params[f->nparams] = v;
-  return (int)f->nparams++;
-}
-
-static bool spm_constant_index(MlirValue v, int64_t *out) {
-  if (!mlirValueIsAOpResult(v))
-    return false;
-  MlirOperation d = mlirOpResultGetOwner(v);
-  if (!spm_op_is(d, "arith.constant"))
-    return false;
-  MlirAttribute a = spm_attr(d, "value");
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsAInteger(a))
-    return false;
-  *out = mlirIntegerAttrGetValueInt(a);
-  return true;
-}
-
-// True if `v` is defined inside op `anc` (anc encloses its definition).
-static bool spm_defined_inside(MlirValue v, MlirOperation anc) {
-  MlirOperation d;
-  if (mlirValueIsABlockArgument(v))
-    d = mlirBlockGetParentOperation(mlirBlockArgumentGetOwner(v));
-  else
-    d = mlirOpResultGetOwner(v);
-  for (; !mlirOperationIsNull(d); d = mlirOperationGetParentOperation(d))
-    if (mlirOperationEqual(d, anc))
-      return true;
-  return false;
-}
-
-// isl name of an affine operand: an enclosing loop's iv, a constant, or a
-// parameter. Returns false if the value varies inside the modelled loops
-// without being an iv (not a valid affine symbol).
-static bool spm_operand_name(spm_poly_func_t *f, const spm_scope_t *s,
-                             MlirValue v, spm_strbuf_t *out) {
-  for (int l = 0; l < s->nloops; ++l)
-    if (mlirValueEqual(s->loop_ivs[l], v)) {
-      spm_strbuf_appendf(out, "i%d", s->loop_ids[l]);
-      return true;
-    }
-  int64_t c;
-  if (spm_constant_index(v, &c)) {
-    spm_strbuf_appendf(out, "(%lld)", (long long)c);
-    return true;
-  }
-  for (int l = 0; l < s->nloops; ++l) {
-    MlirValue iv = s->loop_ivs[l];
-    MlirOperation loop =
-        mlirBlockGetParentOperation(mlirBlockArgumentGetOwner(iv));
-    if (spm_defined_inside(v, loop))
-      return false;
-  }
-  spm_strbuf_appendf(out, "p%d", spm_param_index(f, v));
-  return true;
-}
-
-// Prints affine expression `e` in isl syntax. Returns false for
-// expressions isl cannot take (a product or divisor that is not a constant,
-// which semi-affine maps allow).
-static bool spm_expr_to_isl(MlirAffineExpr e, char **names, spm_strbuf_t *o) {
-  if (mlirAffineExprIsADim(e)) {
-    spm_strbuf_append_str(o, names[mlirAffineDimExprGetPosition(e)]);
-    return true;
-  }
-  if (mlirAffineExprIsASymbol(e)) {
-    // symbols follow the dims in `names`
-    spm_strbuf_append_str(o, names[(intptr_t)(uintptr_t)names[-1] +
-                                   mlirAffineSymbolExprGetPosition(e)]);
-    return true;
-  }
-  if (mlirAffineExprIsAConstant(e)) {
-    long long c = (long long)mlirAffineConstantExprGetValue(e);
-    spm_strbuf_appendf(o, c < 0 ? "(%lld)" : "%lld", c);
-    return true;
-  }
-  MlirAffineExpr l = mlirAffineBinaryOpExprGetLHS(e);
-  MlirAffineExpr r = mlirAffineBinaryOpExprGetRHS(e);
-  if (mlirAffineExprIsAAdd(e)) {
-    spm_strbuf_append_str(o, "(");
-    bool ok = spm_expr_to_isl(l, names, o);
-    spm_strbuf_append_str(o, " + ");
-    ok = ok && spm_expr_to_isl(r, names, o);
-    spm_strbuf_append_str(o, ")");
-    return ok;
-  }
-  // isl wants a bare integer literal after '*', '/' and 'mod'.
-  if (mlirAffineExprIsAMul(e) && mlirAffineExprIsAConstant(l)) {
-    MlirAffineExpr t = l;
-    l = r;
-    r = t;
-  }
-  if (!mlirAffineExprIsAConstant(r))
-    return false;
-  long long c = (long long)mlirAffineConstantExprGetValue(r);
-  const char *open = mlirAffineExprIsAFloorDiv(e)  ? "floor(("
-                     : mlirAffineExprIsACeilDiv(e) ? "ceil(("
-                                                   : "((";
-  const char *op = mlirAffineExprIsAMul(e)   ? " * "
-                   : mlirAffineExprIsAMod(e) ? " mod "
-                                             : " / ";
-  spm_strbuf_append_str(o, open);
-  bool ok = spm_expr_to_isl(l, names, o);
-  spm_strbuf_appendf(o, ")%s%lld)", op, c);
-  return ok;
-}
-
-// Names for the inputs of an affine map applied to `operands`. The array is
-// laid out as [ndims, name0, name1, ...] and the returned pointer points at
-// name0 (names[-1] holds the dim count for symbol lookup).
-static char **spm_map_names(spm_poly_func_t *f, const spm_scope_t *s,
-                            MlirValue *operands, intptr_t n, intptr_t ndims) {
-  char **raw = spm_xrealloc(NULL, (size_t)(n + 1) * sizeof(char *));
-  raw[0] = (char *)(uintptr_t)ndims;
-  for (intptr_t i = 0; i < n; ++i) {
-    spm_strbuf_t b = SPM_STRBUF_INIT;
-    if (!spm_operand_name(f, s, operands[i], &b)) {
-      spm_strbuf_free(&b);
-      for (intptr_t j = 0; j < i; ++j)
-        free(raw[j + 1]);
-      free(raw);
-      return NULL;
-    }
-    raw[i + 1] = b.data ? b.data : spm_xstrdup("");
-  }
-  return raw + 1;
-}
-
-static void spm_map_names_free(char **names, intptr_t n) {
-  if (!names)
-    return;
-  for (intptr_t i = 0; i < n; ++i)
-    free(names[i]);
-  free(names - 1);
-}
 
 // ---------------------------------------------------------------------------
 // Scopes and statements
@@ -547,7 +59,7 @@ static void spm_scope_sched_int(spm_scope_t *s, long long v) {
 static int spm_stmt_new(spm_poly_func_t *f, const spm_scope_t *s,
                         MlirOperation op, int extra_loops,
                         const int *extra_ids) {
-  f->stmts = spm_xrealloc(f->stmts, (f->nstmts + 1) * sizeof *f->stmts);
+  f->stmts = spm_x_xrealloc(f->stmts, (f->nstmts + 1) * sizeof *f->stmts);
   spm_stmt_t *st = &f->stmts[f->nstmts];
   memset(st, 0, sizeof *st);
   st->op = op;
@@ -561,9 +73,9 @@ static int spm_stmt_new(spm_poly_func_t *f, const spm_scope_t *s,
     st->loop_ids[s->nloops + l] = extra_ids[l];
     spm_strbuf_appendf(&ivs, "%si%d", s->nloops + l ? ", " : "", extra_ids[l]);
   }
-  st->ivs = ivs.data ? ivs.data : spm_xstrdup("");
-  st->constraints = spm_xstrdup(spm_strbuf_cstr(&s->constraints));
-  st->sched = spm_xstrdup(spm_strbuf_cstr(&s->sched));
+  st->ivs = ivs.data ? ivs.data : spm_x_xstrdup("");
+  st->constraints = spm_x_xstrdup(spm_strbuf_cstr(&s->constraints));
+  st->sched = spm_x_xstrdup(spm_strbuf_cstr(&s->sched));
   st->sched_len = s->sched_len;
   st->path_len = s->path_len;
   memcpy(st->path_block, s->path_block, sizeof s->path_block);
@@ -575,7 +87,7 @@ static void spm_access_new(spm_poly_func_t *f, int stmt, int array,
                            spm_poly_access_kind_t kind, char *rel,
                            MlirOperation op) {
   f->accesses =
-      spm_xrealloc(f->accesses, (f->naccesses + 1) * sizeof *f->accesses);
+      spm_x_xrealloc(f->accesses, (f->naccesses + 1) * sizeof *f->accesses);
   f->accesses[f->naccesses++] = (spm_access_t){stmt, array, kind, rel, op};
 }
 
@@ -607,12 +119,12 @@ static char *spm_whole_range(spm_poly_func_t *f, int array) {
 static char *spm_access_range(spm_poly_func_t *f, int alias, char **idx,
                               int nidx) {
   int n = nidx;
-  char **cur = spm_exprs_new(n);
+  char **cur = spm_x_exprs_new(n);
   for (int k = 0; k < n; ++k)
-    cur[k] = spm_xstrdup(idx[k]);
+    cur[k] = spm_x_xstrdup(idx[k]);
   for (int a = alias; f->aliases[a].parent >= 0; a = f->aliases[a].parent) {
     const spm_alias_t *v = &f->aliases[a];
-    char **next = spm_exprs_new(v->nexprs);
+    char **next = spm_x_exprs_new(v->nexprs);
     for (int k = 0; k < v->nexprs; ++k) {
       spm_strbuf_t b = SPM_STRBUF_INIT;
       for (const char *p = v->exprs[k]; *p;) {
@@ -624,7 +136,7 @@ static char *spm_access_range(spm_poly_func_t *f, int alias, char **idx,
         } else
           spm_strbuf_append(&b, p++, 1);
       }
-      next[k] = b.data ? b.data : spm_xstrdup("0");
+      next[k] = b.data ? b.data : spm_x_xstrdup("0");
     }
     for (int k = 0; k < n; ++k)
       free(cur[k]);
@@ -657,7 +169,7 @@ static char *spm_value_str(MlirValue v) {
   mlirValuePrintAsOperand(v, st, spm_strbuf_append_callback, &b);
   mlirAsmStateDestroy(st);
   mlirOpPrintingFlagsDestroy(fl);
-  return b.data ? b.data : spm_xstrdup("?");
+  return b.data ? b.data : spm_x_xstrdup("?");
 }
 
 // A statement that may read and may write all of every buffer in `bufs`.
@@ -668,7 +180,7 @@ static void spm_opaque_statement(spm_poly_func_t *f, const spm_scope_t *s,
     return;
   int st = spm_stmt_new(f, s, op, 0, NULL);
   for (int i = 0; i < n; ++i) {
-    int alias = spm_alias_of(f, bufs[i]); // may grow f->aliases
+    int alias = spm_x_alias_of(f, bufs[i]); // may grow f->aliases
     int array = f->aliases[alias].root;
     bool dup = false;
     for (size_t a = 0; a < f->naccesses; ++a)
@@ -697,7 +209,7 @@ static void spm_bufs_add(spm_bufs_t *b, MlirValue v) {
   for (int i = 0; i < b->n; ++i)
     if (mlirValueEqual(b->vals[i], v))
       return;
-  b->vals = spm_xrealloc(b->vals, (size_t)(b->n + 1) * sizeof *b->vals);
+  b->vals = spm_x_xrealloc(b->vals, (size_t)(b->n + 1) * sizeof *b->vals);
   b->vals[b->n++] = v;
 }
 
@@ -705,7 +217,7 @@ static MlirWalkResult spm_collect_bufs(MlirOperation op, void *user) {
   spm_bufs_t *b = user;
   for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i) {
     MlirValue v = mlirOperationGetOperand(op, i);
-    if (spm_value_is_memref(v) && !spm_defined_inside(v, b->outer))
+    if (spm_x_value_is_memref(v) && !spm_x_defined_inside(v, b->outer))
       spm_bufs_add(b, v);
   }
   return MlirWalkResultAdvance;
@@ -725,26 +237,26 @@ static void spm_affine_access(spm_poly_func_t *f, const spm_scope_t *s,
                               MlirOperation op, bool store) {
   intptr_t first = store ? 2 : 1; // index operands start here
   MlirValue mem = mlirOperationGetOperand(op, first - 1);
-  MlirAttribute ma = spm_attr(op, "map");
+  MlirAttribute ma = spm_x_attr(op, "map");
   intptr_t nops = mlirOperationGetNumOperands(op) - first;
-  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
+  MlirValue *ops = spm_x_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
   for (intptr_t i = 0; i < nops; ++i)
     ops[i] = mlirOperationGetOperand(op, first + i);
   MlirAffineMap map = mlirAffineMapAttrGetValue(ma);
-  char **names = spm_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
+  char **names = spm_x_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
   free(ops);
   int alias;
   if (f->flags & SPM_POLY_EXTRACT_COMPAT) {
     // upstream compares memref SSA values: each value is its own array
-    alias = spm_alias_find(f, mem);
+    alias = spm_x_alias_find(f, mem);
     if (alias < 0) {
       spm_alias_t r = {.value = mem, .parent = -1};
       r.rank = (int)mlirShapedTypeGetRank(mlirValueGetType(mem));
-      alias = spm_alias_push(f, r);
-      f->aliases[alias].root = spm_array_new(f, alias);
+      alias = spm_x_alias_push(f, r);
+      f->aliases[alias].root = spm_x_array_new(f, alias);
     }
   } else
-    alias = spm_alias_of(f, mem);
+    alias = spm_x_alias_of(f, mem);
   if (!names || f->aliases[alias].whole) {
     MlirValue bufs[1] = {mem};
     spm_opaque_statement(
@@ -752,22 +264,22 @@ static void spm_affine_access(spm_poly_func_t *f, const spm_scope_t *s,
         !names ? "affine access with an index that is not a valid affine "
                  "symbol"
                : f->aliases[alias].why);
-    spm_map_names_free(names, nops);
+    spm_x_map_names_free(names, nops);
     return;
   }
   intptr_t nres = mlirAffineMapGetNumResults(map);
-  char **idx = spm_exprs_new((int)nres);
+  char **idx = spm_x_exprs_new((int)nres);
   bool exact = true;
   for (intptr_t r = 0; r < nres; ++r) {
     spm_strbuf_t b = SPM_STRBUF_INIT;
-    exact = spm_expr_to_isl(mlirAffineMapGetResult(map, r), names, &b) && exact;
-    idx[r] = b.data ? b.data : spm_xstrdup("0");
+    exact = spm_x_expr_to_isl(mlirAffineMapGetResult(map, r), names, &b) && exact;
+    idx[r] = b.data ? b.data : spm_x_xstrdup("0");
   }
   if (!exact) {
     for (intptr_t r = 0; r < nres; ++r)
       free(idx[r]);
     free(idx);
-    spm_map_names_free(names, nops);
+    spm_x_map_names_free(names, nops);
     MlirValue bufs[1] = {mem};
     spm_opaque_statement(f, s, op, bufs, 1,
                          "semi-affine access map (non-constant product or "
@@ -781,7 +293,7 @@ static void spm_affine_access(spm_poly_func_t *f, const spm_scope_t *s,
   for (intptr_t r = 0; r < nres; ++r)
     free(idx[r]);
   free(idx);
-  spm_map_names_free(names, nops);
+  spm_x_map_names_free(names, nops);
 }
 
 // True if the payload of linalg op `op` uses block argument `i`.
@@ -795,7 +307,7 @@ static bool spm_linalg_uses_arg(MlirOperation op, intptr_t i) {
 }
 
 static int spm_linalg_num_outputs(MlirOperation op) {
-  MlirAttribute seg = spm_attr(op, "operandSegmentSizes");
+  MlirAttribute seg = spm_x_attr(op, "operandSegmentSizes");
   if (!mlirAttributeIsNull(seg) && mlirAttributeIsADenseI32Array(seg) &&
       mlirDenseArrayGetNumElements(seg) >= 2)
     return mlirDenseI32ArrayGetElement(seg, 1);
@@ -824,7 +336,7 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
     size[d] = -1;
     for (intptr_t o = 0; o < nops && size[d] < 0; ++o) {
       MlirValue v = mlirOperationGetOperand(op, o);
-      if (!spm_value_is_memref(v))
+      if (!spm_x_value_is_memref(v))
         continue;
       MlirType t = mlirValueGetType(v);
       MlirAffineMap m =
@@ -860,7 +372,7 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
   for (intptr_t d = 0; d < nloops; ++d)
     spm_strbuf_appendf(&sched, "%si%d, 0", sched.len ? ", " : "", ids[d]);
   free(stmt->sched);
-  stmt->sched = sched.data ? sched.data : spm_xstrdup("");
+  stmt->sched = sched.data ? sched.data : spm_x_xstrdup("");
   stmt->sched_len += 2 * (int)nloops;
   spm_scope_free(&inner);
 
@@ -869,20 +381,20 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
   for (intptr_t d = 0; d < nloops; ++d) {
     char buf[32];
     snprintf(buf, sizeof buf, "i%d", ids[d]);
-    loopnames[d + 1] = spm_xstrdup(buf);
+    loopnames[d + 1] = spm_x_xstrdup(buf);
   }
   // Reads of inputs and accumulated outputs first, then writes.
   for (int pass = 0; pass < 2; ++pass)
     for (intptr_t o = 0; o < nops; ++o) {
       MlirValue v = mlirOperationGetOperand(op, o);
-      if (!spm_value_is_memref(v))
+      if (!spm_x_value_is_memref(v))
         continue;
       bool output = o >= nops - nouts;
       if (pass == 1 && !output)
         continue;
       if (pass == 0 && output && !spm_linalg_uses_arg(op, o))
         continue;
-      int alias = spm_alias_of(f, v);
+      int alias = spm_x_alias_of(f, v);
       spm_poly_access_kind_t kind =
           pass == 0 ? SPM_POLY_READ : SPM_POLY_WRITE;
       if (f->aliases[alias].whole) {
@@ -899,13 +411,13 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
       MlirAffineMap m =
           mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, o));
       intptr_t nres = mlirAffineMapGetNumResults(m);
-      char **idx = spm_exprs_new((int)nres);
+      char **idx = spm_x_exprs_new((int)nres);
       bool exact = true;
       for (intptr_t r = 0; r < nres; ++r) {
         spm_strbuf_t b = SPM_STRBUF_INIT;
-        exact = spm_expr_to_isl(mlirAffineMapGetResult(m, r), loopnames + 1,
+        exact = spm_x_expr_to_isl(mlirAffineMapGetResult(m, r), loopnames + 1,
                                 &b) && exact;
-        idx[r] = b.data ? b.data : spm_xstrdup("0");
+        idx[r] = b.data ? b.data : spm_x_xstrdup("0");
       }
       if (!exact) {
         int array = f->aliases[alias].root;
@@ -935,14 +447,14 @@ static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
                                   MlirAffineMap map, MlirValue *ops,
                                   intptr_t nops, const char *iv, bool lower,
                                   spm_strbuf_t *out, spm_strbuf_t *first) {
-  char **names = spm_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
+  char **names = spm_x_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
   if (!names)
     return false;
   for (intptr_t r = 0; r < mlirAffineMapGetNumResults(map); ++r) {
     spm_strbuf_t e = SPM_STRBUF_INIT;
-    if (!spm_expr_to_isl(mlirAffineMapGetResult(map, r), names, &e)) {
+    if (!spm_x_expr_to_isl(mlirAffineMapGetResult(map, r), names, &e)) {
       spm_strbuf_free(&e);
-      spm_map_names_free(names, nops);
+      spm_x_map_names_free(names, nops);
       return false;
     }
     spm_strbuf_appendf(out, "%s%s %s %s", out->len ? " and " : "", iv,
@@ -951,15 +463,15 @@ static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
       spm_strbuf_append_str(first, spm_strbuf_cstr(&e));
     spm_strbuf_free(&e);
   }
-  spm_map_names_free(names, nops);
+  spm_x_map_names_free(names, nops);
   return true;
 }
 
 static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
                            MlirOperation op) {
-  MlirAffineMap lb = mlirAffineMapAttrGetValue(spm_attr(op, "lowerBoundMap"));
-  MlirAffineMap ub = mlirAffineMapAttrGetValue(spm_attr(op, "upperBoundMap"));
-  MlirAttribute step_attr = spm_attr(op, "step");
+  MlirAffineMap lb = mlirAffineMapAttrGetValue(spm_x_attr(op, "lowerBoundMap"));
+  MlirAffineMap ub = mlirAffineMapAttrGetValue(spm_x_attr(op, "upperBoundMap"));
+  MlirAttribute step_attr = spm_x_attr(op, "step");
   int64_t step = mlirAttributeIsAInteger(step_attr)
                      ? mlirIntegerAttrGetValueInt(step_attr)
                      : 1;
@@ -970,7 +482,7 @@ static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
     spm_opaque_op(f, s, op, "loop nest deeper than the analysis supports");
     return;
   }
-  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nlb + nub + 1) * sizeof *ops);
+  MlirValue *ops = spm_x_xrealloc(NULL, (size_t)(nlb + nub + 1) * sizeof *ops);
   for (intptr_t i = 0; i < nlb + nub; ++i)
     ops[i] = mlirOperationGetOperand(op, i);
   spm_scope_t inner;
@@ -1011,13 +523,13 @@ static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
 
 static void spm_affine_if(spm_poly_func_t *f, spm_scope_t *s,
                           MlirOperation op) {
-  MlirIntegerSet set = mlirIntegerSetAttrGetValue(spm_attr(op, "condition"));
+  MlirIntegerSet set = mlirIntegerSetAttrGetValue(spm_x_attr(op, "condition"));
   intptr_t nops = mlirOperationGetNumOperands(op);
-  MlirValue *ops = spm_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
+  MlirValue *ops = spm_x_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
   for (intptr_t i = 0; i < nops; ++i)
     ops[i] = mlirOperationGetOperand(op, i);
   char **names =
-      spm_map_names(f, s, ops, nops, mlirIntegerSetGetNumDims(set));
+      spm_x_map_names(f, s, ops, nops, mlirIntegerSetGetNumDims(set));
   free(ops);
   if (!names) {
     spm_opaque_op(f, s, op, "affine.if with operands that are not valid "
@@ -1028,12 +540,12 @@ static void spm_affine_if(spm_poly_func_t *f, spm_scope_t *s,
   bool exact = true;
   for (intptr_t i = 0; i < mlirIntegerSetGetNumConstraints(set); ++i) {
     spm_strbuf_appendf(&cond, "%s", cond.len ? " and " : "");
-    exact = spm_expr_to_isl(mlirIntegerSetGetConstraint(set, i), names,
+    exact = spm_x_expr_to_isl(mlirIntegerSetGetConstraint(set, i), names,
                             &cond) && exact;
     spm_strbuf_append_str(&cond, mlirIntegerSetIsConstraintEq(set, i) ? " = 0"
                                                                       : " >= 0");
   }
-  spm_map_names_free(names, nops);
+  spm_x_map_names_free(names, nops);
   if (!exact) {
     spm_strbuf_free(&cond);
     spm_opaque_op(f, s, op, "affine.if with a semi-affine condition");
@@ -1062,26 +574,26 @@ static void spm_affine_if(spm_poly_func_t *f, spm_scope_t *s,
 
 static bool spm_has_memref_operand(MlirOperation op) {
   for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i)
-    if (spm_value_is_memref(mlirOperationGetOperand(op, i)))
+    if (spm_x_value_is_memref(mlirOperationGetOperand(op, i)))
       return true;
   return false;
 }
 
 static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
   bool compat = f->flags & SPM_POLY_EXTRACT_COMPAT;
-  if (spm_op_is(op, "affine.for")) {
+  if (spm_x_op_is(op, "affine.for")) {
     spm_affine_for(f, s, op);
     return;
   }
-  if (spm_op_is(op, "affine.if")) {
+  if (spm_x_op_is(op, "affine.if")) {
     spm_affine_if(f, s, op);
     return;
   }
-  if (spm_op_is(op, "affine.load")) {
+  if (spm_x_op_is(op, "affine.load")) {
     spm_affine_access(f, s, op, false);
     return;
   }
-  if (spm_op_is(op, "affine.store")) {
+  if (spm_x_op_is(op, "affine.store")) {
     spm_affine_access(f, s, op, true);
     return;
   }
@@ -1093,7 +605,7 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
         spm_walk_block(f, b, s);
     return;
   }
-  if (spm_handle_view(f, op))
+  if (spm_x_handle_view(f, op))
     return;
   MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
   if (!mlirAttributeIsNull(maps) && mlirAttributeIsAArray(maps) &&
@@ -1101,11 +613,11 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     spm_linalg(f, s, op, maps);
     return;
   }
-  if (spm_op_is(op, "memref.copy") && mlirOperationGetNumOperands(op) == 2) {
+  if (spm_x_op_is(op, "memref.copy") && mlirOperationGetNumOperands(op) == 2) {
     int st = spm_stmt_new(f, s, op, 0, NULL);
-    int src_alias = spm_alias_of(f, mlirOperationGetOperand(op, 0));
+    int src_alias = spm_x_alias_of(f, mlirOperationGetOperand(op, 0));
     int src = f->aliases[src_alias].root;
-    int dst_alias = spm_alias_of(f, mlirOperationGetOperand(op, 1));
+    int dst_alias = spm_x_alias_of(f, mlirOperationGetOperand(op, 1));
     int dst = f->aliases[dst_alias].root;
     spm_access_new(f, st, src, SPM_POLY_READ, spm_whole_range(f, src), op);
     // a copy into a view writes part of the root: a may-write
@@ -1115,20 +627,20 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
                    spm_whole_range(f, dst), op);
     return;
   }
-  if (spm_op_is(op, "memref.alloc") || spm_op_is(op, "memref.alloca") ||
-      spm_op_is(op, "memref.dealloc") || spm_op_is(op, "memref.get_global") ||
-      spm_op_is(op, "memref.dim"))
+  if (spm_x_op_is(op, "memref.alloc") || spm_x_op_is(op, "memref.alloca") ||
+      spm_x_op_is(op, "memref.dealloc") || spm_x_op_is(op, "memref.get_global") ||
+      spm_x_op_is(op, "memref.dim"))
     return;
   if (mlirOperationGetNumRegions(op) > 0) {
     spm_opaque_op(f, s, op, "op with regions the analysis does not model");
     return;
   }
-  bool load = spm_op_is(op, "memref.load");
-  if ((load || spm_op_is(op, "memref.store")) &&
+  bool load = spm_x_op_is(op, "memref.load");
+  if ((load || spm_x_op_is(op, "memref.store")) &&
       mlirOperationGetNumOperands(op) >= (load ? 1 : 2)) {
     // computed indices: a read (load) or may-write (store) of any element
     MlirValue buf = mlirOperationGetOperand(op, load ? 0 : 1);
-    int alias = spm_alias_of(f, buf); // may grow f->aliases
+    int alias = spm_x_alias_of(f, buf); // may grow f->aliases
     int array = f->aliases[alias].root;
     int st = spm_stmt_new(f, s, op, 0, NULL);
     spm_access_new(f, st, array, load ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
@@ -1318,3 +830,4 @@ bool spm_poly_func_statement_before(const spm_poly_func_t *f, int a, int b) {
   }
   return false;
 }
+
