@@ -46,12 +46,11 @@ const char *spm_deps_kind_name(spm_poly_dep_kind_t k) {
   return "?";
 }
 
-static void spm_append_value(spm_strbuf_t *out, MlirValue v) {
-  MlirOpPrintingFlags fl = mlirOpPrintingFlagsCreate();
-  MlirAsmState st = mlirAsmStateCreateForValue(v, fl);
-  mlirValuePrintAsOperand(v, st, spm_strbuf_append_callback, out);
-  mlirAsmStateDestroy(st);
-  mlirOpPrintingFlagsDestroy(fl);
+static void spm_append_value(spm_poly_func_t *f, spm_strbuf_t *out,
+                             MlirValue v) {
+  char *name = spm_poly_func_value_name(f, v);
+  spm_strbuf_append_str(out, name);
+  free(name);
 }
 
 static void spm_append_op_ref(spm_strbuf_t *out, MlirOperation op) {
@@ -91,7 +90,7 @@ void spm_deps_graph_describe(const spm_deps_graph_t *g, const spm_poly_dep_t *d,
   int array = spm_poly_func_access_array(g->model, d->src_access);
   spm_strbuf_appendf(out, "%s%s dependence on ", d->may ? "may " : "",
                      spm_deps_kind_name(d->kind));
-  spm_append_value(out, spm_poly_func_array_value(g->model, (size_t)array));
+  spm_append_value(g->model, out, spm_poly_func_array_value(g->model, (size_t)array));
   spm_strbuf_append_str(out, " from ");
   spm_append_op_ref(out, spm_poly_func_access_op(g->model, d->src_access));
   spm_strbuf_append_str(out, " to ");
@@ -154,7 +153,7 @@ void spm_deps_graph_to_json(const spm_deps_graph_t *g, spm_strbuf_t *out) {
   spm_strbuf_append_str(out, ",\n \"arrays\": [");
   for (size_t i = 0; i < spm_poly_func_num_arrays(g->model); ++i) {
     spm_strbuf_t v = SPM_STRBUF_INIT;
-    spm_append_value(&v, spm_poly_func_array_value(g->model, i));
+    spm_append_value(g->model, &v, spm_poly_func_array_value(g->model, i));
     spm_strbuf_appendf(out, "%s\n  {\"id\": %zu, \"value\": ", i ? "," : "",
                        i);
     spm_json_string(out, spm_strbuf_cstr(&v), v.len);

@@ -162,15 +162,6 @@ static void spm_remark(spm_poly_func_t *f, MlirOperation op, const char *fmt,
   spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_REMARK, fmt, a, b);
 }
 
-static char *spm_value_str(MlirValue v) {
-  spm_strbuf_t b = SPM_STRBUF_INIT;
-  MlirOpPrintingFlags fl = mlirOpPrintingFlagsCreate();
-  MlirAsmState st = mlirAsmStateCreateForValue(v, fl);
-  mlirValuePrintAsOperand(v, st, spm_strbuf_append_callback, &b);
-  mlirAsmStateDestroy(st);
-  mlirOpPrintingFlagsDestroy(fl);
-  return b.data ? b.data : spm_x_xstrdup("?");
-}
 
 // A statement that may read and may write all of every buffer in `bufs`.
 static void spm_opaque_statement(spm_poly_func_t *f, const spm_scope_t *s,
@@ -191,7 +182,7 @@ static void spm_opaque_statement(spm_poly_func_t *f, const spm_scope_t *s,
     spm_access_new(f, st, array, SPM_POLY_READ, spm_whole_range(f, array), op);
     spm_access_new(f, st, array, SPM_POLY_MAY_WRITE, spm_whole_range(f, array),
                    op);
-    char *name = spm_value_str(bufs[i]);
+    char *name = spm_poly_func_value_name(f, bufs[i]);
     spm_remark(f, op, "%s: treated as reading and writing all of %s", why,
                name);
     free(name);
@@ -402,7 +393,7 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
         spm_access_new(f, st, array,
                        pass == 0 ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
                        spm_whole_range(f, array), op);
-        char *name = spm_value_str(v);
+        char *name = spm_poly_func_value_name(f, v);
         spm_remark(f, op, "%s: treated as accessing all of %s",
                    f->aliases[alias].why, name);
         free(name);
@@ -645,7 +636,7 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     int st = spm_stmt_new(f, s, op, 0, NULL);
     spm_access_new(f, st, array, load ? SPM_POLY_READ : SPM_POLY_MAY_WRITE,
                    spm_whole_range(f, array), op);
-    char *name = spm_value_str(buf);
+    char *name = spm_poly_func_value_name(f, buf);
     spm_remark(f, op,
                load ? "non-affine load (computed indices): treated as "
                       "reading any element of %s%s"
@@ -757,6 +748,7 @@ spm_status_t spm_poly_extract(isl_ctx *ctx, MlirOperation root, unsigned flags,
     abort();
   f->ctx = ctx;
   f->flags = flags;
+  f->root = root;
   spm_scope_t s;
   memset(&s, 0, sizeof s);
   for (intptr_t r = 0; r < mlirOperationGetNumRegions(root); ++r)
@@ -777,6 +769,10 @@ void spm_poly_func_free(spm_poly_func_t *f) {
   if (!f)
     return;
   spm_poly_program_free(f->program);
+  if (f->has_asm_state) {
+    mlirAsmStateDestroy(f->asm_state);
+    mlirOpPrintingFlagsDestroy(f->asm_flags);
+  }
   for (size_t i = 0; i < f->naliases; ++i) {
     for (int k = 0; k < f->aliases[i].nexprs; ++k)
       free(f->aliases[i].exprs[k]);
@@ -831,3 +827,16 @@ bool spm_poly_func_statement_before(const spm_poly_func_t *f, int a, int b) {
   return false;
 }
 
+
+char *spm_poly_func_value_name(spm_poly_func_t *f, MlirValue v) {
+  // Creating an AsmState numbers every value under the op, so it is made
+  // once per model and reused (one per value would be quadratic).
+  if (!f->has_asm_state) {
+    f->asm_flags = mlirOpPrintingFlagsCreate();
+    f->asm_state = mlirAsmStateCreateForOperation(f->root, f->asm_flags);
+    f->has_asm_state = true;
+  }
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  mlirValuePrintAsOperand(v, f->asm_state, spm_strbuf_append_callback, &b);
+  return b.data ? b.data : spm_x_xstrdup("?");
+}

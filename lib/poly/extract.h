@@ -64,6 +64,10 @@ size_t spm_poly_func_num_arrays(const spm_poly_func_t *f);
 MlirValue spm_poly_func_array_value(const spm_poly_func_t *f, size_t i);
 int spm_poly_func_access_array(const spm_poly_func_t *f, int access);
 
+// The name of `v` as printed in the IR ("%arg0", "%alloc"), numbered once
+// for the whole extracted op. Caller frees the string.
+char *spm_poly_func_value_name(spm_poly_func_t *f, MlirValue v);
+
 // True if statement a's op appears before statement b's op in their
 // innermost common block (false when a == b or they are nested in each
 // other).

@@ -75,7 +75,10 @@ struct spm_poly_func_s {
   spm_access_t *accesses;
   size_t naccesses;
   int next_loop_id;
-  spm_status_t error;
+  MlirOperation root;       // what was extracted (borrowed)
+  bool has_asm_state;       // asm_state/asm_flags created (value names)
+  MlirOpPrintingFlags asm_flags;
+  MlirAsmState asm_state;   // one numbering of root's values, reused
 };
 
 // --- small helpers (extract_views.c) ----------------------------------------
