@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dialect/spm_dialect.h"
@@ -486,6 +487,79 @@ static MlirOperation spm_find_target_holder(MlirOperation op) {
   return op;
 }
 
+// Buffers allocated at the same time (between their spm.alloc and
+// spm.dealloc in one block) must not share bytes: the check that makes an
+// allocation bug a verifier error (and, at run time, wrong numbers).
+typedef struct {
+  MlirOperation alloc;
+  int64_t lo, hi; // [lo, hi) bytes
+} spm_live_alloc_t;
+
+static void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block) {
+  spm_live_alloc_t *live = NULL;
+  size_t nlive = 0, cap = 0;
+  for (MlirOperation op = mlirBlockGetFirstOperation(block);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
+    MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+    if (spm_name_is(n, "spm.dealloc") && mlirOperationGetNumOperands(op) == 1) {
+      MlirValue b = mlirOperationGetOperand(op, 0);
+      if (!mlirValueIsAOpResult(b))
+        continue;
+      MlirOperation def = mlirOpResultGetOwner(b);
+      for (size_t i = 0; i < nlive; ++i)
+        if (mlirOperationEqual(live[i].alloc, def)) {
+          live[i] = live[--nlive];
+          break;
+        }
+      continue;
+    }
+    if (!spm_name_is(n, "spm.alloc") || mlirOperationGetNumResults(op) != 1)
+      continue;
+    MlirAttribute oa = spm_op_attr(op, "offset");
+    spm_buf_type_t bt;
+    MlirType t = mlirValueGetType(mlirOperationGetResult(op, 0));
+    spm_status_t st = spm_buf_type_decode(t, &bt);
+    int64_t bytes = spm_status_is_ok(st) ? spm_buf_type_bytes(&bt) : -1;
+    spm_status_free(st);
+    if (mlirAttributeIsNull(oa) || !mlirAttributeIsAInteger(oa) || bytes < 0)
+      continue; // reported by the per-op checks
+    int64_t lo = mlirIntegerAttrGetValueInt(oa);
+    if (lo < 0 || lo > INT64_MAX - bytes)
+      continue;
+    int64_t hi = lo + bytes;
+    for (size_t i = 0; i < nlive; ++i)
+      if (lo < live[i].hi && live[i].lo < hi) {
+        MlirStringRef file;
+        unsigned line = 0, col = 0;
+        spm_location_file_line_col(mlirOperationGetLocation(live[i].alloc),
+                                   &file, &line, &col);
+        SPM_VERIFY_ERROR(v, op, "'spm.alloc' op bytes [%lld, %lld) overlap "
+                         "[%lld, %lld) of the spm.alloc at line %u, which is "
+                         "still allocated (no spm.dealloc in between)",
+                         (long long)lo, (long long)hi, (long long)live[i].lo,
+                         (long long)live[i].hi, line);
+        break;
+      }
+    if (nlive == cap) {
+      cap = cap ? 2 * cap : 16;
+      live = realloc(live, cap * sizeof *live);
+      if (!live)
+        abort();
+    }
+    live[nlive++] = (spm_live_alloc_t){op, lo, hi};
+  }
+  free(live);
+}
+
+static MlirWalkResult spm_verify_lifetimes_visit(MlirOperation op,
+                                                 void *user) {
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      spm_verify_block_lifetimes(user, b);
+  return MlirWalkResultAdvance;
+}
+
 spm_status_t spm_verify_op(MlirOperation root) {
   spm_verifier_t v = {0};
   MlirOperation holder = spm_find_target_holder(root);
@@ -502,6 +576,7 @@ spm_status_t spm_verify_op(MlirOperation root) {
     }
   }
   mlirOperationWalk(root, spm_verify_visit, &v, MlirWalkPreOrder);
+  mlirOperationWalk(root, spm_verify_lifetimes_visit, &v, MlirWalkPreOrder);
   if (v.errors)
     return spm_status_make(SPM_STATUS_FAILED, "%zu spm verifier error%s",
                            v.errors, v.errors == 1 ? "" : "s");

@@ -69,3 +69,27 @@ MlirPass spm_pass_create_external(const spm_pass_info_t *info,
       mlirStringRefCreateFromCString(info->description),
       mlirStringRefCreateFromCString(""), 0, NULL, callbacks, user);
 }
+
+spm_status_t spm_pass_for_each_func(MlirOperation op,
+                                    spm_status_t (*fn)(MlirOperation, void *),
+                                    void *user) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  if (n.length == 9 && memcmp(n.data, "func.func", 9) == 0)
+    return fn(op, user);
+  spm_status_t s = SPM_OK;
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      for (MlirOperation f = mlirBlockGetFirstOperation(b);
+           !mlirOperationIsNull(f) && spm_status_is_ok(s);
+           f = mlirOperationGetNextInBlock(f)) {
+        MlirStringRef fn_name = mlirIdentifierStr(mlirOperationGetName(f));
+        if (fn_name.length == 9 && memcmp(fn_name.data, "func.func", 9) == 0 &&
+            mlirOperationGetNumRegions(f) > 0 &&
+            !mlirBlockIsNull(
+                mlirRegionGetFirstBlock(mlirOperationGetRegion(f, 0))))
+          s = fn(f, user);
+      }
+  return s;
+}
+

@@ -42,6 +42,13 @@ MlirPass spm_pass_create_external(const spm_pass_info_t *info,
                                   MlirExternalPassCallbacks callbacks,
                                   void *user);
 
+// Runs `fn(func, user)` on `op` if it is a func.func with a body, else on
+// every such function directly inside `op` (e.g. the module); stops at the
+// first error.
+spm_status_t spm_pass_for_each_func(MlirOperation op,
+                                    spm_status_t (*fn)(MlirOperation, void *),
+                                    void *user);
+
 // Option parsing shared by passes: calls `on_option(key, value, user)` for
 // each `key=value` (separated by spaces or commas; values may be quoted with
 // "..." or '...'; a bare `key` has value "true"). Stops at the first

@@ -53,7 +53,7 @@ static void spm_append_value(spm_poly_func_t *f, spm_strbuf_t *out,
   free(name);
 }
 
-static void spm_append_op_ref(spm_strbuf_t *out, MlirOperation op) {
+void spm_deps_append_op_ref(spm_strbuf_t *out, MlirOperation op) {
   MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
   MlirStringRef file;
   unsigned line, col;
@@ -92,9 +92,9 @@ void spm_deps_graph_describe(const spm_deps_graph_t *g, const spm_poly_dep_t *d,
                      spm_deps_kind_name(d->kind));
   spm_append_value(g->model, out, spm_poly_func_array_value(g->model, (size_t)array));
   spm_strbuf_append_str(out, " from ");
-  spm_append_op_ref(out, spm_poly_func_access_op(g->model, d->src_access));
+  spm_deps_append_op_ref(out, spm_poly_func_access_op(g->model, d->src_access));
   spm_strbuf_append_str(out, " to ");
-  spm_append_op_ref(out, spm_poly_func_access_op(g->model, d->dst_access));
+  spm_deps_append_op_ref(out, spm_poly_func_access_op(g->model, d->dst_access));
   spm_strbuf_appendf(out, " at depth %d (%s), distance (", d->depth,
                      d->depth > d->ncommon ? "loop-independent" : "carried");
   for (int k = 0; k < d->ncommon; ++k) {

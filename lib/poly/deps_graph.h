@@ -37,6 +37,9 @@ void spm_deps_graph_free(spm_deps_graph_t *g);
 // "flow", "anti", "output".
 const char *spm_deps_kind_name(spm_poly_dep_kind_t k);
 
+// Appends "op.name@LINE:COL" for `op` (the reference remarks use).
+void spm_deps_append_op_ref(spm_strbuf_t *out, MlirOperation op);
+
 // Appends a distance range as "[lo, hi]" with -inf / +inf for infinite
 // bounds (the notation of MLIR's dependence remarks).
 void spm_deps_append_range(spm_strbuf_t *out, const spm_poly_bound_t *b);

@@ -186,6 +186,7 @@ module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, 
 module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
   // The last byte that fits is 4095: [4080, 4096) is fine, [4080, 4112) not.
   %ok = "spm.alloc"() {offset = 4080 : i64} : () -> !spm.buf<array<i64: 4>, f32>
+  "spm.dealloc"(%ok) : (!spm.buf<array<i64: 4>, f32>) -> ()
   // expected-error@+1 {{'spm.alloc' op buffer [4080, 4112) exceeds the scratchpad capacity of 4096 bytes (target 't')}}
   %a = "spm.alloc"() {offset = 4080 : i64} : () -> !spm.buf<array<i64: 8>, f32>
 }
@@ -680,4 +681,23 @@ func.func @bias_bad_bias(%a: !spm.buf<array<i64: 16, 8>, f32>, %b: !spm.buf<arra
   // expected-error@+1 {{'spm.bias_add' op bias: !spm.buf dimension 0 must be positive, got 0}}
   "spm.bias_add"(%a, %b, %a) : (!spm.buf<array<i64: 16, 8>, f32>, !spm.buf<array<i64: 0>, f32>, !spm.buf<array<i64: 16, 8>, f32>) -> ()
   return
+}
+
+// -----
+
+// Two buffers allocated at the same time must not share bytes; after a
+// spm.dealloc the bytes can be reused.
+module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+  func.func @f() {
+    %a = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 64>, f32>
+    %b = "spm.alloc"() {offset = 256 : i64} : () -> !spm.buf<array<i64: 64>, f32>
+    // expected-error@+1 {{'spm.alloc' op bytes [128, 384) overlap [0, 256) of the spm.alloc at line}}
+    %c = "spm.alloc"() {offset = 128 : i64} : () -> !spm.buf<array<i64: 64>, f32>
+    "spm.dealloc"(%a) : (!spm.buf<array<i64: 64>, f32>) -> ()
+    "spm.dealloc"(%c) : (!spm.buf<array<i64: 64>, f32>) -> ()
+    %d = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 64>, f32>
+    "spm.dealloc"(%b) : (!spm.buf<array<i64: 64>, f32>) -> ()
+    "spm.dealloc"(%d) : (!spm.buf<array<i64: 64>, f32>) -> ()
+    return
+  }
 }

@@ -1,0 +1,104 @@
+// spm_pack: offset assignment for buffers with fixed live ranges (the 2-D
+// packing of [start, end) x size behind scratchpad allocation), plain C.
+//
+// Two buffers *conflict* when their live ranges intersect
+// (a.start < b.end && b.start < a.end); conflicting buffers must occupy
+// disjoint byte ranges [offset, offset + size). Every offset is a multiple of
+// the buffer's alignment. The peak of a packing is max(offset + size).
+//
+// Algorithms:
+//   - heuristic: the best of several greedy orders (by size, by conflict
+//     degree/weight, by start) each placed best-fit at the lowest feasible
+//     aligned offset; fast, no guarantee.
+//   - exact: branch and bound over "place the next buffer at the lowest
+//     feasible offset" decisions (every packing can be normalised to such a
+//     left-bottom packing), with pruning by lower bounds and canonical
+//     orderings; within a time/node limit it finds a packing within the
+//     capacity whenever one exists or proves that none does, and minimises
+//     the peak when asked.
+//   - auto: heuristic first; exact only if the heuristic misses the capacity
+//     (or the lower bound, when minimising).
+//
+// Ownership: the caller owns the buffer array; spm_pack writes the `offset`
+// fields. Nothing is retained.
+#ifndef SPM_ALLOC_PACK_H
+#define SPM_ALLOC_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "support/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct spm_pack_buffer_s {
+  int64_t id;     // caller's identifier (not interpreted)
+  int64_t start;  // live range [start, end), start < end
+  int64_t end;
+  int64_t size;   // bytes, > 0
+  int64_t align;  // power of two >= 1
+  int64_t offset; // output: assigned offset (-1 when not placed)
+} spm_pack_buffer_t;
+
+typedef enum spm_pack_algorithm_e {
+  SPM_PACK_HEURISTIC,
+  SPM_PACK_EXACT,
+  SPM_PACK_AUTO,
+} spm_pack_algorithm_t;
+
+typedef struct spm_pack_options_s {
+  spm_pack_algorithm_t algorithm;
+  int64_t capacity;       // bytes; <= 0 means unlimited
+  bool minimize_peak;     // exact/auto: search for the smallest peak
+  double time_limit;      // seconds for the exact search (<= 0: none)
+  uint64_t node_limit;    // search nodes for the exact search (0: none)
+} spm_pack_options_t;
+
+// Defaults: auto, unlimited capacity, no peak minimisation, 1 s, no node
+// limit.
+spm_pack_options_t spm_pack_options_default(void);
+
+typedef struct spm_pack_result_s {
+  bool feasible;          // every buffer placed within the capacity
+  bool proven_infeasible; // the exact search proved no packing fits
+  bool optimal;           // the exact search proved `peak` minimal
+  bool limit_reached;     // the exact search stopped at a limit
+  int64_t peak;           // max(offset + size) of the packing returned
+  int64_t lower_bound;    // spm_pack_lower_bound()
+  uint64_t nodes;         // exact search nodes
+  double seconds;         // wall time spent in spm_pack
+  const char *algorithm;  // "heuristic" or "exact": which produced it
+} spm_pack_result_t;
+
+// Assigns offsets to bufs[0..n). On success returns OK and fills *result;
+// when no packing within the capacity was found, result->feasible is false
+// and the offsets hold the best (over-capacity) packing found, so callers
+// can report it. INVALID_ARGUMENT for malformed buffers (start >= end,
+// size <= 0, alignment not a power of two) or options.
+spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
+                      const spm_pack_options_t *options,
+                      spm_pack_result_t *result);
+
+// The lower bound on any packing's peak: the maximum over time of the sum of
+// the live buffers' sizes, each rounded up to its alignment.
+int64_t spm_pack_lower_bound(const spm_pack_buffer_t *bufs, size_t n);
+
+// Independent validator: every offset set, aligned, non-negative, within the
+// capacity (if > 0), and no two conflicting buffers overlapping. Returns OK
+// or FAILED with a message naming the first violation (buffer ids).
+spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
+                               int64_t capacity);
+
+// The time of maximum pressure and the buffers live then: writes at most
+// `max_ids` indices (into bufs) to `live`, returns how many are live (may
+// exceed max_ids), and sets *time.
+size_t spm_pack_peak_live(const spm_pack_buffer_t *bufs, size_t n,
+                          int64_t *time, size_t *live, size_t max_ids);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,90 @@
+// Private to lib/alloc: the pieces spm_pack() is assembled from, exposed so
+// that the unit test can drive them one by one.
+#ifndef SPM_ALLOC_PACK_INTERNAL_H
+#define SPM_ALLOC_PACK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/pack.h"
+#include "support/status.h"
+
+// Monotonic wall clock in seconds (pack.c).
+double spm_pack_now(void);
+
+// Checks the buffers as spm_pack() documents (start < end, size > 0,
+// alignment a power of two) and that no sum of sizes can overflow
+// (pack_validate.c). INVALID_ARGUMENT naming the first bad buffer's id.
+spm_status_t spm_pack_check_buffers(const spm_pack_buffer_t *bufs, size_t n);
+
+// x rounded up to a multiple of the power of two a (no overflow checks: the
+// callers' sums are bounded by spm_pack_check_buffers).
+static inline int64_t spm_pack_align_up(int64_t x, int64_t a) {
+  return (x + (a - 1)) & ~(a - 1);
+}
+
+// The conflict graph in CSR form: the neighbours of buffer i are
+// adj[off[i] .. off[i + 1]), in no particular order (pack_graph.c).
+typedef struct spm_pack_graph_s {
+  size_t n;
+  size_t *off;   // n + 1 entries
+  uint32_t *adj; // off[n] entries (each conflict appears twice)
+} spm_pack_graph_t;
+
+// Builds the graph with a sweep over the buffers sorted by start:
+// O(n log n + conflicts). INTERNAL on allocation failure.
+spm_status_t spm_pack_graph_build(const spm_pack_buffer_t *bufs, size_t n,
+                                  spm_pack_graph_t *g);
+void spm_pack_graph_free(spm_pack_graph_t *g);
+
+// The lower bound and the earliest time at which it is attained
+// (pack_validate.c); *time is 0 when n == 0.
+int64_t spm_pack_lower_bound_at(const spm_pack_buffer_t *bufs, size_t n,
+                                int64_t *time);
+
+// Greedy packing (pack_heuristic.c): the best over several orders and two
+// fits (first fit, best fit) of placing each buffer at an aligned offset
+// that overlaps no conflicting placed buffer. Writes the best packing's
+// offsets to off[0..n) and its peak to *peak; stops early once a packing
+// with peak <= stop_at is found.
+spm_status_t spm_pack_heuristic_run(const spm_pack_buffer_t *bufs, size_t n,
+                                    const spm_pack_graph_t *g, int64_t stop_at,
+                                    int64_t *off, int64_t *peak);
+
+// The exact search (pack_exact.c).
+typedef enum spm_pack_outcome_e {
+  SPM_PACK_FOUND,      // a packing within the capacity, in off[]
+  SPM_PACK_INFEASIBLE, // proved: no packing fits
+  SPM_PACK_LIMIT,      // stopped at the time or node limit
+} spm_pack_outcome_t;
+
+// Switches for the unit test, which checks that every pruning rule keeps
+// the search exact by comparing against runs without it.
+enum {
+  SPM_PACK_NO_DOMINANCE = 1u << 0,  // no "a lower gap fits another" rule
+  SPM_PACK_NO_SYMMETRY = 1u << 1,   // no fixed order of identical buffers
+  SPM_PACK_NO_DECOMPOSE = 1u << 2,  // no split into independent time spans
+  SPM_PACK_NO_SECTIONS = 1u << 3,   // no per-section remaining-bytes bound
+  SPM_PACK_ONE_ORDER = 1u << 4,     // one static order, no restarts
+};
+
+typedef struct spm_pack_exact_s spm_pack_exact_t;
+
+// Prepares a search over bufs[0..n) (copied; the caller may free bufs).
+spm_status_t spm_pack_exact_create(const spm_pack_buffer_t *bufs, size_t n,
+                                   unsigned flags, spm_pack_exact_t **out);
+void spm_pack_exact_destroy(spm_pack_exact_t *x);
+
+// Looks for a packing with peak <= capacity (> 0). Stops at the absolute
+// monotonic deadline (<= 0: none) or when the search has used node_limit
+// nodes in total over all calls on x (0: none). On FOUND writes the offsets
+// to off[0..n).
+spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
+                                  double deadline, uint64_t node_limit,
+                                  int64_t *off, spm_pack_outcome_t *outcome);
+
+// Search nodes used so far by x.
+uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x);
+
+#endif

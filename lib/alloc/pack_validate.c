@@ -1,0 +1,296 @@
+// The checks around packing, deliberately independent of the placement code:
+// input checks, the lower bound, the time of peak pressure and the validator.
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "alloc/pack_internal.h"
+
+// Bound on the sum of all sizes and alignments: every offset and peak the
+// packers compute stays below it, so no intermediate sum can overflow.
+#define SPM_PACK_MAX_TOTAL (INT64_MAX / 4)
+
+spm_status_t spm_pack_check_buffers(const spm_pack_buffer_t *bufs, size_t n) {
+  if (n > 0 && !bufs)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "no buffer array for %zu buffers", n);
+  if (n >= UINT32_MAX)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "too many buffers (%zu)", n);
+  int64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const spm_pack_buffer_t *b = &bufs[i];
+    if (b->start >= b->end)
+      return spm_status_make(
+          SPM_STATUS_INVALID_ARGUMENT,
+          "buffer %" PRId64 ": empty live range [%" PRId64 ", %" PRId64 ")",
+          b->id, b->start, b->end);
+    if (b->size <= 0)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "buffer %" PRId64 ": size %" PRId64
+                             " is not positive",
+                             b->id, b->size);
+    if (b->align < 1 || (b->align & (b->align - 1)) != 0)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "buffer %" PRId64 ": alignment %" PRId64
+                             " is not a power of two",
+                             b->id, b->align);
+    if (b->size > SPM_PACK_MAX_TOTAL - total ||
+        b->align > SPM_PACK_MAX_TOTAL - total - b->size)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "buffer %" PRId64 ": the sizes and alignments "
+                             "add up to more than %" PRId64,
+                             b->id, (int64_t)SPM_PACK_MAX_TOTAL);
+    total += b->size + b->align;
+  }
+  return SPM_OK;
+}
+
+// --- lower bound -------------------------------------------------------------
+//
+// At a time t let S be the live buffers and a any alignment; the buffers of
+// S aligned to at least a all sit at multiples of a. Sorted by offset, each
+// one's successor starts at a multiple of a at or above its end, so each but
+// the topmost takes at least its size rounded up to a; the topmost takes its
+// size. Hence
+//   peak >= sum_{i in S, align_i >= a} up(size_i, a) - max_i (up(size_i, a) -
+//   size_i)
+// for every a, and for a = the smallest alignment this is at least the sum
+// of the sizes. When every size is a multiple of its alignment the rounding
+// is a no-op and the bound is the plain sum of the live sizes.
+
+typedef struct {
+  int64_t t;
+  uint32_t i;
+  uint8_t start; // 0: end, 1: start (ends first at equal times)
+} spm_pack_event_t;
+
+static int spm_pack_event_cmp(const void *pa, const void *pb) {
+  const spm_pack_event_t *a = pa, *b = pb;
+  if (a->t != b->t)
+    return a->t < b->t ? -1 : 1;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+// A max-heap of (waste, end) with lazy deletion of ended buffers.
+typedef struct {
+  int64_t waste, end;
+} spm_pack_heap_item_t;
+
+static void spm_pack_heap_push(spm_pack_heap_item_t *h, size_t *len,
+                               spm_pack_heap_item_t it) {
+  size_t k = (*len)++;
+  while (k > 0) {
+    size_t p = (k - 1) / 2;
+    if (h[p].waste >= it.waste)
+      break;
+    h[k] = h[p];
+    k = p;
+  }
+  h[k] = it;
+}
+
+static void spm_pack_heap_pop(spm_pack_heap_item_t *h, size_t *len) {
+  spm_pack_heap_item_t it = h[--*len];
+  size_t k = 0, m = *len;
+  for (;;) {
+    size_t c = 2 * k + 1;
+    if (c >= m)
+      break;
+    if (c + 1 < m && h[c + 1].waste > h[c].waste)
+      c++;
+    if (h[c].waste <= it.waste)
+      break;
+    h[k] = h[c];
+    k = c;
+  }
+  if (m > 0)
+    h[k] = it;
+}
+
+int64_t spm_pack_lower_bound_at(const spm_pack_buffer_t *bufs, size_t n,
+                                int64_t *time) {
+  *time = 0;
+  if (n == 0 || !bufs)
+    return 0;
+  spm_pack_event_t *ev = malloc(2 * n * sizeof *ev);
+  spm_pack_heap_item_t *heap = malloc(n * sizeof *heap);
+  if (!ev || !heap) {
+    free(ev);
+    free(heap);
+    return -1;
+  }
+  // The alignments to try: the smallest always; the others only matter when
+  // some size is not a multiple of its alignment.
+  int64_t aligns[64];
+  size_t naligns = 0;
+  bool exact_sizes = true;
+  int64_t amin = INT64_MAX;
+  for (size_t i = 0; i < n; ++i) {
+    ev[2 * i] = (spm_pack_event_t){bufs[i].start, (uint32_t)i, 1};
+    ev[2 * i + 1] = (spm_pack_event_t){bufs[i].end, (uint32_t)i, 0};
+    if (bufs[i].size % bufs[i].align != 0)
+      exact_sizes = false;
+    if (bufs[i].align < amin)
+      amin = bufs[i].align;
+  }
+  aligns[naligns++] = amin;
+  if (!exact_sizes)
+    for (int sh = 0; sh <= 62; ++sh) {
+      int64_t a = (int64_t)1 << sh;
+      if (a <= amin)
+        continue;
+      for (size_t i = 0; i < n; ++i)
+        if (bufs[i].align == a) {
+          aligns[naligns++] = a;
+          break;
+        }
+    }
+  qsort(ev, 2 * n, sizeof *ev, spm_pack_event_cmp);
+  int64_t best = 0, best_t = bufs[0].start;
+  bool have = false;
+  for (size_t k = 0; k < naligns; ++k) {
+    int64_t a = aligns[k], sum = 0;
+    size_t hlen = 0;
+    for (size_t e = 0; e < 2 * n;) {
+      int64_t t = ev[e].t;
+      bool started = false;
+      for (; e < 2 * n && ev[e].t == t; ++e) {
+        const spm_pack_buffer_t *b = &bufs[ev[e].i];
+        if (b->align < a)
+          continue;
+        int64_t r = spm_pack_align_up(b->size, a);
+        if (ev[e].start) {
+          sum += r;
+          started = true;
+          if (r != b->size)
+            spm_pack_heap_push(heap, &hlen,
+                               (spm_pack_heap_item_t){r - b->size, b->end});
+        } else {
+          sum -= r;
+        }
+      }
+      if (!started)
+        continue;
+      while (hlen > 0 && heap[0].end <= t)
+        spm_pack_heap_pop(heap, &hlen);
+      int64_t v = sum - (hlen > 0 ? heap[0].waste : 0);
+      if (!have || v > best || (v == best && t < best_t)) {
+        best = v;
+        best_t = t;
+        have = true;
+      }
+    }
+  }
+  free(ev);
+  free(heap);
+  *time = best_t;
+  return best;
+}
+
+int64_t spm_pack_lower_bound(const spm_pack_buffer_t *bufs, size_t n) {
+  int64_t t;
+  return spm_pack_lower_bound_at(bufs, n, &t);
+}
+
+size_t spm_pack_peak_live(const spm_pack_buffer_t *bufs, size_t n,
+                          int64_t *time, size_t *live, size_t max_ids) {
+  int64_t t = 0;
+  spm_pack_lower_bound_at(bufs, n, &t);
+  if (time)
+    *time = t;
+  size_t count = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (bufs[i].start <= t && t < bufs[i].end) {
+      if (live && count < max_ids)
+        live[count] = i;
+      count++;
+    }
+  return count;
+}
+
+// --- validator -----------------------------------------------------------------
+
+typedef struct {
+  int64_t start;
+  uint32_t i;
+} spm_pack_start_key_t;
+
+static int spm_pack_by_start(const void *pa, const void *pb) {
+  const spm_pack_start_key_t *a = pa, *b = pb;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
+                               int64_t capacity) {
+  SPM_RETURN_IF_ERROR(spm_pack_check_buffers(bufs, n));
+  for (size_t i = 0; i < n; ++i) {
+    const spm_pack_buffer_t *b = &bufs[i];
+    if (b->offset < 0)
+      return spm_status_make(SPM_STATUS_FAILED,
+                             "buffer %" PRId64 ": no offset (%" PRId64 ")",
+                             b->id, b->offset);
+    if (b->offset % b->align != 0)
+      return spm_status_make(SPM_STATUS_FAILED,
+                             "buffer %" PRId64 ": offset %" PRId64
+                             " is not a multiple of its alignment %" PRId64,
+                             b->id, b->offset, b->align);
+    if (b->offset > INT64_MAX - b->size)
+      return spm_status_make(SPM_STATUS_FAILED,
+                             "buffer %" PRId64 ": offset %" PRId64
+                             " + size %" PRId64 " overflows",
+                             b->id, b->offset, b->size);
+    if (capacity > 0 && b->offset + b->size > capacity)
+      return spm_status_make(SPM_STATUS_FAILED,
+                             "buffer %" PRId64 ": [%" PRId64 ", %" PRId64
+                             ") exceeds the capacity %" PRId64,
+                             b->id, b->offset, b->offset + b->size, capacity);
+  }
+  if (n == 0)
+    return SPM_OK;
+  // Sweep over the buffers by start time, keeping the ones still live; each
+  // new buffer is compared with all of them: O(n log n + conflicts).
+  spm_pack_start_key_t *order = malloc(n * sizeof *order);
+  uint32_t *active = malloc(n * sizeof *active);
+  if (!order || !active) {
+    free(order);
+    free(active);
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < n; ++i)
+    order[i] = (spm_pack_start_key_t){bufs[i].start, (uint32_t)i};
+  qsort(order, n, sizeof *order, spm_pack_by_start);
+  size_t nactive = 0;
+  spm_status_t s = SPM_OK;
+  for (size_t k = 0; k < n && spm_status_is_ok(s); ++k) {
+    const spm_pack_buffer_t *b = &bufs[order[k].i];
+    size_t keep = 0;
+    for (size_t j = 0; j < nactive; ++j) {
+      const spm_pack_buffer_t *o = &bufs[active[j]];
+      if (o->end <= b->start)
+        continue; // ended: drop
+      active[keep++] = active[j];
+      if (o->offset < b->offset + b->size && b->offset < o->offset + o->size &&
+          spm_status_is_ok(s)) {
+        int64_t lo = b->offset > o->offset ? b->offset : o->offset;
+        int64_t hi = b->offset + b->size < o->offset + o->size
+                         ? b->offset + b->size
+                         : o->offset + o->size;
+        int64_t t1 = b->end < o->end ? b->end : o->end;
+        s = spm_status_make(
+            SPM_STATUS_FAILED,
+            "buffers %" PRId64 " and %" PRId64 " overlap: both live in [%" PRId64
+            ", %" PRId64 ") and both use bytes [%" PRId64 ", %" PRId64 ")",
+            o->id, b->id, b->start, t1, lo, hi);
+      }
+    }
+    nactive = keep;
+    active[nactive++] = order[k].i;
+  }
+  free(order);
+  free(active);
+  return s;
+}
