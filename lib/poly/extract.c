@@ -646,6 +646,20 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     free(name);
     return;
   }
+  if (spm_x_op_is(op, "func.return") && spm_has_memref_operand(op)) {
+    // returning a buffer hands its whole contents to the caller: a read
+    int st = spm_stmt_new(f, s, op, 0, NULL);
+    for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i) {
+      MlirValue v = mlirOperationGetOperand(op, i);
+      if (!spm_x_value_is_memref(v))
+        continue;
+      int alias = spm_x_alias_of(f, v); // may grow f->aliases
+      int array = f->aliases[alias].root;
+      spm_access_new(f, st, array, SPM_POLY_READ, spm_whole_range(f, array),
+                     op);
+    }
+    return;
+  }
   if (spm_has_memref_operand(op))
     spm_opaque_op(f, s, op, "unknown op receiving a buffer");
 }

@@ -1,0 +1,480 @@
+// Unit tests of lib/alloc: packing (spm_pack), lower bound, validator.
+//
+// The core check is against brute force on every instance of a generator of
+// up to 7 buffers: the optimum peak is the minimum over ALL orders of
+// "place each buffer at the lowest aligned offset that overlaps no placed
+// conflicting buffer" (first fit). That is exact: sort an optimal packing by
+// offset and place in that order; by induction each buffer's optimal offset
+// is still free (every earlier conflicting buffer ends at or below it, and
+// sits no higher than in the optimal packing), so first fit puts it at or
+// below that offset and the peak is at most optimal. The brute force shares
+// no code with the packers.
+//
+//   spm-unit-pack [--quick]      (--quick: fewer instances, for valgrind)
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/pack.h"
+#include "alloc/pack_gen.h"
+#include "alloc/pack_internal.h"
+#include "support/unit_test.h"
+
+static bool quick;
+
+// Every packing produced by any test goes through here.
+static bool valid(const spm_pack_buffer_t *b, size_t n, int64_t cap) {
+  spm_status_t s = spm_pack_validate(b, n, cap);
+  if (!spm_status_is_ok(s)) {
+    fprintf(stderr, "invalid packing: %s\n", spm_status_message(s));
+    spm_status_free(s);
+    return false;
+  }
+  return true;
+}
+
+static void dump(const spm_pack_buffer_t *b, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    fprintf(stderr,
+            "  id %" PRId64 " [%" PRId64 ", %" PRId64 ") size %" PRId64
+            " align %" PRId64 " offset %" PRId64 "\n",
+            b[i].id, b[i].start, b[i].end, b[i].size, b[i].align,
+            b[i].offset);
+}
+
+static spm_pack_buffer_t buf(int64_t id, int64_t start, int64_t end,
+                             int64_t size, int64_t align) {
+  spm_pack_buffer_t b = {id, start, end, size, align, -1};
+  return b;
+}
+
+// --- brute force ------------------------------------------------------------------
+
+static bool conflict(const spm_pack_buffer_t *a, const spm_pack_buffer_t *b) {
+  return a->start < b->end && b->start < a->end;
+}
+
+// First fit in the given order; candidates are 0 and the aligned ends of
+// placed conflicting buffers (the lowest free offset is always one of them).
+static int64_t bf_place(const spm_pack_buffer_t *b, size_t n, const int *perm,
+                        int64_t *off) {
+  int64_t peak = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const spm_pack_buffer_t *x = &b[perm[k]];
+    int64_t best = -1;
+    for (size_t c = 0; c <= k; ++c) {
+      int64_t cand = 0;
+      if (c > 0) {
+        const spm_pack_buffer_t *y = &b[perm[c - 1]];
+        if (!conflict(x, y))
+          continue;
+        int64_t e = off[perm[c - 1]] + y->size;
+        cand = (e + x->align - 1) / x->align * x->align;
+      }
+      if (best >= 0 && cand >= best)
+        continue;
+      bool ok = true;
+      for (size_t j = 0; j < k && ok; ++j) {
+        const spm_pack_buffer_t *y = &b[perm[j]];
+        if (conflict(x, y) && cand < off[perm[j]] + y->size &&
+            off[perm[j]] < cand + x->size)
+          ok = false;
+      }
+      if (ok)
+        best = cand;
+    }
+    off[perm[k]] = best;
+    if (best + x->size > peak)
+      peak = best + x->size;
+  }
+  return peak;
+}
+
+static bool next_perm(int *p, size_t n) {
+  if (n < 2)
+    return false;
+  size_t i = n - 1;
+  while (i > 0 && p[i - 1] >= p[i])
+    i--;
+  if (i == 0)
+    return false;
+  size_t j = n - 1;
+  while (p[j] <= p[i - 1])
+    j--;
+  int t = p[i - 1];
+  p[i - 1] = p[j];
+  p[j] = t;
+  for (size_t a = i, z = n - 1; a < z; ++a, --z) {
+    t = p[a];
+    p[a] = p[z];
+    p[z] = t;
+  }
+  return true;
+}
+
+static int64_t brute_force(const spm_pack_buffer_t *b, size_t n, int64_t lb) {
+  int perm[8];
+  int64_t off[8];
+  for (size_t i = 0; i < n; ++i)
+    perm[i] = (int)i;
+  int64_t best = INT64_MAX;
+  do {
+    int64_t p = bf_place(b, n, perm, off);
+    if (p < best)
+      best = p;
+    if (best == lb)
+      break;
+  } while (next_perm(perm, n));
+  return best;
+}
+
+static spm_pack_result_t run(spm_pack_buffer_t *b, size_t n,
+                             spm_pack_algorithm_t alg, int64_t cap,
+                             bool minimize) {
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = alg;
+  o.capacity = cap;
+  o.minimize_peak = minimize;
+  o.time_limit = 0; // the small instances must be decided, not timed out
+  spm_pack_result_t r;
+  memset(&r, 0, sizeof r);
+  spm_status_t s = spm_pack(b, n, &o, &r);
+  SPM_EXPECT(spm_status_is_ok(s));
+  if (!spm_status_is_ok(s)) {
+    fprintf(stderr, "spm_pack: %s\n", spm_status_message(s));
+    spm_status_free(s);
+  }
+  return r;
+}
+
+// The exact search on its own, with some pruning switched off.
+static spm_pack_outcome_t exact_with(const spm_pack_buffer_t *b, size_t n,
+                                     unsigned flags, int64_t cap,
+                                     spm_pack_buffer_t *out) {
+  spm_pack_exact_t *x = NULL;
+  spm_pack_outcome_t oc = SPM_PACK_LIMIT;
+  int64_t off[64];
+  SPM_EXPECT(n <= 64);
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, flags, &x)));
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 0, off, &oc)));
+  spm_pack_exact_destroy(x);
+  if (oc == SPM_PACK_FOUND && out) {
+    memcpy(out, b, n * sizeof *b);
+    for (size_t i = 0; i < n; ++i)
+      out[i].offset = off[i];
+  }
+  return oc;
+}
+
+static const unsigned flag_sets[] = {
+    0,
+    SPM_PACK_NO_DOMINANCE,
+    SPM_PACK_NO_SYMMETRY,
+    SPM_PACK_NO_DECOMPOSE,
+    SPM_PACK_NO_SECTIONS,
+    SPM_PACK_ONE_ORDER,
+    SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
+        SPM_PACK_NO_SECTIONS | SPM_PACK_ONE_ORDER,
+};
+
+SPM_TEST(brute_force_small) {
+  spm_pack_rng_t rng = spm_pack_rng(20240604);
+  int instances = 0, above_lb = 0, heuristic_opt = 0;
+  int mismatches = 0;
+  for (size_t n = 1; n <= 7; ++n) {
+    int count = n <= 3 ? 300 : n <= 5 ? 500 : n == 6 ? 600 : 500;
+    if (quick)
+      count /= 20;
+    for (int c = 0; c < count; ++c) {
+      spm_pack_buffer_t b[8], w[8];
+      // Every 4th instance repeats buffers, to exercise the symmetry rule.
+      spm_pack_gen_small(&rng, n, 8, 8, b);
+      if (c % 4 == 3 && n >= 2)
+        for (size_t i = 1; i < n; i += 2)
+          b[i] = b[i - 1], b[i].id = (int64_t)i;
+      instances++;
+      int64_t lb = spm_pack_lower_bound(b, n);
+      int64_t opt = brute_force(b, n, lb);
+      SPM_EXPECT(lb <= opt);
+      above_lb += opt > lb;
+      bool bad = false;
+
+      memcpy(w, b, sizeof w);
+      spm_pack_result_t r = run(w, n, SPM_PACK_EXACT, 0, true);
+      bad |= !(r.peak == opt && r.optimal && r.feasible && valid(w, n, 0));
+      memcpy(w, b, sizeof w);
+      r = run(w, n, SPM_PACK_EXACT, opt, false);
+      bad |= !(r.feasible && !r.proven_infeasible && valid(w, n, opt));
+      if (opt > 1) {
+        memcpy(w, b, sizeof w);
+        r = run(w, n, SPM_PACK_EXACT, opt - 1, false);
+        bad |= !(!r.feasible && r.proven_infeasible && !r.limit_reached &&
+                 valid(w, n, 0));
+      }
+      memcpy(w, b, sizeof w);
+      r = run(w, n, SPM_PACK_HEURISTIC, 0, false);
+      bad |= !(r.peak >= opt && valid(w, n, 0) && r.nodes == 0);
+      heuristic_opt += r.peak == opt;
+      memcpy(w, b, sizeof w);
+      r = run(w, n, SPM_PACK_AUTO, 0, true);
+      bad |= !(r.peak == opt && r.optimal && valid(w, n, 0));
+      memcpy(w, b, sizeof w);
+      r = run(w, n, SPM_PACK_AUTO, opt, false);
+      bad |= !(r.feasible && r.peak <= opt && valid(w, n, opt));
+      // Each pruning rule alone off, and all off: the same answers.
+      for (size_t f = 0; f < sizeof flag_sets / sizeof *flag_sets; ++f) {
+        bad |= exact_with(b, n, flag_sets[f], opt, w) != SPM_PACK_FOUND ||
+               !valid(w, n, opt);
+        if (opt > 1)
+          bad |= exact_with(b, n, flag_sets[f], opt - 1, NULL) !=
+                 SPM_PACK_INFEASIBLE;
+      }
+      SPM_EXPECT(!bad);
+      if (bad && mismatches++ < 5) {
+        fprintf(stderr, "mismatch: optimum %" PRId64 ", lower bound %" PRId64
+                        "\n", opt, lb);
+        dump(b, n);
+      }
+    }
+  }
+  printf("brute force: %d instances of 1..7 buffers, %d with optimum above "
+         "the lower bound, heuristic optimal on %d\n",
+         instances, above_lb, heuristic_opt);
+}
+
+// Medium instances, beyond brute force: the exact optimum with every pruning
+// rule equals the one of the plain canonical search, and each optimum is
+// confirmed by an infeasibility proof one byte below.
+SPM_TEST(pruning_agrees_medium) {
+  spm_pack_rng_t rng = spm_pack_rng(7);
+  int count = quick ? 10 : 150, agree = 0;
+  for (int c = 0; c < count; ++c) {
+    size_t n = 9 + (size_t)(c % 5);
+    spm_pack_buffer_t b[16], w[16];
+    spm_pack_gen_small(&rng, n, 10, 12, b);
+    if (c % 3 == 0)
+      for (size_t i = 2; i < n; i += 3)
+        b[i] = b[i - 2], b[i].id = (int64_t)i;
+    memcpy(w, b, sizeof w);
+    spm_pack_result_t r = run(w, n, SPM_PACK_EXACT, 0, true);
+    SPM_EXPECT(r.optimal && valid(w, n, 0));
+    unsigned all = SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
+                   SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS |
+                   SPM_PACK_ONE_ORDER;
+    bool ok = exact_with(b, n, all, r.peak, w) == SPM_PACK_FOUND &&
+              valid(w, n, r.peak);
+    if (r.peak > 1)
+      ok = ok && exact_with(b, n, all, r.peak - 1, NULL) ==
+                     SPM_PACK_INFEASIBLE &&
+           exact_with(b, n, 0, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE;
+    SPM_EXPECT(ok);
+    agree += ok;
+  }
+  printf("pruning: %d of %d medium instances agree\n", agree, count);
+}
+
+// Tight instances (a packing at capacity = lower bound exists by
+// construction): the exact search finds one.
+SPM_TEST(tight_instances) {
+  spm_pack_rng_t rng = spm_pack_rng(11);
+  int count = quick ? 2 : 12, solved = 0;
+  static spm_pack_buffer_t b[400];
+  for (int c = 0; c < count; ++c) {
+    size_t n = 50 + (size_t)c * 25; // 50 .. 325
+    int64_t cap = 4096;
+    n = spm_pack_gen_tight(&rng, n, 64, cap, c % 2 ? 1 : 16, b);
+    SPM_EXPECT(valid(b, n, cap)); // the generator's witness
+    SPM_EXPECT(spm_pack_lower_bound(b, n) == cap);
+    spm_pack_options_t o = spm_pack_options_default();
+    o.algorithm = SPM_PACK_EXACT;
+    o.capacity = cap;
+    o.time_limit = 10;
+    spm_pack_result_t r;
+    spm_status_t s = spm_pack(b, n, &o, &r);
+    SPM_EXPECT(spm_status_is_ok(s));
+    spm_status_free(s);
+    SPM_EXPECT(r.feasible && r.peak == cap && valid(b, n, cap));
+    solved += r.feasible;
+  }
+  printf("tight: %d of %d solved at capacity = lower bound\n", solved, count);
+}
+
+SPM_TEST(lower_bound_hand_cases) {
+  // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
+  spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
+  SPM_EXPECT(spm_pack_lower_bound(b, 2) == 7);
+  spm_pack_result_t r = run(b, 2, SPM_PACK_AUTO, 0, true);
+  SPM_EXPECT(r.peak == 7 && r.optimal && valid(b, 2, 0));
+  // Aligned sizes: the plain sum; the alignment class above adds nothing.
+  b[0] = buf(1, 0, 4, 8, 8);
+  b[1] = buf(2, 2, 6, 4, 4);
+  b[2] = buf(3, 3, 5, 2, 1);
+  SPM_EXPECT(spm_pack_lower_bound(b, 3) == 14);
+  int64_t t = -1;
+  SPM_EXPECT(spm_pack_lower_bound_at(b, 3, &t) == 14 && t == 3);
+  // Unaligned sizes: the sum is 7, and so is 4 + 3 for the align-4 pair.
+  b[0] = buf(1, 0, 1, 3, 4);
+  b[1] = buf(2, 0, 1, 3, 4);
+  b[2] = buf(3, 0, 1, 1, 1);
+  SPM_EXPECT(spm_pack_lower_bound(b, 3) == 7);
+  r = run(b, 3, SPM_PACK_EXACT, 0, true);
+  SPM_EXPECT(r.peak == 7 && r.optimal && valid(b, 3, 0));
+  SPM_EXPECT(spm_pack_lower_bound(b, 0) == 0);
+}
+
+SPM_TEST(disjoint_lifetimes_share_offset_zero) {
+  spm_pack_buffer_t b[3] = {buf(10, 0, 2, 8, 1), buf(11, 2, 4, 8, 1),
+                            buf(12, 4, 9, 8, 8)};
+  for (int alg = 0; alg < 3; ++alg) {
+    for (int i = 0; i < 3; ++i)
+      b[i].offset = -1;
+    spm_pack_result_t r = run(b, 3, (spm_pack_algorithm_t)alg, 8, false);
+    SPM_EXPECT(r.feasible && r.peak == 8 && r.lower_bound == 8);
+    SPM_EXPECT(b[0].offset == 0 && b[1].offset == 0 && b[2].offset == 0);
+    SPM_EXPECT(valid(b, 3, 8));
+  }
+  // Touching ends do not conflict: [0,2) and [2,4) may share bytes.
+  b[1].offset = 0;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_validate(b, 3, 8)));
+}
+
+SPM_TEST(peak_live) {
+  spm_pack_buffer_t b[4] = {buf(1, 0, 3, 4, 1), buf(2, 1, 5, 4, 1),
+                            buf(3, 2, 4, 8, 1), buf(4, 4, 6, 1, 1)};
+  int64_t t = -1;
+  size_t live[4] = {99, 99, 99, 99};
+  size_t k = spm_pack_peak_live(b, 4, &t, live, 4);
+  SPM_EXPECT(t == 2 && k == 3);
+  SPM_EXPECT(live[0] == 0 && live[1] == 1 && live[2] == 2);
+  // Fewer slots than live buffers: the count is still complete.
+  live[0] = live[1] = 99;
+  SPM_EXPECT(spm_pack_peak_live(b, 4, &t, live, 1) == 3 && live[0] == 0 &&
+             live[1] == 99);
+  SPM_EXPECT(spm_pack_peak_live(b, 0, &t, live, 4) == 0 && t == 0);
+}
+
+static void expect_invalid(spm_pack_buffer_t *b, size_t n,
+                           const spm_pack_options_t *o, const char *msg) {
+  spm_pack_result_t r;
+  spm_status_t s = spm_pack(b, n, o, &r);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_INVALID_ARGUMENT);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), msg);
+  spm_status_free(s);
+}
+
+SPM_TEST(invalid_input) {
+  spm_pack_buffer_t b[2] = {buf(1, 0, 2, 4, 1), buf(7, 3, 3, 4, 1)};
+  expect_invalid(b, 2, NULL, "buffer 7: empty live range [3, 3)");
+  b[1] = buf(7, 4, 3, 4, 1);
+  expect_invalid(b, 2, NULL, "buffer 7: empty live range");
+  b[1] = buf(7, 0, 3, 0, 1);
+  expect_invalid(b, 2, NULL, "buffer 7: size 0 is not positive");
+  b[1] = buf(7, 0, 3, -5, 1);
+  expect_invalid(b, 2, NULL, "size -5");
+  b[1] = buf(7, 0, 3, 4, 3);
+  expect_invalid(b, 2, NULL, "buffer 7: alignment 3 is not a power of two");
+  b[1] = buf(7, 0, 3, 4, 0);
+  expect_invalid(b, 2, NULL, "alignment 0");
+  b[1] = buf(7, 0, 3, INT64_MAX - 2, 1);
+  expect_invalid(b, 2, NULL, "add up to more than");
+  b[1] = buf(7, 0, 3, 4, 1);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = (spm_pack_algorithm_t)42;
+  expect_invalid(b, 2, &o, "unknown packing algorithm 42");
+  o = spm_pack_options_default();
+  o.time_limit = NAN;
+  expect_invalid(b, 2, &o, "time limit");
+  spm_status_t s = spm_pack(b, 2, NULL, NULL);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_INVALID_ARGUMENT);
+  spm_status_free(s);
+  s = spm_pack(NULL, 3, NULL, NULL);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_INVALID_ARGUMENT);
+  spm_status_free(s);
+  // The validator rejects malformed buffers the same way.
+  b[1] = buf(7, 0, 3, 4, 6);
+  s = spm_pack_validate(b, 2, 0);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_INVALID_ARGUMENT);
+  spm_status_free(s);
+  // Nothing to pack is fine.
+  spm_pack_result_t r = run(NULL, 0, SPM_PACK_EXACT, 16, true);
+  SPM_EXPECT(r.feasible && r.peak == 0 && r.optimal);
+}
+
+static void expect_violation(spm_pack_buffer_t *b, size_t n, int64_t cap,
+                             const char *msg) {
+  spm_status_t s = spm_pack_validate(b, n, cap);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_FAILED);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), msg);
+  spm_status_free(s);
+}
+
+SPM_TEST(validator) {
+  spm_pack_buffer_t b[3] = {buf(5, 0, 4, 8, 4), buf(6, 2, 6, 8, 4),
+                            buf(9, 5, 7, 4, 1)};
+  b[0].offset = 0, b[1].offset = 8, b[2].offset = 0;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_validate(b, 3, 16)));
+  expect_violation(b, 3, 15, "buffer 6: [8, 16) exceeds the capacity 15");
+  b[1].offset = 4;
+  expect_violation(b, 3, 0, "buffers 5 and 6 overlap: both live in [2, 4) "
+                            "and both use bytes [4, 8)");
+  b[1].offset = 6;
+  expect_violation(b, 3, 0, "buffer 6: offset 6 is not a multiple of its "
+                            "alignment 4");
+  b[1].offset = -1;
+  expect_violation(b, 3, 0, "buffer 6: no offset");
+  b[1].offset = 8, b[2].offset = 10;
+  expect_violation(b, 3, 0, "buffers 6 and 9 overlap");
+}
+
+// A node limit stops the exact search: not proven, and the heuristic's
+// (over-capacity) packing comes back.
+SPM_TEST(limits) {
+  spm_pack_rng_t rng = spm_pack_rng(3);
+  static spm_pack_buffer_t b[300];
+  size_t n = spm_pack_gen_tight(&rng, 300, 100, 1000, 1, b);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_EXACT;
+  o.capacity = 999; // below the lower bound: infeasible without search
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(!r.feasible && r.proven_infeasible && !r.limit_reached &&
+             r.nodes == 0 && valid(b, n, 0));
+  o.capacity = 1000;
+  o.node_limit = 1;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.limit_reached && !r.proven_infeasible && r.nodes <= 1);
+  SPM_EXPECT(valid(b, n, r.feasible ? 1000 : 0));
+}
+
+// The heuristic on large DNN-like instances: valid, and reasonably fast.
+SPM_TEST(heuristic_large) {
+  size_t n = quick ? 1000 : 10000;
+  spm_pack_buffer_t *b = malloc(n * sizeof *b);
+  spm_pack_rng_t rng = spm_pack_rng(5);
+  spm_pack_gen_dnn(&rng, n, b);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_HEURISTIC;
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(valid(b, n, 0) && r.peak >= r.lower_bound);
+  printf("heuristic: %zu DNN-like buffers, peak/lower bound %.4f, %.1f ms\n",
+         n, (double)r.peak / (double)r.lower_bound, r.seconds * 1e3);
+  free(b);
+}
+
+int main(int argc, char **argv) {
+  quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  SPM_RUN(lower_bound_hand_cases);
+  SPM_RUN(disjoint_lifetimes_share_offset_zero);
+  SPM_RUN(peak_live);
+  SPM_RUN(invalid_input);
+  SPM_RUN(validator);
+  SPM_RUN(limits);
+  SPM_RUN(brute_force_small);
+  SPM_RUN(pruning_agrees_medium);
+  SPM_RUN(tight_instances);
+  SPM_RUN(heuristic_large);
+  return spm_test_finish();
+}
