@@ -60,10 +60,15 @@ static void *spm_allocate_clone(void *user) {
   return c;
 }
 
-// The capacity and alignment to use: options override the target.
+// The capacity and alignment to use: the module's spm.target, with the
+// options overriding its fields (the pass then writes the overridden values
+// back into spm.target so that the output verifies against what was used).
 typedef struct {
   int64_t capacity, alignment;
   char target[64];
+  MlirOperation holder; // op carrying spm.target
+  spm_target_t t;
+  bool overridden;
 } spm_alloc_limits_t;
 
 static spm_status_t spm_alloc_limits(MlirOperation func,
@@ -76,26 +81,28 @@ static spm_status_t spm_alloc_limits(MlirOperation func,
         op, mlirStringRefCreateFromCString(SPM_TARGET_ATTR_NAME));
     if (mlirAttributeIsNull(a))
       continue;
-    spm_target_t t;
-    SPM_RETURN_IF_ERROR(spm_target_from_attribute(a, &t));
-    lim->capacity = t.capacity;
-    lim->alignment = t.alignment;
-    snprintf(lim->target, sizeof lim->target, "target '%s'", t.name);
+    SPM_RETURN_IF_ERROR(spm_target_from_attribute(a, &lim->t));
+    lim->holder = op;
     break;
   }
-  if (o->capacity > 0) {
-    lim->capacity = o->capacity;
-    snprintf(lim->target, sizeof lim->target, "capacity option");
-  }
-  if (o->alignment > 0)
-    lim->alignment = o->alignment;
-  if (lim->alignment <= 0)
-    lim->alignment = 1;
-  if (lim->capacity <= 0)
+  if (mlirOperationIsNull(lim->holder))
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "needs a scratchpad capacity: add a 'spm.target' "
-                           "module attribute, use --spm-target=NAME, or pass "
-                           "capacity=BYTES");
+                           "needs a scratchpad: add a 'spm.target' module "
+                           "attribute or use --spm-target=NAME (the options "
+                           "capacity= and alignment= override its fields)");
+  if (o->capacity > 0 && o->capacity != lim->t.capacity) {
+    lim->t.capacity = o->capacity;
+    lim->overridden = true;
+  }
+  if (o->alignment > 0 && o->alignment != lim->t.alignment) {
+    lim->t.alignment = o->alignment;
+    lim->overridden = true;
+  }
+  SPM_RETURN_IF_ERROR(spm_target_validate(&lim->t));
+  lim->capacity = lim->t.capacity;
+  lim->alignment = lim->t.alignment;
+  snprintf(lim->target, sizeof lim->target, "target '%s'%s", lim->t.name,
+           lim->overridden ? " with overrides" : "");
   return SPM_OK;
 }
 
@@ -262,10 +269,23 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
     s = spm_pack(pb, n, &po, &r);
   }
   if (spm_status_is_ok(s) && !r.feasible) {
-    spm_report_overflow(l, cand, pb, n, &r, &lim);
+    if (o->strategy == SPM_ALLOC_STATIC)
+      spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
+                    "scratchpad overflow: static allocation (fixed "
+                    "partitions, no reuse) of %zu buffers needs %lld bytes "
+                    "but the capacity is %lld (%s); packing by live ranges "
+                    "needs at least %lld",
+                    n, (long long)r.peak, (long long)lim.capacity, lim.target,
+                    (long long)r.lower_bound);
+    else
+      spm_report_overflow(l, cand, pb, n, &r, &lim);
     s = spm_status_make(SPM_STATUS_FAILED, "scratchpad overflow");
   }
   if (spm_status_is_ok(s)) {
+    if (lim.overridden)
+      mlirOperationSetAttributeByName(
+          lim.holder, mlirStringRefCreateFromCString(SPM_TARGET_ATTR_NAME),
+          spm_target_to_attribute(mlirOperationGetContext(func), &lim.t));
     for (size_t i = 0; i < n; ++i)
       spm_rewrite_buffer(l, cand[i], pb[i].offset);
     double frag = r.peak > 0 ? 100.0 * (double)(r.peak - r.lower_bound) /
@@ -380,7 +400,7 @@ const spm_pass_info_t spm_pass_info_allocate = {
     .options = "      algorithm=auto|heuristic|exact|static  packing "
                "(static: fixed partitions, no reuse)\n"
                "      capacity=BYTES alignment=BYTES         override the "
-               "module's spm.target (K/M/G suffixes)\n"
+               "module's spm.target fields (K/M/G suffixes)\n"
                "      time-limit=SECONDS                     exact search "
                "limit (default 1)\n",
     .create = spm_allocate_create,

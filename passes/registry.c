@@ -6,11 +6,13 @@
 extern const spm_pass_info_t spm_pass_info_verify;
 extern const spm_pass_info_t spm_pass_info_deps;
 extern const spm_pass_info_t spm_pass_info_liveness;
+extern const spm_pass_info_t spm_pass_info_allocate;
 
 static const spm_pass_info_t *const spm_passes[] = {
     &spm_pass_info_verify,
     &spm_pass_info_deps,
     &spm_pass_info_liveness,
+    &spm_pass_info_allocate,
 };
 
 size_t spm_pass_registry_count(void) {
