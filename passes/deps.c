@@ -49,10 +49,6 @@ static void *spm_deps_clone(void *user) {
   return c;
 }
 
-static bool spm_is_func(MlirOperation op) {
-  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  return n.length == 9 && memcmp(n.data, "func.func", 9) == 0;
-}
 
 // Upstream's TestMemRefDependenceCheck, remark for remark.
 static spm_status_t spm_deps_run_compat(isl_ctx *ctx, MlirOperation op) {
@@ -122,6 +118,17 @@ static spm_status_t spm_deps_run_func(isl_ctx *ctx, MlirOperation func,
   return SPM_OK;
 }
 
+typedef struct {
+  isl_ctx *ctx;
+  const spm_deps_options_t *o;
+  spm_strbuf_t *json;
+} spm_deps_visit_t;
+
+static spm_status_t spm_deps_visit(MlirOperation func, void *user) {
+  spm_deps_visit_t *v = user;
+  return spm_deps_run_func(v->ctx, func, v->o, v->json);
+}
+
 static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
   const spm_deps_options_t *o = user;
   isl_ctx *ctx = isl_ctx_alloc();
@@ -132,18 +139,9 @@ static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
     spm_strbuf_append_str(&json, "[\n");
   if (o->format == SPM_DEPS_COMPAT) {
     s = spm_deps_run_compat(ctx, op);
-  } else if (spm_is_func(op)) {
-    s = spm_deps_run_func(ctx, op, o, o->json ? &json : NULL);
   } else {
-    // every function directly inside `op` (e.g. the module)
-    for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
-      for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-           !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-        for (MlirOperation f = mlirBlockGetFirstOperation(b);
-             !mlirOperationIsNull(f) && spm_status_is_ok(s);
-             f = mlirOperationGetNextInBlock(f))
-          if (spm_is_func(f))
-            s = spm_deps_run_func(ctx, f, o, o->json ? &json : NULL);
+    spm_deps_visit_t v = {ctx, o, o->json ? &json : NULL};
+    s = spm_pass_for_each_func(op, spm_deps_visit, &v);
   }
   if (spm_status_is_ok(s) && o->json) {
     spm_strbuf_append_str(&json, "]\n");
