@@ -38,8 +38,7 @@ static int64_t spm_pack_peak_of(const spm_pack_buffer_t *bufs, size_t n,
 // (when minimising) a search between the lower bound and the incumbent.
 // best/best_peak hold the incumbent packing and are improved in place.
 static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
-                                         size_t n,
-                                         const spm_pack_options_t *o,
+                                         size_t n, const spm_pack_options_t *o,
                                          bool probe_capacity, bool minimize,
                                          int64_t *best, int64_t *best_peak,
                                          spm_pack_result_t *r) {
@@ -72,8 +71,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
       }
     }
   }
-  if (spm_status_is_ok(s) && minimize && incumbent_fits &&
-      !r->limit_reached) {
+  if (spm_status_is_ok(s) && minimize && incumbent_fits && !r->limit_reached) {
     // Probe the lower bound first (the optimum of most instances), then
     // bisect: a packing at probe p has peak <= p, so hi only decreases.
     int64_t lo = r->lower_bound, hi = *best_peak;
@@ -136,8 +134,8 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   }
   int64_t peak = 0;
-  spm_status_t s = spm_pack_heuristic_run(bufs, n, &g, result->lower_bound,
-                                          best, &peak);
+  spm_status_t s =
+      spm_pack_heuristic_run(bufs, n, &g, result->lower_bound, best, &peak);
   spm_pack_graph_free(&g);
   if (spm_status_is_ok(s) && o.algorithm != SPM_PACK_HEURISTIC) {
     bool over = cap && peak > cap;
@@ -162,9 +160,9 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
     result->proven_infeasible = false;
   s = spm_pack_validate(bufs, n, result->feasible ? cap : 0);
   if (!spm_status_is_ok(s)) {
-    spm_status_t e = spm_status_make(
-        SPM_STATUS_INTERNAL, "spm_pack produced an invalid packing: %s",
-        spm_status_message(s));
+    spm_status_t e = spm_status_make(SPM_STATUS_INTERNAL,
+                                     "spm_pack produced an invalid packing: %s",
+                                     spm_status_message(s));
     spm_status_free(s);
     return e;
   }

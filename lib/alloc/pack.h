@@ -7,17 +7,23 @@
 // the buffer's alignment. The peak of a packing is max(offset + size).
 //
 // Algorithms:
-//   - heuristic: the best of several greedy orders (by size, by conflict
-//     degree/weight, by start) each placed best-fit at the lowest feasible
-//     aligned offset; fast, no guarantee.
-//   - exact: branch and bound over "place the next buffer at the lowest
-//     feasible offset" decisions (every packing can be normalised to such a
-//     left-bottom packing), with pruning by lower bounds and canonical
-//     orderings; within a time/node limit it finds a packing within the
-//     capacity whenever one exists or proves that none does, and minimises
-//     the peak when asked.
+//   - heuristic: the best of several greedy orders (by start, by size, by
+//     size x lifetime, by conflict weight), each placing buffer after buffer
+//     at the lowest aligned offset free of conflicting placed buffers (first
+//     fit) or in the smallest free gap that holds it (best fit); fast, no
+//     guarantee.
+//   - exact: branch and bound; two complete searches (buffers placed on the
+//     skyline in non-decreasing offset order, MiniMalloc-style; and a
+//     bottom-left fill of the lowest free points) with pruning by section
+//     bounds, dominance, symmetry and time decomposition, run as a
+//     deterministic portfolio with restarts. Within its time/node limit it
+//     finds a packing within the capacity whenever one exists or proves that
+//     none does, and minimises the peak when asked (bisection between the
+//     lower bound and the best packing known).
 //   - auto: heuristic first; exact only if the heuristic misses the capacity
 //     (or the lower bound, when minimising).
+// `optimal` is also set whenever the peak equals the lower bound. Every
+// packing returned has passed spm_pack_validate(). See docs/packing.md.
 //
 // Ownership: the caller owns the buffer array; spm_pack writes the `offset`
 // fields. Nothing is retained.
@@ -35,8 +41,8 @@ extern "C" {
 #endif
 
 typedef struct spm_pack_buffer_s {
-  int64_t id;     // caller's identifier (not interpreted)
-  int64_t start;  // live range [start, end), start < end
+  int64_t id;    // caller's identifier (not interpreted)
+  int64_t start; // live range [start, end), start < end
   int64_t end;
   int64_t size;   // bytes, > 0
   int64_t align;  // power of two >= 1
@@ -51,10 +57,10 @@ typedef enum spm_pack_algorithm_e {
 
 typedef struct spm_pack_options_s {
   spm_pack_algorithm_t algorithm;
-  int64_t capacity;       // bytes; <= 0 means unlimited
-  bool minimize_peak;     // exact/auto: search for the smallest peak
-  double time_limit;      // seconds for the exact search (<= 0: none)
-  uint64_t node_limit;    // search nodes for the exact search (0: none)
+  int64_t capacity;    // bytes; <= 0 means unlimited
+  bool minimize_peak;  // exact/auto: search for the smallest peak
+  double time_limit;   // seconds for the exact search (<= 0: none)
+  uint64_t node_limit; // search nodes for the exact search (0: none)
 } spm_pack_options_t;
 
 // Defaults: auto, unlimited capacity, no peak minimisation, 1 s, no node
@@ -83,7 +89,11 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
                       spm_pack_result_t *result);
 
 // The lower bound on any packing's peak: the maximum over time of the sum of
-// the live buffers' sizes, each rounded up to its alignment.
+// the live buffers' sizes. With alignments it is strengthened where sizes
+// are not multiples of their alignment: for each alignment a, the live
+// buffers aligned to a or more, each but the topmost rounded up to a (all
+// sit at multiples of a). (Rounding every size up would not be a valid
+// bound: two 3-byte buffers aligned to 4 fit in 7 bytes.)
 int64_t spm_pack_lower_bound(const spm_pack_buffer_t *bufs, size_t n);
 
 // Independent validator: every offset set, aligned, non-negative, within the
@@ -92,9 +102,23 @@ int64_t spm_pack_lower_bound(const spm_pack_buffer_t *bufs, size_t n);
 spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
                                int64_t capacity);
 
-// The time of maximum pressure and the buffers live then: writes at most
-// `max_ids` indices (into bufs) to `live`, returns how many are live (may
-// exceed max_ids), and sets *time.
+// The validator's finding in structured form, for tools that name buffers
+// their own way (spm-pack: CSV ids and line numbers).
+typedef struct spm_pack_violation_s {
+  size_t first;     // index into bufs of the offending buffer
+  size_t second;    // the other buffer of an overlap; SIZE_MAX otherwise
+  char detail[192]; // what is wrong, without the buffer ids
+} spm_pack_violation_t;
+
+// spm_pack_validate(), also filling *v (if not NULL) when it returns FAILED.
+// Its message is "buffer ID: DETAIL" or "buffers ID and ID overlap: DETAIL".
+spm_status_t spm_pack_validate_ex(const spm_pack_buffer_t *bufs, size_t n,
+                                  int64_t capacity, spm_pack_violation_t *v);
+
+// The time of maximum pressure (the earliest time at which the lower bound
+// is attained) and the buffers live then: writes at most `max_ids` indices
+// (into bufs) to `live`, returns how many are live (may exceed max_ids), and
+// sets *time.
 size_t spm_pack_peak_live(const spm_pack_buffer_t *bufs, size_t n,
                           int64_t *time, size_t *live, size_t max_ids);
 

@@ -1,99 +1,37 @@
-// Exact packing by branch and bound, in the style of MiniMalloc (Moffitt,
-// ASPLOS 2023); see docs/packing.md for the proofs sketched here.
+// Exact packing by branch and bound (see docs/packing.md for the proofs
+// sketched here): the driver -- preprocessing, decomposition, the portfolio
+// of searches -- and the API of pack_internal.h.
 //
-// Search space. Each step places one unplaced buffer b "on the skyline": at
-// minoff[b], the lowest aligned offset above every placed buffer that
-// conflicts with it. Take a packing Q within the capacity whose sum of
-// offsets is minimal. Re-placing Q's buffers on the skyline in the order of
-// their offsets moves none of them up, so by minimality Q is exactly that
-// skyline packing: the search only needs orders in which the offsets never
-// decrease, and equal offsets (non-conflicting buffers) come in index order.
-//
-// Pruning, each valid for that Q (so the search stays exact):
-//   - canonical order: a step may not place a buffer below the previous one
-//     (or at the same offset with a smaller index);
-//   - dominance: a step may not place b at or above minoff[w] + size[w] of
-//     another unplaced w -- w would fit entirely below b, contradicting the
-//     minimality of Q;
+// Two complete searches, both in the spirit of MiniMalloc (Moffitt, ASPLOS
+// 2023), look for a packing within the capacity:
+//   - the skyline-order search (pack_exact_skyline.c) places buffers on the
+//     skyline in non-decreasing offset order, with MiniMalloc's canonical,
+//     dominance and section rules; strongest when there is slack;
+//   - the bottom-left search (pack_exact_bl.c) fills the lowest free points
+//     of the time x offset plane, choosing the most constrained one; fast on
+//     tight instances (little or no slack), where a wrong choice shows at
+//     once as a hole nothing can fill.
+// Shared by both:
+//   - sections: time is cut into elementary sections at the distinct
+//     start/end times; each buffer covers a contiguous range of them;
 //   - symmetry: identical buffers (same live range, size, alignment) are
 //     placed in index order;
-//   - sections: on every elementary time section the unplaced buffers live
-//     there stack above max(floor, last offset), so floor + their sizes
-//     must fit in the capacity;
-//   - decomposition: once no unplaced buffer spans a time boundary, the two
-//     sides are independent subproblems, solved one after the other;
-//   - restarts: three static orders (tie-breaks of the "which next" choice)
-//     run round robin with doubling node budgets, so one unlucky order does
-//     not stall the search.
+//   - decomposition: once no unplaced buffer spans a section boundary, the
+//     two sides are independent subproblems, solved one after the other;
+//   - the portfolio: both searches under three static orders, with budgets
+//     that double each round, plus bottom-left runs under random orders with
+//     Luby-sequence budgets, so that no unlucky first choice stalls the
+//     search; budgets count work (sections and list entries scanned), so the
+//     whole is deterministic. A run that finishes decides the question: it
+//     found a packing, or, having explored its whole space, proved that none
+//     exists.
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc/pack_internal.h"
+#include "alloc/pack_exact.h"
 
-#define SPM_PACK_NONE UINT32_MAX
-// The search recurses once per placed buffer; beyond this many buffers it
-// would risk the stack, so the exact search reports its limit instead.
-#define SPM_PACK_EXACT_MAX_BUFFERS 20000
-
-enum { SPM_PACK_NOTFOUND, SPM_PACK_FOUND_R, SPM_PACK_ABORT };
-enum { SPM_PACK_NORDERS_X = 3 };
-
-typedef struct {
-  const uint32_t *b; // unplaced buffers at creation, ascending
-  size_t nb;
-  uint32_t slo, shi; // sections [slo, shi)
-} spm_pack_part_t;
-
-typedef struct {
-  uint32_t idx;
-  int64_t old;
-} spm_pack_trail_t;
-
-typedef struct {
-  int64_t o;
-  uint32_t i;
-} spm_pack_cand_t;
-
-// One static order of the buffers: internal index k is original perm[k].
-typedef struct {
-  size_t n;
-  uint32_t *perm;
-  int64_t *size, *align;
-  uint32_t *slo, *shi;
-  uint32_t *ident_prev;
-  spm_pack_graph_t g;
-  size_t nsec;
-  int64_t *total0; // initial per-section sums of sizes
-  uint32_t *cuts0; // initial per-boundary counts of spanning buffers
-  // The initial independent parts.
-  spm_pack_part_t *parts;
-  size_t nparts;
-  uint32_t *part_bufs;
-  // Search state.
-  int64_t *off, *minoff, *sol, *floor, *total;
-  uint32_t *cuts;
-  spm_pack_trail_t *tmin, *tfloor;
-  size_t ntmin, captmin, ntfloor, captfloor;
-  spm_pack_cand_t *cand;
-  size_t ncand, capcand;
-  bool oom;
-} spm_pack_order_t;
-
-struct spm_pack_exact_s {
-  size_t n;
-  unsigned flags;
-  spm_pack_buffer_t *bufs;
-  int64_t lb;
-  spm_pack_order_t *ord[SPM_PACK_NORDERS_X];
-  uint64_t nodes;
-  // Per solve.
-  int64_t cap;
-  double deadline;
-  uint64_t global_stop, local_stop;
-  int abort_kind; // 0 none, 1 local budget, 2 time/node limit
-};
-
-// --- building an order ---------------------------------------------------------
+// --- building an order
+// ---------------------------------------------------------
 
 typedef struct {
   double k[3];
@@ -161,12 +99,26 @@ static void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->off);
   free(o->minoff);
   free(o->sol);
-  free(o->floor);
   free(o->total);
+  free(o->floor);
+  free(o->floor_by);
+  free(o->reach);
+  free(o->reach2);
+  free(o->touched);
+  free(o->stamp);
+  free(o->start_off);
+  free(o->start_buf);
+  free(o->end_off);
+  free(o->end_buf);
   free(o->cuts);
   free(o->tmin);
   free(o->tfloor);
   free(o->cand);
+  free(o->sec_off);
+  free(o->sec_buf);
+  free(o->sec_cnt);
+  free(o->pos_base);
+  free(o->pos);
   free(o);
 }
 
@@ -216,14 +168,25 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->off = malloc(n * sizeof *o->off);
   o->minoff = malloc(n * sizeof *o->minoff);
   o->sol = malloc(n * sizeof *o->sol);
-  o->floor = malloc(ns * sizeof *o->floor);
   o->total = malloc(ns * sizeof *o->total);
+  o->floor = malloc(ns * sizeof *o->floor);
+  o->floor_by = malloc(ns * sizeof *o->floor_by);
+  o->reach = calloc(ns + 1, 1);
+  o->reach2 = calloc(ns + 1, 1);
+  o->touched = malloc(ns * sizeof *o->touched);
+  o->stamp = calloc(ns, sizeof *o->stamp);
+  o->start_off = calloc(ns + 1, sizeof *o->start_off);
+  o->start_buf = malloc(n * sizeof *o->start_buf);
+  o->end_off = calloc(ns + 1, sizeof *o->end_off);
+  o->end_buf = malloc(n * sizeof *o->end_buf);
   o->cuts = malloc(ns * sizeof *o->cuts);
   o->parts = malloc(ns * sizeof *o->parts);
   o->part_bufs = malloc(n * sizeof *o->part_bufs);
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
       !o->ident_prev || !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
-      !o->sol || !o->floor || !o->total || !o->cuts || !o->parts ||
+      !o->sol || !o->total || !o->floor || !o->floor_by || !o->reach ||
+      !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
+      !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
       !o->part_bufs)
     goto fail;
   // Section totals of the original buffers, for the 'T' key: the largest
@@ -268,8 +231,14 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       k->k[0] = w, k->k[1] = area, k->k[2] = tt;
     } else if (heuristic == 1) { // TAW
       k->k[0] = tt, k->k[1] = area, k->k[2] = w;
-    } else { // TWA
+    } else if (heuristic == 2) { // TWA
       k->k[0] = tt, k->k[1] = w, k->k[2] = area;
+    } else { // random, for restarts (deterministic in `heuristic`)
+      uint64_t z = (uint64_t)heuristic * 0x9E3779B97F4A7C15ull +
+                   (uint64_t)i * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 31)) * 0x94D049BB133111EBull;
+      z ^= z >> 29;
+      k->k[0] = (double)(z >> 11), k->k[1] = area, k->k[2] = 0;
     }
   }
   qsort(keys, n, sizeof *keys, spm_pack_pre_cmp);
@@ -294,6 +263,59 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   for (size_t s = 1; s <= ns; ++s) {
     o->total0[s] += o->total0[s - 1];
     o->cuts0[s] += o->cuts0[s - 1];
+  }
+  // The buffers live in each section, and each one's positions.
+  o->sec_off = calloc(ns + 1, sizeof *o->sec_off);
+  o->sec_cnt = malloc(ns * sizeof *o->sec_cnt);
+  o->pos_base = malloc(n * sizeof *o->pos_base);
+  if (!o->sec_off || !o->sec_cnt || !o->pos_base)
+    goto fail;
+  size_t npos = 0;
+  for (size_t k = 0; k < n; ++k) {
+    o->pos_base[k] = npos;
+    npos += o->shi[k] - o->slo[k];
+    for (uint32_t sidx = o->slo[k]; sidx < o->shi[k]; ++sidx)
+      o->sec_off[sidx + 1]++;
+  }
+  for (size_t sidx = 0; sidx < ns; ++sidx)
+    o->sec_off[sidx + 1] += o->sec_off[sidx];
+  o->sec_buf = malloc((npos ? npos : 1) * sizeof *o->sec_buf);
+  o->pos = malloc((npos ? npos : 1) * sizeof *o->pos);
+  if (!o->sec_buf || !o->pos)
+    goto fail;
+  for (size_t sidx = 0; sidx < ns; ++sidx)
+    o->sec_cnt[sidx] = 0;
+  for (size_t k = 0; k < n; ++k)
+    for (uint32_t sidx = o->slo[k]; sidx < o->shi[k]; ++sidx) {
+      uint32_t p = o->sec_cnt[sidx]++;
+      o->sec_buf[o->sec_off[sidx] + p] = (uint32_t)k;
+      o->pos[o->pos_base[k] + sidx - o->slo[k]] = p;
+    }
+  // Buffers by first and by last section.
+  for (size_t k = 0; k < n; ++k) {
+    o->start_off[o->slo[k] + 1]++;
+    o->end_off[o->shi[k]]++; // last section shi - 1, entry shi
+  }
+  for (size_t sidx = 0; sidx < ns; ++sidx) {
+    o->start_off[sidx + 1] += o->start_off[sidx];
+    o->end_off[sidx + 1] += o->end_off[sidx];
+  }
+  {
+    size_t *fill = malloc((ns ? ns : 1) * sizeof *fill);
+    size_t *fill2 = malloc((ns ? ns : 1) * sizeof *fill2);
+    if (!fill || !fill2) {
+      free(fill);
+      free(fill2);
+      goto fail;
+    }
+    memcpy(fill, o->start_off, ns * sizeof *fill);
+    memcpy(fill2, o->end_off, ns * sizeof *fill2);
+    for (size_t k = 0; k < n; ++k) {
+      o->start_buf[fill[o->slo[k]]++] = (uint32_t)k;
+      o->end_buf[fill2[o->shi[k] - 1]++] = (uint32_t)k;
+    }
+    free(fill);
+    free(fill2);
   }
   // Identical buffers: each one's predecessor in index order.
   for (size_t k = 0; k < n; ++k)
@@ -382,11 +404,11 @@ fail:
   return NULL;
 }
 
-// --- search ------------------------------------------------------------------------
+// --- shared helpers
+// ---------------------------------------------------------------
 
-static bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t,
-                                size_t *len, size_t *cap, uint32_t idx,
-                                int64_t old) {
+bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
+                         size_t *cap, uint32_t idx, int64_t old) {
   if (*len == *cap) {
     size_t nc = *cap ? 2 * *cap : 256;
     spm_pack_trail_t *nt = realloc(*t, nc * sizeof *nt);
@@ -397,64 +419,10 @@ static bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t,
     *t = nt;
     *cap = nc;
   }
-  (*t)[(*len)++] = (spm_pack_trail_t){idx, old};
+  (*t)[(*len)++] = (spm_pack_trail_t){idx, SPM_PACK_NONE, old};
   return true;
 }
-
-// Places buffer i at offset off: raises the floors of its sections and the
-// skyline of its unplaced neighbours, recording the old values.
-static void spm_pack_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
-  int64_t h = off + o->size[i];
-  o->off[i] = off;
-  o->sol[i] = off;
-  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
-    spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
-                        o->floor[s]);
-    o->floor[s] = h;
-    o->total[s] -= o->size[i];
-  }
-  const spm_pack_graph_t *g = &o->g;
-  for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {
-    uint32_t w = g->adj[e];
-    if (o->off[w] >= 0)
-      continue;
-    int64_t m = spm_pack_align_up(h, o->align[w]);
-    if (o->minoff[w] < m) {
-      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w,
-                          o->minoff[w]);
-      o->minoff[w] = m;
-    }
-  }
-}
-
-static void spm_pack_unplace(spm_pack_order_t *o, uint32_t i, size_t mark_min,
-                             size_t mark_floor) {
-  while (o->ntmin > mark_min) {
-    spm_pack_trail_t t = o->tmin[--o->ntmin];
-    o->minoff[t.idx] = t.old;
-  }
-  while (o->ntfloor > mark_floor) {
-    spm_pack_trail_t t = o->tfloor[--o->ntfloor];
-    o->floor[t.idx] = t.old;
-  }
-  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
-    o->total[s] += o->size[i];
-  o->off[i] = -1;
-}
-
-// The section bound after placing a buffer at offset `last`.
-static bool spm_pack_sections_ok(const spm_pack_order_t *o,
-                                 const spm_pack_part_t *p, int64_t last,
-                                 int64_t cap) {
-  for (uint32_t s = p->slo; s < p->shi; ++s) {
-    int64_t f = o->floor[s] > last ? o->floor[s] : last;
-    if (f + o->total[s] > cap)
-      return false;
-  }
-  return true;
-}
-
-static bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
+bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
   if (o->ncand == o->capcand) {
     size_t nc = o->capcand ? 2 * o->capcand : 256;
     spm_pack_cand_t *c = realloc(o->cand, nc * sizeof *c);
@@ -469,22 +437,17 @@ static bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
   return true;
 }
 
-static int spm_pack_cand_cmp(const void *pa, const void *pb) {
+int spm_pack_cand_cmp(const void *pa, const void *pb) {
   const spm_pack_cand_t *a = pa, *b = pb;
   if (a->o != b->o)
     return a->o < b->o ? -1 : 1;
   return a->i < b->i ? -1 : a->i > b->i;
 }
 
-static int spm_pack_search(spm_pack_exact_t *x, spm_pack_order_t *o,
-                           const spm_pack_part_t *p, int64_t last,
-                           int64_t last_idx);
-
 // Solves the independent pieces of part p once the boundaries with a zero
 // count split it. Returns FOUND only if every piece has a packing.
-__attribute__((noinline)) static int
-spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
-               const spm_pack_part_t *p) {
+int spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
+                   const spm_pack_part_t *p, bool bl) {
   size_t nun = 0;
   for (size_t k = 0; k < p->nb; ++k)
     nun += o->off[p->b[k]] < 0;
@@ -507,109 +470,43 @@ spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
     }
     a = s + 1;
     if (q.nb > 0)
-      r = spm_pack_search(x, o, &q, 0, -1);
+      r = bl ? spm_pack_bl_search(x, o, &q) : spm_pack_search(x, o, &q, 0, -1);
   }
   free(bufs);
   return r;
 }
 
-static int spm_pack_search(spm_pack_exact_t *x, spm_pack_order_t *o,
-                           const spm_pack_part_t *p, int64_t last,
-                           int64_t last_idx) {
-  if (x->nodes >= x->local_stop || x->nodes >= x->global_stop) {
-    x->abort_kind = x->nodes >= x->global_stop ? 2 : 1;
-    return SPM_PACK_ABORT;
-  }
-  if ((x->nodes & 255) == 0 && x->deadline > 0 &&
-      spm_pack_now() > x->deadline) {
-    x->abort_kind = 2;
-    return SPM_PACK_ABORT;
-  }
-  x->nodes++;
-  unsigned flags = x->flags;
-  // The lowest top any unplaced buffer can have: nothing may be placed at
-  // or above it (dominance).
-  int64_t min_top = INT64_MAX;
-  bool any = false;
-  for (size_t k = 0; k < p->nb; ++k) {
-    uint32_t i = p->b[k];
-    if (o->off[i] >= 0)
-      continue;
-    any = true;
-    int64_t t = o->minoff[i] + o->size[i];
-    if (t < min_top)
-      min_top = t;
-  }
-  if (!any)
-    return SPM_PACK_FOUND_R;
-  size_t cbeg = o->ncand;
-  for (size_t k = 0; k < p->nb; ++k) {
-    uint32_t i = p->b[k];
-    if (o->off[i] >= 0)
-      continue;
-    int64_t m = o->minoff[i];
-    if (m < last || (m == last && (int64_t)i <= last_idx))
-      continue; // canonical order
-    if (!(flags & SPM_PACK_NO_DOMINANCE) && m >= min_top)
-      continue;
-    if (!(flags & SPM_PACK_NO_SYMMETRY) && o->ident_prev[i] != SPM_PACK_NONE &&
-        o->off[o->ident_prev[i]] < 0)
-      continue; // an identical buffer with a smaller index goes first
-    if (m + o->size[i] > x->cap)
-      continue;
-    if (!spm_pack_cand_push(o, m, i))
-      return SPM_PACK_ABORT;
-  }
-  size_t cend = o->ncand;
-  if (cend - cbeg > 1)
-    qsort(o->cand + cbeg, cend - cbeg, sizeof *o->cand, spm_pack_cand_cmp);
-  int r = SPM_PACK_NOTFOUND;
-  for (size_t c = cbeg; c < cend && r == SPM_PACK_NOTFOUND; ++c) {
-    spm_pack_cand_t cd = o->cand[c];
-    size_t mark_min = o->ntmin, mark_floor = o->ntfloor;
-    spm_pack_place(o, cd.i, cd.o);
-    if (o->oom) {
-      r = SPM_PACK_ABORT;
-    } else if ((flags & SPM_PACK_NO_SECTIONS) ||
-               spm_pack_sections_ok(o, p, cd.o, x->cap)) {
-      bool split = false;
-      if (!(flags & SPM_PACK_NO_DECOMPOSE))
-        for (uint32_t s = o->slo[cd.i]; s + 1 < o->shi[cd.i]; ++s)
-          split |= --o->cuts[s] == 0;
-      r = split ? spm_pack_split(x, o, p)
-                : spm_pack_search(x, o, p, cd.o, cd.i);
-      if (!(flags & SPM_PACK_NO_DECOMPOSE))
-        for (uint32_t s = o->slo[cd.i]; s + 1 < o->shi[cd.i]; ++s)
-          o->cuts[s]++;
-    }
-    spm_pack_unplace(o, cd.i, mark_min, mark_floor);
-  }
-  o->ncand = cbeg;
-  return r;
-}
-
 // One complete search over all parts with the current limits.
-static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o) {
+static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   for (size_t i = 0; i < o->n; ++i) {
     o->off[i] = -1;
     o->minoff[i] = 0;
   }
   for (size_t s = 0; s < o->nsec; ++s) {
-    o->floor[s] = 0;
     o->total[s] = o->total0[s];
     o->cuts[s] = o->cuts0[s];
+    o->sec_cnt[s] = (uint32_t)(o->sec_off[s + 1] - o->sec_off[s]);
+    o->floor[s] = 0;
+    o->floor_by[s] = SPM_PACK_NONE;
   }
   o->ntmin = o->ntfloor = o->ncand = 0;
   o->oom = false;
   for (size_t k = 0; k < o->nparts; ++k) {
-    int r = spm_pack_search(x, o, &o->parts[k], 0, -1);
+    int r;
+    if (bl && !(x->flags & SPM_PACK_NO_SECTIONS) &&
+        !spm_pack_bl_sections_ok(o, &o->parts[k], x->cap, &x->work))
+      r = SPM_PACK_NOTFOUND;
+    else
+      r = bl ? spm_pack_bl_search(x, o, &o->parts[k])
+             : spm_pack_search(x, o, &o->parts[k], 0, -1);
     if (r != SPM_PACK_FOUND_R)
       return r;
   }
   return SPM_PACK_FOUND_R;
 }
 
-// --- API ---------------------------------------------------------------------------
+// --- API
+// ---------------------------------------------------------------------------
 
 spm_status_t spm_pack_exact_create(const spm_pack_buffer_t *bufs, size_t n,
                                    unsigned flags, spm_pack_exact_t **out) {
@@ -643,6 +540,18 @@ void spm_pack_exact_destroy(spm_pack_exact_t *x) {
 
 uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x) { return x->nodes; }
 
+// The Luby sequence 1 1 2 1 1 2 4 1 1 2 ... (i >= 1).
+static uint64_t spm_pack_luby(uint64_t i) {
+  for (;;) {
+    uint64_t k = 1;
+    while (((uint64_t)1 << k) - 1 < i)
+      k++;
+    if (((uint64_t)1 << k) - 1 == i)
+      return (uint64_t)1 << (k - 1);
+    i -= ((uint64_t)1 << (k - 1)) - 1;
+  }
+}
+
 spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
                                   double deadline, uint64_t node_limit,
                                   int64_t *off, spm_pack_outcome_t *outcome) {
@@ -663,28 +572,72 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
   x->cap = capacity;
   x->deadline = deadline;
   x->global_stop = node_limit ? node_limit : UINT64_MAX;
+  // The portfolio, in rounds k = 0, 1, ...: the skyline-order and the
+  // bottom-left search under each static order with a work budget of
+  // B * 2^k, then 2^k bottom-left runs under fresh random orders with
+  // budgets B * luby(j). The random restarts rescue instances where a wrong
+  // first choice hides every packing in a huge subtree; the doubling runs
+  // keep the whole thing complete (eventually one run finishes). Budgets are
+  // in work units, so everything is deterministic.
+  int nruns = 0, run_order[2 * SPM_PACK_NORDERS_X];
+  bool run_bl[2 * SPM_PACK_NORDERS_X];
   int norders = (x->flags & SPM_PACK_ONE_ORDER) ? 1 : SPM_PACK_NORDERS_X;
-  uint64_t budget = 2 * (uint64_t)x->n + 1000;
-  for (;;) {
-    for (int h = 0; h < norders; ++h) {
-      if (!x->ord[h]) {
-        x->ord[h] = spm_pack_order_build(x->bufs, x->n, h);
+  for (int h = 0; h < norders; ++h) {
+    if (!(x->flags & SPM_PACK_ONLY_CANONICAL)) {
+      run_order[nruns] = h;
+      run_bl[nruns++] = true;
+    }
+    if (!(x->flags & SPM_PACK_ONLY_BL)) {
+      run_order[nruns] = h;
+      run_bl[nruns++] = false;
+    }
+  }
+  // A run that hit the depth cap would hit it again with a larger budget:
+  // it is dropped; once all static runs are, the search gives up (LIMIT).
+  bool capped[2 * SPM_PACK_NORDERS_X] = {false};
+  int ncapped = 0;
+  bool restarts = !(x->flags & (SPM_PACK_ONE_ORDER | SPM_PACK_ONLY_CANONICAL));
+  uint64_t base = 4 * (uint64_t)x->n * (uint64_t)(x->n + 2) + 10000;
+  uint64_t luby_j = 0;
+  for (int round = 0;; ++round) {
+    uint64_t budget = round >= 40 ? UINT64_MAX / 4 : base << round;
+    uint64_t nrandom = restarts ? (uint64_t)1 << (round < 20 ? round : 20) : 0;
+    for (uint64_t k = 0; k < (uint64_t)nruns + nrandom; ++k) {
+      spm_pack_order_t *o;
+      bool bl, fresh = k >= (uint64_t)nruns;
+      uint64_t b = budget;
+      if (!fresh && capped[k])
+        continue;
+      if (!fresh) {
+        int h = run_order[k];
         if (!x->ord[h])
-          return spm_status_make(SPM_STATUS_INTERNAL,
-                                 "out of memory for the exact search");
+          x->ord[h] = spm_pack_order_build(x->bufs, x->n, h);
+        o = x->ord[h];
+        bl = run_bl[k];
+      } else {
+        o = spm_pack_order_build(x->bufs, x->n,
+                                 SPM_PACK_NORDERS_X + (int)(luby_j % 1000003));
+        bl = true;
+        b = base * spm_pack_luby(++luby_j);
       }
-      spm_pack_order_t *o = x->ord[h];
-      x->local_stop = norders == 1 || budget > UINT64_MAX - x->nodes
-                          ? UINT64_MAX
-                          : x->nodes + budget;
+      if (!o)
+        return spm_status_make(SPM_STATUS_INTERNAL,
+                               "out of memory for the exact search");
+      x->local_stop = nruns == 1 && !restarts    ? UINT64_MAX
+                      : b > UINT64_MAX - x->work ? UINT64_MAX
+                                                 : x->work + b;
       x->abort_kind = 0;
-      int r = spm_pack_run(x, o);
-      if (o->oom)
+      int r = spm_pack_run(x, o, bl);
+      bool oom = o->oom;
+      if (r == SPM_PACK_FOUND_R && !oom)
+        for (size_t i = 0; i < o->n; ++i)
+          off[o->perm[i]] = o->sol[i];
+      if (fresh)
+        spm_pack_order_free(o);
+      if (oom)
         return spm_status_make(SPM_STATUS_INTERNAL,
                                "out of memory in the exact search");
       if (r == SPM_PACK_FOUND_R) {
-        for (size_t k = 0; k < o->n; ++k)
-          off[o->perm[k]] = o->sol[k];
         *outcome = SPM_PACK_FOUND;
         return SPM_OK;
       }
@@ -692,11 +645,14 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
         *outcome = SPM_PACK_INFEASIBLE;
         return SPM_OK;
       }
-      if (x->abort_kind == 2) {
+      if (x->abort_kind == 3 && !fresh) {
+        capped[k] = true;
+        ncapped++;
+      }
+      if (x->abort_kind == 2 || ncapped == nruns) {
         *outcome = SPM_PACK_LIMIT;
         return SPM_OK;
       }
     }
-    budget = budget > UINT64_MAX / 4 ? UINT64_MAX / 2 : budget * 2;
   }
 }

@@ -2,6 +2,7 @@
 #include "alloc/pack_gen.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 spm_pack_rng_t spm_pack_rng(uint64_t seed) {
   spm_pack_rng_t r = {seed * 0x9E3779B97F4A7C15ull + 1};
@@ -74,31 +75,65 @@ typedef struct {
   int64_t t0, t1, o0, o1;
 } spm_pack_rect_t;
 
+// The rectangle to cut next: the largest (normalised area w/T * h/C) in
+// "balanced" mode, any at random otherwise.
+static size_t spm_pack_pick(spm_pack_rng_t *r, const spm_pack_buffer_t *out,
+                            size_t k, bool balanced) {
+  if (!balanced)
+    return (size_t)spm_pack_rng_range(r, 0, (int64_t)k - 1);
+  size_t best = 0;
+  double ba = -1;
+  for (size_t j = 0; j < k; ++j) {
+    double a = (double)(out[j].end - out[j].start) * (double)out[j].size;
+    if (a > ba) {
+      ba = a;
+      best = j;
+    }
+  }
+  return best;
+}
+
 size_t spm_pack_gen_tight(spm_pack_rng_t *r, size_t n, int64_t horizon,
-                          int64_t capacity, int64_t granule,
+                          int64_t capacity, int64_t granule, bool balanced,
                           spm_pack_buffer_t *out) {
   // Rectangles are stored in out[] as they are cut (start/end/offset/size).
   size_t k = 1;
   out[0] = (spm_pack_buffer_t){0, 0, horizon, capacity, granule, 0};
   size_t stuck = 0;
   while (k < n && stuck < 64 * n + 1000) {
-    size_t j = (size_t)spm_pack_rng_range(r, 0, (int64_t)k - 1);
+    size_t j = spm_pack_pick(r, out, k, balanced);
     spm_pack_buffer_t *b = &out[j];
     bool can_t = b->end - b->start >= 2;
     bool can_o = b->size >= 2 * granule;
     if (!can_t && !can_o) {
       stuck++;
+      if (balanced)
+        break;
       continue;
     }
-    bool cut_time = can_t && (!can_o || spm_pack_rng_range(r, 0, 1) == 0);
+    bool cut_time;
+    if (!can_t || !can_o)
+      cut_time = can_t;
+    else if (balanced) // the longer side, relative to the whole rectangle
+      cut_time = (double)(b->end - b->start) / (double)horizon >=
+                 (double)b->size / (double)capacity;
+    else
+      cut_time = spm_pack_rng_range(r, 0, 1) == 0;
     spm_pack_buffer_t c = *b;
     if (cut_time) {
-      int64_t t = spm_pack_rng_range(r, b->start + 1, b->end - 1);
+      int64_t w = b->end - b->start;
+      int64_t lo = 1, hi = w - 1;
+      if (balanced && w >= 5)
+        lo = w / 5, hi = w - w / 5;
+      int64_t t = b->start + spm_pack_rng_range(r, lo, hi);
       b->end = t;
       c.start = t;
     } else {
       int64_t units = b->size / granule;
-      int64_t u = spm_pack_rng_range(r, 1, units - 1);
+      int64_t lo = 1, hi = units - 1;
+      if (balanced && units >= 5)
+        lo = units / 5, hi = units - units / 5;
+      int64_t u = spm_pack_rng_range(r, lo, hi);
       b->size = u * granule;
       c.offset = b->offset + b->size;
       c.size = (units - u) * granule;

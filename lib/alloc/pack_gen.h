@@ -4,6 +4,7 @@
 #ifndef SPM_ALLOC_PACK_GEN_H
 #define SPM_ALLOC_PACK_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,11 +33,16 @@ void spm_pack_gen_dnn(spm_pack_rng_t *r, size_t n, spm_pack_buffer_t *out);
 // A tight instance: the rectangle [0, horizon) x [0, capacity) cut by random
 // guillotine cuts (offsets at multiples of granule) into n pieces, so a
 // packing with peak = capacity = lower bound exists; out[i].offset holds it.
+// Balanced: always cut the largest piece across its longer side (relative
+// to the whole rectangle) between 20% and 80% -- pieces of similar area, like
+// a busy schedule. Otherwise: cut a random piece in a random direction at a
+// uniform position -- many slivers (1-step lives, few-byte sizes), which
+// makes the instances much harder.
 // Alignment = granule. Returns the number of pieces: n unless the rectangle
 // cannot be cut that fine. ids are a random permutation of 0..count-1 and
 // the buffers are shuffled.
 size_t spm_pack_gen_tight(spm_pack_rng_t *r, size_t n, int64_t horizon,
-                          int64_t capacity, int64_t granule,
+                          int64_t capacity, int64_t granule, bool balanced,
                           spm_pack_buffer_t *out);
 
 #endif

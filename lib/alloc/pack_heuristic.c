@@ -29,15 +29,39 @@ typedef struct {
   int64_t lo, hi;
 } spm_pack_iv_t;
 
-static int spm_pack_iv_cmp(const void *pa, const void *pb) {
-  const spm_pack_iv_t *a = pa, *b = pb;
-  return a->lo < b->lo ? -1 : a->lo > b->lo;
-}
-
+// Sorts by lo: insertion sort for short runs, quicksort (median of three,
+// smaller side first so the stack stays logarithmic) otherwise. A plain
+// sort: qsort's indirect comparisons were most of the heuristic's time.
 static void spm_pack_iv_sort(spm_pack_iv_t *v, size_t k) {
-  if (k > 24) {
-    qsort(v, k, sizeof *v, spm_pack_iv_cmp);
-    return;
+  while (k > 16) {
+    spm_pack_iv_t *a = &v[0], *b = &v[k / 2], *c = &v[k - 1];
+    int64_t p = a->lo < b->lo
+                    ? (b->lo < c->lo ? b->lo : (a->lo < c->lo ? c->lo : a->lo))
+                    : (a->lo < c->lo ? a->lo : (b->lo < c->lo ? c->lo : b->lo));
+    size_t i = 0, j = k - 1;
+    for (;;) {
+      while (v[i].lo < p)
+        i++;
+      while (v[j].lo > p)
+        j--;
+      if (i >= j)
+        break;
+      spm_pack_iv_t t = v[i];
+      v[i] = v[j];
+      v[j] = t;
+      i++;
+      j--;
+    }
+    // [0, j] <= p <= [j + 1, k)
+    size_t left = j + 1;
+    if (left < k - left) {
+      spm_pack_iv_sort(v, left);
+      v += left;
+      k -= left;
+    } else {
+      spm_pack_iv_sort(v + left, k - left);
+      k = left;
+    }
   }
   for (size_t i = 1; i < k; ++i) {
     spm_pack_iv_t x = v[i];
@@ -87,7 +111,9 @@ spm_status_t spm_pack_heuristic_run(const spm_pack_buffer_t *bufs, size_t n,
       maxdeg = g->off[i + 1] - g->off[i];
   spm_pack_order_key_t *keys = malloc(n * sizeof *keys);
   uint32_t *orders = malloc(SPM_PACK_NORDERS * n * sizeof *orders);
-  int64_t *cur = malloc(n * sizeof *cur);
+  // cur[2 * i]: offset of buffer i (-1: not placed), cur[2 * i + 1]: its
+  // end; one cache line holds both for the neighbour scans.
+  int64_t *cur = malloc(2 * n * sizeof *cur);
   spm_pack_iv_t *iv = malloc((maxdeg + 1) * sizeof *iv);
   if (!keys || !orders || !cur || !iv) {
     free(keys);
@@ -96,24 +122,26 @@ spm_status_t spm_pack_heuristic_run(const spm_pack_buffer_t *bufs, size_t n,
     free(iv);
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   }
-  // The orders: decreasing size; decreasing conflict weight (the bytes a
-  // buffer competes with); decreasing area (size x lifetime); by start.
+  // The orders: by start (a sweep in time, best on dense instances, so it
+  // goes first and the others can stop as soon as they are worse);
+  // decreasing size; decreasing area (size x lifetime); decreasing conflict
+  // weight (the bytes a buffer competes with).
   for (int o = 0; o < SPM_PACK_NORDERS; ++o) {
     for (size_t i = 0; i < n; ++i) {
       const spm_pack_buffer_t *b = &bufs[i];
       double size = (double)b->size, life = (double)b->end - (double)b->start;
       double k1 = 0, k2 = size;
       if (o == 0) {
-        k1 = size;
-        k2 = life;
+        k1 = -(double)b->start;
       } else if (o == 1) {
         k1 = size;
-        for (size_t e = g->off[i]; e < g->off[i + 1]; ++e)
-          k1 += (double)bufs[g->adj[e]].size;
+        k2 = life;
       } else if (o == 2) {
         k1 = size * life;
       } else {
-        k1 = -(double)b->start;
+        k1 = size;
+        for (size_t e = g->off[i]; e < g->off[i + 1]; ++e)
+          k1 += (double)bufs[g->adj[e]].size;
       }
       keys[i] = (spm_pack_order_key_t){k1, k2, (uint32_t)i};
     }
@@ -122,31 +150,34 @@ spm_status_t spm_pack_heuristic_run(const spm_pack_buffer_t *bufs, size_t n,
       orders[o * n + i] = keys[i].i;
   }
   int64_t best = -1;
-  for (int run = 0; run < 2 * SPM_PACK_NORDERS && !(best >= 0 && best <= stop_at);
-       ++run) {
+  for (int run = 0;
+       run < 2 * SPM_PACK_NORDERS && !(best >= 0 && best <= stop_at); ++run) {
     const uint32_t *order = orders + (size_t)(run / 2) * n;
     bool best_fit = run % 2 == 1;
     for (size_t i = 0; i < n; ++i)
-      cur[i] = -1;
+      cur[2 * i] = -1;
     int64_t p = 0;
     bool worse = false;
     for (size_t k = 0; k < n && !worse; ++k) {
       uint32_t i = order[k];
       size_t m = 0;
       for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {
-        uint32_t j = g->adj[e];
-        if (cur[j] >= 0)
-          iv[m++] = (spm_pack_iv_t){cur[j], cur[j] + bufs[j].size};
+        const int64_t *c = &cur[2 * (size_t)g->adj[e]];
+        if (c[0] >= 0)
+          iv[m++] = (spm_pack_iv_t){c[0], c[1]};
       }
       spm_pack_iv_sort(iv, m);
-      cur[i] = spm_pack_fit(iv, m, bufs[i].size, bufs[i].align, best_fit);
-      if (cur[i] + bufs[i].size > p)
-        p = cur[i] + bufs[i].size;
+      int64_t o = spm_pack_fit(iv, m, bufs[i].size, bufs[i].align, best_fit);
+      cur[2 * i] = o;
+      cur[2 * i + 1] = o + bufs[i].size;
+      if (o + bufs[i].size > p)
+        p = o + bufs[i].size;
       worse = best >= 0 && p >= best; // cannot improve on the best: stop
     }
     if (!worse) {
       best = p;
-      memcpy(off, cur, n * sizeof *off);
+      for (size_t i = 0; i < n; ++i)
+        off[i] = cur[2 * i];
     }
   }
   *peak = best;

@@ -62,11 +62,13 @@ typedef enum spm_pack_outcome_e {
 // Switches for the unit test, which checks that every pruning rule keeps
 // the search exact by comparing against runs without it.
 enum {
-  SPM_PACK_NO_DOMINANCE = 1u << 0,  // no "a lower gap fits another" rule
-  SPM_PACK_NO_SYMMETRY = 1u << 1,   // no fixed order of identical buffers
-  SPM_PACK_NO_DECOMPOSE = 1u << 2,  // no split into independent time spans
-  SPM_PACK_NO_SECTIONS = 1u << 3,   // no per-section remaining-bytes bound
-  SPM_PACK_ONE_ORDER = 1u << 4,     // one static order, no restarts
+  SPM_PACK_NO_DOMINANCE = 1u << 0,   // no "a lower gap fits another" rule
+  SPM_PACK_NO_SYMMETRY = 1u << 1,    // no fixed order of identical buffers
+  SPM_PACK_NO_DECOMPOSE = 1u << 2,   // no split into independent time spans
+  SPM_PACK_NO_SECTIONS = 1u << 3,    // no per-section remaining-bytes bound
+  SPM_PACK_ONE_ORDER = 1u << 4,      // one static order, no restarts
+  SPM_PACK_ONLY_CANONICAL = 1u << 5, // only the skyline-order search
+  SPM_PACK_ONLY_BL = 1u << 6,        // only the bottom-left search
 };
 
 typedef struct spm_pack_exact_s spm_pack_exact_t;

@@ -40,8 +40,7 @@ static void dump(const spm_pack_buffer_t *b, size_t n) {
     fprintf(stderr,
             "  id %" PRId64 " [%" PRId64 ", %" PRId64 ") size %" PRId64
             " align %" PRId64 " offset %" PRId64 "\n",
-            b[i].id, b[i].start, b[i].end, b[i].size, b[i].align,
-            b[i].offset);
+            b[i].id, b[i].start, b[i].end, b[i].size, b[i].align, b[i].offset);
 }
 
 static spm_pack_buffer_t buf(int64_t id, int64_t start, int64_t end,
@@ -50,7 +49,8 @@ static spm_pack_buffer_t buf(int64_t id, int64_t start, int64_t end,
   return b;
 }
 
-// --- brute force ------------------------------------------------------------------
+// --- brute force
+// ------------------------------------------------------------------
 
 static bool conflict(const spm_pack_buffer_t *a, const spm_pack_buffer_t *b) {
   return a->start < b->end && b->start < a->end;
@@ -175,8 +175,12 @@ static const unsigned flag_sets[] = {
     SPM_PACK_NO_DECOMPOSE,
     SPM_PACK_NO_SECTIONS,
     SPM_PACK_ONE_ORDER,
-    SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
-        SPM_PACK_NO_SECTIONS | SPM_PACK_ONE_ORDER,
+    SPM_PACK_ONLY_CANONICAL,
+    SPM_PACK_ONLY_BL,
+    SPM_PACK_ONLY_BL | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
+        SPM_PACK_NO_SECTIONS,
+    SPM_PACK_ONLY_CANONICAL | SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
+        SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS | SPM_PACK_ONE_ORDER,
 };
 
 SPM_TEST(brute_force_small) {
@@ -233,8 +237,9 @@ SPM_TEST(brute_force_small) {
       }
       SPM_EXPECT(!bad);
       if (bad && mismatches++ < 5) {
-        fprintf(stderr, "mismatch: optimum %" PRId64 ", lower bound %" PRId64
-                        "\n", opt, lb);
+        fprintf(stderr,
+                "mismatch: optimum %" PRId64 ", lower bound %" PRId64 "\n", opt,
+                lb);
         dump(b, n);
       }
     }
@@ -249,9 +254,9 @@ SPM_TEST(brute_force_small) {
 // confirmed by an infeasibility proof one byte below.
 SPM_TEST(pruning_agrees_medium) {
   spm_pack_rng_t rng = spm_pack_rng(7);
-  int count = quick ? 10 : 150, agree = 0;
+  int count = quick ? 5 : 60, agree = 0;
   for (int c = 0; c < count; ++c) {
-    size_t n = 9 + (size_t)(c % 5);
+    size_t n = 8 + (size_t)(c % 3);
     spm_pack_buffer_t b[16], w[16];
     spm_pack_gen_small(&rng, n, 10, 12, b);
     if (c % 3 == 0)
@@ -260,14 +265,19 @@ SPM_TEST(pruning_agrees_medium) {
     memcpy(w, b, sizeof w);
     spm_pack_result_t r = run(w, n, SPM_PACK_EXACT, 0, true);
     SPM_EXPECT(r.optimal && valid(w, n, 0));
-    unsigned all = SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
-                   SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS |
-                   SPM_PACK_ONE_ORDER;
-    bool ok = exact_with(b, n, all, r.peak, w) == SPM_PACK_FOUND &&
+    unsigned plain = SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
+                     SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS |
+                     SPM_PACK_ONE_ORDER;
+    unsigned canon = plain | SPM_PACK_ONLY_CANONICAL;
+    unsigned bl = plain | SPM_PACK_ONLY_BL;
+    bool ok = exact_with(b, n, canon, r.peak, w) == SPM_PACK_FOUND &&
+              valid(w, n, r.peak) &&
+              exact_with(b, n, bl, r.peak, w) == SPM_PACK_FOUND &&
               valid(w, n, r.peak);
     if (r.peak > 1)
-      ok = ok && exact_with(b, n, all, r.peak - 1, NULL) ==
-                     SPM_PACK_INFEASIBLE &&
+      ok = ok &&
+           exact_with(b, n, canon, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE &&
+           exact_with(b, n, bl, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE &&
            exact_with(b, n, 0, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE;
     SPM_EXPECT(ok);
     agree += ok;
@@ -282,9 +292,9 @@ SPM_TEST(tight_instances) {
   int count = quick ? 2 : 12, solved = 0;
   static spm_pack_buffer_t b[400];
   for (int c = 0; c < count; ++c) {
-    size_t n = 50 + (size_t)c * 25; // 50 .. 325
+    size_t n = 40 + (size_t)c * 10; // 40 .. 150
     int64_t cap = 4096;
-    n = spm_pack_gen_tight(&rng, n, 64, cap, c % 2 ? 1 : 16, b);
+    n = spm_pack_gen_tight(&rng, n, 64, cap, c % 2 ? 1 : 16, c % 3 == 0, b);
     SPM_EXPECT(valid(b, n, cap)); // the generator's witness
     SPM_EXPECT(spm_pack_lower_bound(b, n) == cap);
     spm_pack_options_t o = spm_pack_options_default();
@@ -417,15 +427,32 @@ SPM_TEST(validator) {
   SPM_EXPECT(spm_status_is_ok(spm_pack_validate(b, 3, 16)));
   expect_violation(b, 3, 15, "buffer 6: [8, 16) exceeds the capacity 15");
   b[1].offset = 4;
-  expect_violation(b, 3, 0, "buffers 5 and 6 overlap: both live in [2, 4) "
-                            "and both use bytes [4, 8)");
+  expect_violation(b, 3, 0,
+                   "buffers 5 and 6 overlap: both live in [2, 4) "
+                   "and both use bytes [4, 8)");
   b[1].offset = 6;
-  expect_violation(b, 3, 0, "buffer 6: offset 6 is not a multiple of its "
-                            "alignment 4");
+  expect_violation(b, 3, 0,
+                   "buffer 6: offset 6 is not a multiple of its "
+                   "alignment 4");
   b[1].offset = -1;
   expect_violation(b, 3, 0, "buffer 6: no offset");
   b[1].offset = 8, b[2].offset = 10;
   expect_violation(b, 3, 0, "buffers 6 and 9 overlap");
+  // The structured form names buffers by index, the detail without ids.
+  spm_pack_violation_t v;
+  spm_status_t s = spm_pack_validate_ex(b, 3, 0, &v);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_FAILED);
+  SPM_EXPECT(v.first == 1 && v.second == 2);
+  SPM_EXPECT(strcmp(v.detail, "both live in [5, 6) and both use bytes "
+                              "[10, 14)") == 0);
+  spm_status_free(s);
+  b[2].offset = 16;
+  s = spm_pack_validate_ex(b, 3, 19, &v);
+  SPM_EXPECT(v.first == 2 && v.second == SIZE_MAX);
+  SPM_EXPECT_STR_CONTAINS(v.detail, "[16, 20) exceeds the capacity 19");
+  spm_status_free(s);
+  b[0].offset = -3;
+  expect_violation(b, 3, 0, "buffer 5: negative offset -3");
 }
 
 // A node limit stops the exact search: not proven, and the heuristic's
@@ -433,7 +460,7 @@ SPM_TEST(validator) {
 SPM_TEST(limits) {
   spm_pack_rng_t rng = spm_pack_rng(3);
   static spm_pack_buffer_t b[300];
-  size_t n = spm_pack_gen_tight(&rng, 300, 100, 1000, 1, b);
+  size_t n = spm_pack_gen_tight(&rng, 300, 100, 1000, 1, false, b);
   spm_pack_options_t o = spm_pack_options_default();
   o.algorithm = SPM_PACK_EXACT;
   o.capacity = 999; // below the lower bound: infeasible without search
@@ -459,8 +486,8 @@ SPM_TEST(heuristic_large) {
   spm_pack_result_t r;
   SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
   SPM_EXPECT(valid(b, n, 0) && r.peak >= r.lower_bound);
-  printf("heuristic: %zu DNN-like buffers, peak/lower bound %.4f, %.1f ms\n",
-         n, (double)r.peak / (double)r.lower_bound, r.seconds * 1e3);
+  printf("heuristic: %zu DNN-like buffers, peak/lower bound %.4f, %.1f ms\n", n,
+         (double)r.peak / (double)r.lower_bound, r.seconds * 1e3);
   free(b);
 }
 

@@ -1,7 +1,10 @@
 // The checks around packing, deliberately independent of the placement code:
 // input checks, the lower bound, the time of peak pressure and the validator.
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc/pack_internal.h"
 
@@ -20,10 +23,10 @@ spm_status_t spm_pack_check_buffers(const spm_pack_buffer_t *bufs, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const spm_pack_buffer_t *b = &bufs[i];
     if (b->start >= b->end)
-      return spm_status_make(
-          SPM_STATUS_INVALID_ARGUMENT,
-          "buffer %" PRId64 ": empty live range [%" PRId64 ", %" PRId64 ")",
-          b->id, b->start, b->end);
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "buffer %" PRId64 ": empty live range [%" PRId64
+                             ", %" PRId64 ")",
+                             b->id, b->start, b->end);
     if (b->size <= 0)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "buffer %" PRId64 ": size %" PRId64
@@ -210,7 +213,8 @@ size_t spm_pack_peak_live(const spm_pack_buffer_t *bufs, size_t n,
   return count;
 }
 
-// --- validator -----------------------------------------------------------------
+// --- validator
+// -----------------------------------------------------------------
 
 typedef struct {
   int64_t start;
@@ -224,30 +228,59 @@ static int spm_pack_by_start(const void *pa, const void *pb) {
   return a->i < b->i ? -1 : a->i > b->i;
 }
 
-spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
-                               int64_t capacity) {
+static spm_status_t
+spm_pack_violation(spm_pack_violation_t *v, const spm_pack_buffer_t *bufs,
+                   size_t first, size_t second, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+// Records a finding: the detail in *v (if any) and the status message.
+static spm_status_t spm_pack_violation(spm_pack_violation_t *v,
+                                       const spm_pack_buffer_t *bufs,
+                                       size_t first, size_t second,
+                                       const char *fmt, ...) {
+  char detail[192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (v) {
+    v->first = first;
+    v->second = second;
+    memcpy(v->detail, detail, sizeof detail);
+  }
+  if (second == SIZE_MAX)
+    return spm_status_make(SPM_STATUS_FAILED, "buffer %" PRId64 ": %s",
+                           bufs[first].id, detail);
+  return spm_status_make(SPM_STATUS_FAILED,
+                         "buffers %" PRId64 " and %" PRId64 " overlap: %s",
+                         bufs[first].id, bufs[second].id, detail);
+}
+
+spm_status_t spm_pack_validate_ex(const spm_pack_buffer_t *bufs, size_t n,
+                                  int64_t capacity, spm_pack_violation_t *v) {
   SPM_RETURN_IF_ERROR(spm_pack_check_buffers(bufs, n));
   for (size_t i = 0; i < n; ++i) {
     const spm_pack_buffer_t *b = &bufs[i];
     if (b->offset < 0)
-      return spm_status_make(SPM_STATUS_FAILED,
-                             "buffer %" PRId64 ": no offset (%" PRId64 ")",
-                             b->id, b->offset);
+      return spm_pack_violation(v, bufs, i, SIZE_MAX,
+                                b->offset == -1 ? "no offset"
+                                                : "negative offset %" PRId64,
+                                b->offset);
     if (b->offset % b->align != 0)
-      return spm_status_make(SPM_STATUS_FAILED,
-                             "buffer %" PRId64 ": offset %" PRId64
-                             " is not a multiple of its alignment %" PRId64,
-                             b->id, b->offset, b->align);
+      return spm_pack_violation(v, bufs, i, SIZE_MAX,
+                                "offset %" PRId64
+                                " is not a multiple of its alignment %" PRId64,
+                                b->offset, b->align);
     if (b->offset > INT64_MAX - b->size)
-      return spm_status_make(SPM_STATUS_FAILED,
-                             "buffer %" PRId64 ": offset %" PRId64
-                             " + size %" PRId64 " overflows",
-                             b->id, b->offset, b->size);
+      return spm_pack_violation(v, bufs, i, SIZE_MAX,
+                                "offset %" PRId64 " + size %" PRId64
+                                " overflows",
+                                b->offset, b->size);
     if (capacity > 0 && b->offset + b->size > capacity)
-      return spm_status_make(SPM_STATUS_FAILED,
-                             "buffer %" PRId64 ": [%" PRId64 ", %" PRId64
-                             ") exceeds the capacity %" PRId64,
-                             b->id, b->offset, b->offset + b->size, capacity);
+      return spm_pack_violation(v, bufs, i, SIZE_MAX,
+                                "[%" PRId64 ", %" PRId64
+                                ") exceeds the capacity %" PRId64,
+                                b->offset, b->offset + b->size, capacity);
   }
   if (n == 0)
     return SPM_OK;
@@ -280,11 +313,11 @@ spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
                          ? b->offset + b->size
                          : o->offset + o->size;
         int64_t t1 = b->end < o->end ? b->end : o->end;
-        s = spm_status_make(
-            SPM_STATUS_FAILED,
-            "buffers %" PRId64 " and %" PRId64 " overlap: both live in [%" PRId64
-            ", %" PRId64 ") and both use bytes [%" PRId64 ", %" PRId64 ")",
-            o->id, b->id, b->start, t1, lo, hi);
+        s = spm_pack_violation(v, bufs, active[j], order[k].i,
+                               "both live in [%" PRId64 ", %" PRId64
+                               ") and both use bytes [%" PRId64 ", %" PRId64
+                               ")",
+                               b->start, t1, lo, hi);
       }
     }
     nactive = keep;
@@ -293,4 +326,9 @@ spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
   free(order);
   free(active);
   return s;
+}
+
+spm_status_t spm_pack_validate(const spm_pack_buffer_t *bufs, size_t n,
+                               int64_t capacity) {
+  return spm_pack_validate_ex(bufs, n, capacity, NULL);
 }

@@ -1,0 +1,175 @@
+// Packing benchmark (issue 4): time and quality of spm_pack's algorithms on
+// generated instances, as a distribution over seeds (min / median / max).
+//
+//   spm-bench-pack [--seeds N] [--time-limit S] [--quick]
+//
+// Families (lib/alloc/pack_gen.h):
+//   dnn      DNN-like schedules (two buffers per step, log-uniform sizes);
+//   tight    a [0,T) x [0,C) rectangle cut by balanced guillotine cuts, so a
+//            packing at capacity = lower bound = C exists;
+//   slivers  the same with uniform random cuts: many 1-step, few-byte
+//            pieces (much harder for the exact search).
+// Every packing is checked by spm_pack itself (it validates what it
+// returns); the benchmark re-validates and aborts on any invalid one.
+// Prints Markdown tables.
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/pack.h"
+#include "alloc/pack_gen.h"
+
+typedef enum { FAMILY_DNN, FAMILY_TIGHT, FAMILY_SLIVERS } family_t;
+static const char *const family_names[] = {"dnn", "tight", "slivers"};
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+// min / median / max of v[0..n) (sorts v).
+static void spread(double *v, int n, char *out, size_t len, const char *fmt) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  char a[32], b[32], c[32];
+  snprintf(a, sizeof a, fmt, v[0]);
+  snprintf(b, sizeof b, fmt, med);
+  snprintf(c, sizeof c, fmt, v[n - 1]);
+  snprintf(out, len, "%s / %s / %s", a, b, c);
+}
+
+// Generates instance `seed` of a family; returns the count and sets *cap to
+// the capacity to pack into (the lower bound).
+static size_t generate(family_t f, size_t n, uint64_t seed,
+                       spm_pack_buffer_t *b, int64_t *cap) {
+  spm_pack_rng_t r = spm_pack_rng(seed * 1000003u + n);
+  size_t m = n;
+  if (f == FAMILY_DNN) {
+    spm_pack_gen_dnn(&r, n, b);
+  } else {
+    // Capacity 1 MiB in 1 KiB units (tight) or bytes (slivers); a horizon
+    // of n steps (tight) or 64 steps (slivers, as in the unit test).
+    bool balanced = f == FAMILY_TIGHT;
+    m = spm_pack_gen_tight(&r, n, balanced ? (int64_t)n : 64,
+                           balanced ? 1 << 20 : 4096, balanced ? 1024 : 1,
+                           balanced, b);
+  }
+  for (size_t i = 0; i < m; ++i)
+    b[i].offset = -1;
+  *cap = spm_pack_lower_bound(b, m);
+  return m;
+}
+
+typedef struct {
+  family_t family;
+  size_t n;
+  spm_pack_algorithm_t algorithm;
+  bool minimize;
+} bench_case_t;
+
+static const char *alg_name(spm_pack_algorithm_t a) {
+  return a == SPM_PACK_HEURISTIC ? "heuristic"
+         : a == SPM_PACK_EXACT   ? "exact"
+                                 : "auto";
+}
+
+static void run_case(const bench_case_t *c, int seeds, double time_limit) {
+  spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
+  double *ms = malloc((size_t)seeds * sizeof *ms);
+  double *ratio = malloc((size_t)seeds * sizeof *ratio);
+  int at_lb = 0, optimal = 0, limit = 0;
+  for (int s = 0; s < seeds; ++s) {
+    int64_t cap;
+    size_t m = generate(c->family, c->n, (uint64_t)s + 1, b, &cap);
+    spm_pack_options_t o = spm_pack_options_default();
+    o.algorithm = c->algorithm;
+    // Feasibility at capacity = lower bound (tight families), or the
+    // smallest peak (dnn: capacity unlimited, minimise).
+    o.capacity = c->minimize ? 0 : cap;
+    o.minimize_peak = c->minimize;
+    o.time_limit = time_limit;
+    spm_pack_result_t r;
+    spm_status_t st = spm_pack(b, m, &o, &r);
+    if (!spm_status_is_ok(st)) {
+      fprintf(stderr, "spm_pack: %s\n", spm_status_message(st));
+      exit(1);
+    }
+    st = spm_pack_validate(b, m, 0);
+    if (!spm_status_is_ok(st)) {
+      fprintf(stderr, "invalid packing: %s\n", spm_status_message(st));
+      exit(1);
+    }
+    ms[s] = r.seconds * 1e3;
+    ratio[s] = (double)r.peak / (double)r.lower_bound;
+    at_lb += r.peak == r.lower_bound;
+    optimal += r.optimal;
+    limit += r.limit_reached;
+  }
+  char t[128], q[128];
+  spread(ms, seeds, t, sizeof t, ms[0] < 10 ? "%.2f" : "%.1f");
+  spread(ratio, seeds, q, sizeof q, "%.4f");
+  printf("| %s | %zu | %s%s | %d | %s | %s | %d/%d | %d/%d |\n",
+         family_names[c->family], c->n, alg_name(c->algorithm),
+         c->minimize ? " --minimize" : "", seeds, t, q, at_lb, seeds,
+         c->algorithm == SPM_PACK_HEURISTIC ? 0 : limit,
+         c->algorithm == SPM_PACK_HEURISTIC ? 0 : seeds);
+  fflush(stdout);
+  free(b);
+  free(ms);
+  free(ratio);
+}
+
+int main(int argc, char **argv) {
+  int seeds = 10;
+  double time_limit = 10;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
+      seeds = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
+      time_limit = atof(argv[++i]);
+    else if (strcmp(argv[i], "--quick") == 0)
+      quick = true;
+    else {
+      fprintf(stderr,
+              "usage: spm-bench-pack [--seeds N] [--time-limit S] [--quick]\n");
+      return 2;
+    }
+  }
+  if (seeds < 1)
+    seeds = 1;
+  static const bench_case_t cases[] = {
+      {FAMILY_DNN, 100, SPM_PACK_HEURISTIC, true},
+      {FAMILY_DNN, 1000, SPM_PACK_HEURISTIC, true},
+      {FAMILY_DNN, 10000, SPM_PACK_HEURISTIC, true},
+      {FAMILY_DNN, 100, SPM_PACK_AUTO, true},
+      {FAMILY_DNN, 1000, SPM_PACK_AUTO, true},
+      {FAMILY_DNN, 10000, SPM_PACK_AUTO, true},
+      {FAMILY_TIGHT, 100, SPM_PACK_HEURISTIC, false},
+      {FAMILY_TIGHT, 1000, SPM_PACK_HEURISTIC, false},
+      {FAMILY_TIGHT, 10000, SPM_PACK_HEURISTIC, false},
+      {FAMILY_TIGHT, 100, SPM_PACK_EXACT, false},
+      {FAMILY_TIGHT, 200, SPM_PACK_EXACT, false},
+      {FAMILY_TIGHT, 500, SPM_PACK_EXACT, false},
+      {FAMILY_TIGHT, 1000, SPM_PACK_EXACT, false},
+      {FAMILY_TIGHT, 10000, SPM_PACK_EXACT, false},
+      {FAMILY_SLIVERS, 100, SPM_PACK_HEURISTIC, false},
+      {FAMILY_SLIVERS, 100, SPM_PACK_EXACT, false},
+      {FAMILY_SLIVERS, 200, SPM_PACK_EXACT, false},
+      {FAMILY_SLIVERS, 500, SPM_PACK_EXACT, false},
+  };
+  printf("seeds %d, exact time limit %g s per instance; dnn: minimise the "
+         "peak (no capacity); tight/slivers: capacity = lower bound\n\n",
+         seeds, time_limit);
+  printf("| instances | buffers | algorithm | seeds | time ms (min / median "
+         "/ max) | peak / lower bound (min / median / max) | peak = lower "
+         "bound | stopped at limit |\n");
+  printf("|---|---|---|---|---|---|---|---|\n");
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; ++k) {
+    if (quick && cases[k].n > 1000)
+      continue;
+    run_case(&cases[k], seeds, time_limit);
+  }
+  return 0;
+}

@@ -1,0 +1,143 @@
+// Private to the exact search (pack_exact*.c): the state shared by the
+// driver (pack_exact.c: orders, decomposition, portfolio) and the two
+// searches (pack_exact_skyline.c, pack_exact_bl.c).
+#ifndef SPM_ALLOC_PACK_EXACT_H
+#define SPM_ALLOC_PACK_EXACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/pack_internal.h"
+
+#define SPM_PACK_NONE UINT32_MAX
+// The search recurses once per decision (about 256 bytes of stack each), so
+// its depth is capped at SPM_PACK_MAX_DEPTH (about 3 MB of stack): deeper,
+// it stops as at a limit. Instances of more than SPM_PACK_EXACT_MAX_BUFFERS
+// buffers report the limit at once.
+#define SPM_PACK_MAX_DEPTH 12288
+#define SPM_PACK_EXACT_MAX_BUFFERS 10000
+
+enum { SPM_PACK_NOTFOUND, SPM_PACK_FOUND_R, SPM_PACK_ABORT };
+enum { SPM_PACK_NORDERS_X = 3 };
+
+typedef struct {
+  const uint32_t *b; // unplaced buffers at creation, ascending
+  size_t nb;
+  uint32_t slo, shi; // sections [slo, shi)
+} spm_pack_part_t;
+
+typedef struct {
+  uint32_t idx, old_by;
+  int64_t old;
+} spm_pack_trail_t;
+
+typedef struct {
+  int64_t o;
+  uint32_t i;
+} spm_pack_cand_t;
+
+// One static order of the buffers: internal index k is original perm[k].
+typedef struct {
+  size_t n;
+  uint32_t *perm;
+  int64_t *size, *align;
+  uint32_t *slo, *shi;
+  uint32_t *ident_prev;
+  spm_pack_graph_t g;
+  size_t nsec;
+  int64_t *total0; // initial per-section sums of sizes
+  uint32_t *cuts0; // initial per-boundary counts of spanning buffers
+  // The initial independent parts.
+  spm_pack_part_t *parts;
+  size_t nparts;
+  uint32_t *part_bufs;
+  // The buffers live in each section (CSR). The first sec_cnt[s] entries of
+  // section s are its unplaced buffers: placing a buffer swaps it behind
+  // them, and undoing (in LIFO order) just counts it back in. pos[] holds
+  // each buffer's position in each of its sections' lists.
+  size_t *sec_off;
+  uint32_t *sec_buf, *sec_cnt;
+  size_t *
+      pos_base; // buffer k's entry for section s: pos[pos_base[k] + s - slo[k]]
+  uint32_t *pos;
+  // The buffers by first section (CSR, ascending index), for the
+  // bottom-left search.
+  size_t *start_off, *end_off;
+  uint32_t *start_buf, *end_buf; // by first / by last section
+  // Search state.
+  int64_t *off, *minoff, *sol, *total, *floor;
+  uint32_t *floor_by;      // bottom-left: the buffer whose top is the floor
+  uint8_t *reach, *reach2; // scratch for the valley check
+  // Sections changed by the last placement (bottom-left), deduplicated by
+  // stamp.
+  uint32_t *touched, *stamp, stamp_now;
+  size_t ntouched;
+  uint32_t *cuts;
+  spm_pack_trail_t *tmin, *tfloor;
+  size_t ntmin, captmin, ntfloor, captfloor;
+  spm_pack_cand_t *cand;
+  size_t ncand, capcand;
+  bool oom;
+} spm_pack_order_t;
+
+struct spm_pack_exact_s {
+  size_t n;
+  unsigned flags;
+  spm_pack_buffer_t *bufs;
+  int64_t lb;
+  spm_pack_order_t *ord[SPM_PACK_NORDERS_X];
+  uint64_t nodes;
+  // Per solve.
+  int64_t cap;
+  double deadline;
+  uint64_t global_stop, local_stop;
+  // Work done (sections and list entries scanned): the restarts' budgets
+  // are in work, not nodes, so that a strategy with costlier nodes does not
+  // take more time; deterministic, unlike a time slice.
+  uint64_t work;
+  uint32_t depth;
+  int abort_kind; // 0 none, 1 local budget, 2 time/node limit, 3 depth
+};
+
+// Counts a node and checks the limits; false: stop (abort_kind set).
+static inline bool spm_pack_node_enter(spm_pack_exact_t *x) {
+  if (x->work >= x->local_stop || x->nodes >= x->global_stop) {
+    x->abort_kind = x->nodes >= x->global_stop ? 2 : 1;
+    return false;
+  }
+  if ((x->nodes & 255) == 0 && x->deadline > 0 &&
+      spm_pack_now() > x->deadline) {
+    x->abort_kind = 2;
+    return false;
+  }
+  x->nodes++;
+  return true;
+}
+
+// Pushes (idx, old) on a trail; false (and o->oom) when out of memory.
+bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
+                         size_t *cap, uint32_t idx, int64_t old);
+// Pushes a candidate on o->cand; false (and o->oom) when out of memory.
+bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i);
+// Orders candidates by (o, i).
+int spm_pack_cand_cmp(const void *pa, const void *pb);
+
+// Solves the independent pieces of part p (split where no unplaced buffer
+// crosses a boundary) with the bottom-left (bl) or the skyline search.
+int spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
+                   const spm_pack_part_t *p, bool bl);
+
+// The skyline-order search (pack_exact_skyline.c) from a state where the
+// last placed buffer is last_idx at offset last (0, -1 at the start).
+int spm_pack_search(spm_pack_exact_t *x, spm_pack_order_t *o,
+                    const spm_pack_part_t *p, int64_t last, int64_t last_idx);
+
+// The bottom-left search (pack_exact_bl.c), and its bound on every section
+// of a part (checked once before the search; then only changed sections).
+int spm_pack_bl_search(spm_pack_exact_t *x, spm_pack_order_t *o,
+                       const spm_pack_part_t *p);
+bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
+                             int64_t cap, uint64_t *work);
+
+#endif

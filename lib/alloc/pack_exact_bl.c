@@ -1,0 +1,398 @@
+// The bottom-left search, strongest on tight instances.
+//
+// The state is a floor per section: everything below it is occupied or
+// given up for good, and every unplaced buffer will lie above the floors of
+// its sections. A valley is a maximal run [a, b) of open sections (sections
+// with unplaced buffers) at one floor f whose neighbours are higher or
+// closed; the lowest run is always one. Its end points (a, f) and
+// (b - 1, f) are decision points: such a point is either covered by a
+// buffer at offset exactly f lying inside the valley (starting at a, resp.
+// ending at b) -- branch over those -- or it stays empty for good. Then the
+// section's lowest buffer rests higher: on the floor of a neighbour of the
+// valley (if it reaches past the valley), on a buffer inside the valley that
+// does not cover the point, or at its own alignment; the section's floor
+// rises to the lowest such height (which needs slack in that section).
+// Every packing whose buffers cannot move down (for example one with
+// minimal offset sum) stays reachable through one of the branches, so the
+// search is exact.
+//
+// Each node branches at the valley end with the fewest alternatives (fail
+// first: an end with none fails at once, one with a single candidate is a
+// forced move), trying first candidates whose top is flush with a
+// neighbour's floor. Pruning: a valley's bottom must be tileable by buffers
+// lying in it (a reachability sweep, which also discards candidates on no
+// tiling); the unplaced buffers of each section must fit below the capacity
+// when stacked in earliest-skyline order (a one-machine schedule with
+// release times); identical buffers, and stacks of buffers with the same
+// live range, are kept in index order.
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/pack_exact.h"
+
+static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
+                            const spm_pack_part_t *p);
+
+// The entry point: counts the depth (see SPM_PACK_MAX_DEPTH).
+int spm_pack_bl_search(spm_pack_exact_t *x, spm_pack_order_t *o,
+                       const spm_pack_part_t *p) {
+  if (x->depth >= SPM_PACK_MAX_DEPTH) {
+    x->abort_kind = 3;
+    return SPM_PACK_ABORT;
+  }
+  x->depth++;
+  int r = spm_pack_bl_node(x, o, p);
+  x->depth--;
+  return r;
+}
+
+// Notes the sections of buffer i as changed.
+static void spm_pack_touch(spm_pack_order_t *o, uint32_t i) {
+  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
+    if (o->stamp[s] != o->stamp_now) {
+      o->stamp[s] = o->stamp_now;
+      o->touched[o->ntouched++] = s;
+    }
+}
+
+static void spm_pack_touch_begin(spm_pack_order_t *o) {
+  o->ntouched = 0;
+  if (++o->stamp_now == 0) { // wrapped: clear the stamps
+    memset(o->stamp, 0, o->nsec * sizeof *o->stamp);
+    o->stamp_now = 1;
+  }
+}
+
+static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
+  int64_t h = off + o->size[i];
+  spm_pack_touch_begin(o);
+  spm_pack_touch(o, i);
+  o->off[i] = off;
+  o->sol[i] = off;
+  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
+    if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
+                            o->floor[s]))
+      o->tfloor[o->ntfloor - 1].old_by = o->floor_by[s];
+    o->floor[s] = h;
+    o->floor_by[s] = i;
+    o->total[s] -= o->size[i];
+    uint32_t *list = o->sec_buf + o->sec_off[s];
+    uint32_t last = --o->sec_cnt[s];
+    uint32_t p = o->pos[o->pos_base[i] + s - o->slo[i]];
+    uint32_t y = list[last];
+    list[p] = y;
+    o->pos[o->pos_base[y] + s - o->slo[y]] = p;
+    list[last] = i;
+    o->pos[o->pos_base[i] + s - o->slo[i]] = last;
+  }
+  const spm_pack_graph_t *g = &o->g;
+  for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {
+    uint32_t w = g->adj[e];
+    if (o->off[w] >= 0)
+      continue;
+    int64_t m = spm_pack_align_up(h, o->align[w]);
+    if (o->minoff[w] < m) {
+      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
+      o->minoff[w] = m;
+      spm_pack_touch(o, w);
+    }
+  }
+}
+
+// The section bound: the unplaced buffers of section s stack above its
+// floor, so the lowest of them must be able to start (its skyline, the
+// highest floor over its sections) at or below capacity - total. (Checking
+// that they fit when stacked in order of their skylines -- a one-machine
+// schedule with release times -- prunes no more on the benchmarks and costs
+// a sort per section.)
+static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
+                                   uint64_t *work) {
+  uint32_t cnt = o->sec_cnt[s];
+  if (cnt == 0)
+    return true;
+  int64_t need = cap - o->total[s]; // the lowest must start at or below
+  if (o->floor[s] > need)
+    return false;
+  const uint32_t *list = o->sec_buf + o->sec_off[s];
+  int64_t t = INT64_MAX; // the lowest skyline
+  for (uint32_t e = 0; e < cnt && t > need; ++e)
+    if (o->minoff[list[e]] < t)
+      t = o->minoff[list[e]];
+  *work += cnt;
+  return t <= need;
+}
+
+// The bound on the sections the last change touched (the others are as the
+// parent node left them).
+static bool spm_pack_bl_touched_ok(spm_pack_order_t *o, int64_t cap,
+                                   uint64_t *work) {
+  for (size_t k = 0; k < o->ntouched; ++k)
+    if (!spm_pack_bl_section_ok(o, o->touched[k], cap, work))
+      return false;
+  return true;
+}
+
+// The section bound on every section of a part.
+bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
+                             int64_t cap, uint64_t *work) {
+  for (uint32_t s = p->slo; s < p->shi; ++s)
+    if (!spm_pack_bl_section_ok(o, s, cap, work))
+      return false;
+  return true;
+}
+
+static void spm_pack_floor_restore(spm_pack_order_t *o, size_t mark) {
+  while (o->ntfloor > mark) {
+    spm_pack_trail_t t = o->tfloor[--o->ntfloor];
+    o->floor[t.idx] = t.old;
+    o->floor_by[t.idx] = t.old_by;
+  }
+}
+
+static void spm_pack_min_restore(spm_pack_order_t *o, size_t mark) {
+  while (o->ntmin > mark) {
+    spm_pack_trail_t t = o->tmin[--o->ntmin];
+    o->minoff[t.idx] = t.old;
+  }
+}
+
+static void spm_pack_bl_unplace(spm_pack_order_t *o, uint32_t i, size_t mark,
+                                size_t mark_min) {
+  spm_pack_floor_restore(o, mark);
+  spm_pack_min_restore(o, mark_min);
+  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
+    o->total[s] += o->size[i];
+    o->sec_cnt[s]++;
+  }
+  o->off[i] = -1;
+}
+
+// Whether buffer w may sit at offset f as the bottom of end section c of a
+// valley [a, b) (c == a: w starts at a; c == b - 1: w ends at b), under the
+// symmetry rules.
+static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
+                             const spm_pack_order_t *o, uint32_t w, uint32_t a,
+                             uint32_t b, uint32_t c, int64_t f) {
+  if (o->off[w] >= 0 || o->slo[w] < a || o->shi[w] > b ||
+      f % o->align[w] != 0 || f + o->size[w] > x->cap)
+    return false;
+  if (x->flags & SPM_PACK_NO_SYMMETRY)
+    return true;
+  if (o->ident_prev[w] != SPM_PACK_NONE && o->off[o->ident_prev[w]] < 0)
+    return false;
+  // A stack of buffers with the same live range and alignment (sizes
+  // multiples of it) can be reordered freely: keep it in index order.
+  uint32_t u = o->floor_by[c];
+  return !(u != SPM_PACK_NONE && u > w && o->slo[u] == o->slo[w] &&
+           o->shi[u] == o->shi[w] && o->align[u] == o->align[w] &&
+           o->size[u] % o->align[u] == 0 && o->size[w] % o->align[w] == 0);
+}
+
+// The bottom of a valley [a, b) at floor f is tiled by buffers lying in it
+// at offset f, or given up on sections with slack. Computes which prefixes
+// (reach[k]: [a, a + k)) and suffixes (reach2[k]: [a + k, b)) can be so
+// resolved; a buffer can be at the bottom only if it joins a prefix and a
+// suffix. Returns whether the whole valley can.
+static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
+                                  uint32_t a, uint32_t b, int64_t f) {
+  uint8_t *fw = o->reach, *bw = o->reach2;
+  uint32_t len = b - a;
+  int64_t cap = x->cap;
+  memset(fw, 0, len + 1);
+  memset(bw, 0, len + 1);
+  fw[0] = 1;
+  for (uint32_t t = a; t < b; ++t) {
+    if (!fw[t - a])
+      continue;
+    if (o->floor[t] + o->total[t] < cap)
+      fw[t + 1 - a] = 1;
+    for (size_t e = o->start_off[t]; e < o->start_off[t + 1]; ++e) {
+      uint32_t w = o->start_buf[e];
+      if (o->off[w] < 0 && o->shi[w] <= b && f % o->align[w] == 0 &&
+          f + o->size[w] <= cap)
+        fw[o->shi[w] - a] = 1;
+    }
+    x->work += 1 + o->start_off[t + 1] - o->start_off[t];
+  }
+  if (!fw[len])
+    return false;
+  bw[len] = 1;
+  for (uint32_t t = b; t-- > a;) {
+    if (o->floor[t] + o->total[t] < cap && bw[t + 1 - a])
+      bw[t - a] = 1;
+    for (size_t e = o->start_off[t]; e < o->start_off[t + 1] && !bw[t - a];
+         ++e) {
+      uint32_t w = o->start_buf[e];
+      if (o->off[w] < 0 && o->shi[w] <= b && f % o->align[w] == 0 &&
+          f + o->size[w] <= cap && bw[o->shi[w] - a])
+        bw[t - a] = 1;
+    }
+    x->work += 1 + o->start_off[t + 1] - o->start_off[t];
+  }
+  return true;
+}
+
+// Whether w, fitting at the valley end, also completes a tiling of the
+// valley bottom (after spm_pack_valley_reach on that valley).
+static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
+                                   uint32_t a) {
+  return o->reach[o->slo[w] - a] && o->reach2[o->shi[w] - a];
+}
+
+static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
+                            const spm_pack_part_t *p) {
+  if (!spm_pack_node_enter(x))
+    return SPM_PACK_ABORT;
+  unsigned flags = x->flags;
+  int64_t cap = x->cap;
+  x->work += 2 * (uint64_t)(p->shi - p->slo); // the valley scan
+  // Choose the valley end with the fewest alternatives (fail first).
+  uint32_t ba = 0, bb = 0, bc = SPM_PACK_NONE;
+  int64_t bf = 0;
+  size_t bcost = SIZE_MAX;
+  for (uint32_t s = p->slo; s < p->shi && bcost > 0;) {
+    if (o->sec_cnt[s] == 0) {
+      s++;
+      continue;
+    }
+    int64_t f = o->floor[s];
+    uint32_t a = s, b = s + 1;
+    while (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] == f)
+      b++;
+    s = b;
+    if ((a > p->slo && o->sec_cnt[a - 1] > 0 && o->floor[a - 1] < f) ||
+        (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < f))
+      continue; // not a valley
+    bool dp = false;
+    for (int end = 0; end < 2; ++end) {
+      uint32_t c = end ? b - 1 : a;
+      if (end && c == a)
+        break; // one section: both ends are the same point
+      size_t cost = o->floor[c] + o->total[c] < cap; // the waste branch
+      const uint32_t *list = end ? o->end_buf : o->start_buf;
+      const size_t *lo = end ? o->end_off : o->start_off;
+      for (size_t e = lo[c]; e < lo[c + 1] && cost < bcost; ++e)
+        cost += spm_pack_bl_fits(x, o, list[e], a, b, c, f) &&
+                (!dp || spm_pack_valley_viable(o, list[e], a));
+      if (cost < bcost || (cost == bcost && f < bf)) {
+        bcost = cost;
+        ba = a, bb = b, bc = c, bf = f;
+      }
+      if (bcost == 0)
+        break;
+    }
+  }
+  if (bcost == 0)
+    return SPM_PACK_NOTFOUND;
+  if (bc == SPM_PACK_NONE)
+    return SPM_PACK_FOUND_R; // every section closed: all placed
+  uint32_t a = ba, b = bb, c = bc;
+  int64_t f = bf;
+  bool at_end = c != a;
+  bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
+  if (dp)
+    spm_pack_valley_reach(x, o, a, b, f); // the chosen valley's, again
+  const uint32_t *list = at_end ? o->end_buf : o->start_buf;
+  const size_t *lo = at_end ? o->end_off : o->start_off;
+  // Candidates, best first: a top flush with a neighbour's floor (packings
+  // of cut rectangles are full of such edges), then spanning the valley,
+  // then the static order.
+  int64_t nl = a > p->slo && o->sec_cnt[a - 1] > 0 ? o->floor[a - 1] : -1;
+  int64_t nr = b < p->shi && o->sec_cnt[b] > 0 ? o->floor[b] : -1;
+  size_t cbeg = o->ncand;
+  for (size_t e = lo[c]; e < lo[c + 1]; ++e) {
+    uint32_t w = list[e];
+    if (!spm_pack_bl_fits(x, o, w, a, b, c, f) ||
+        (dp && !spm_pack_valley_viable(o, w, a)))
+      continue;
+    int64_t top = f + o->size[w];
+    int64_t score =
+        2 * (top == nl || top == nr) + (o->slo[w] == a && o->shi[w] == b);
+    // Sorted ascending by (o, i): store -score so the best come first.
+    if (!spm_pack_cand_push(o, -score, w))
+      return SPM_PACK_ABORT;
+  }
+  size_t cend = o->ncand;
+  if (cend - cbeg > 1)
+    qsort(o->cand + cbeg, cend - cbeg, sizeof *o->cand, spm_pack_cand_cmp);
+  int r = SPM_PACK_NOTFOUND;
+  for (size_t k = cbeg; k < cend && r == SPM_PACK_NOTFOUND; ++k) {
+    uint32_t w = o->cand[k].i;
+    size_t mark = o->ntfloor, mark_min = o->ntmin;
+    spm_pack_bl_place(o, w, f);
+    if (o->oom) {
+      r = SPM_PACK_ABORT;
+    } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+               !spm_pack_bl_touched_ok(o, cap, &x->work)) {
+      r = SPM_PACK_NOTFOUND;
+    } else {
+      bool split = false;
+      if (!(flags & SPM_PACK_NO_DECOMPOSE))
+        for (uint32_t t = o->slo[w]; t + 1 < o->shi[w]; ++t)
+          split |= --o->cuts[t] == 0;
+      r = split ? spm_pack_split(x, o, p, true) : spm_pack_bl_search(x, o, p);
+      if (!(flags & SPM_PACK_NO_DECOMPOSE))
+        for (uint32_t t = o->slo[w]; t + 1 < o->shi[w]; ++t)
+          o->cuts[t]++;
+    }
+    spm_pack_bl_unplace(o, w, mark, mark_min);
+  }
+  o->ncand = cbeg;
+  if (r != SPM_PACK_NOTFOUND)
+    return r;
+  // Nothing at (c, f): the lowest buffer z of section c rests higher -- on
+  // the floor of a neighbour of the valley (if z reaches it), on a buffer in
+  // the valley that does not cover c, or at its own alignment.
+  if (o->floor[c] + o->total[c] >= cap)
+    return SPM_PACK_NOTFOUND; // no slack: (c, f) cannot stay empty
+  int64_t h = INT64_MAX;
+  if (a > p->slo && o->sec_cnt[a - 1] > 0)
+    h = o->floor[a - 1];
+  if (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < h)
+    h = o->floor[b];
+  for (uint32_t t = a; t < b; ++t) {
+    if (t == c)
+      continue;
+    const uint32_t *lt = o->sec_buf + o->sec_off[t];
+    for (uint32_t e = 0; e < o->sec_cnt[t]; ++e) {
+      uint32_t y = lt[e];
+      if ((o->shi[y] <= c || o->slo[y] > c) && f + o->size[y] < h)
+        h = f + o->size[y];
+    }
+  }
+  const uint32_t *lc = o->sec_buf + o->sec_off[c];
+  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+    int64_t t = spm_pack_align_up(f, o->align[lc[e]]);
+    if (t > f && t < h)
+      h = t;
+  }
+  if (h == INT64_MAX || h + o->total[c] > cap)
+    return SPM_PACK_NOTFOUND;
+  size_t mark = o->ntfloor, mark_min = o->ntmin;
+  if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
+                          o->floor[c]))
+    o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
+  o->floor[c] = h;
+  o->floor_by[c] = SPM_PACK_NONE;
+  spm_pack_touch_begin(o);
+  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+    uint32_t w = lc[e];
+    int64_t m = spm_pack_align_up(h, o->align[w]);
+    if (o->minoff[w] < m) {
+      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
+      o->minoff[w] = m;
+      spm_pack_touch(o, w);
+    }
+  }
+  if (o->oom)
+    r = SPM_PACK_ABORT;
+  else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+           (!spm_pack_bl_section_ok(o, c, cap, &x->work) ||
+            !spm_pack_bl_touched_ok(o, cap, &x->work)))
+    r = SPM_PACK_NOTFOUND;
+  else
+    r = spm_pack_bl_search(x, o, p);
+  spm_pack_floor_restore(o, mark);
+  spm_pack_min_restore(o, mark_min);
+  return r;
+}

@@ -1,0 +1,44 @@
+// The CSV format of public static-allocation benchmarks (MiniMalloc's):
+//
+//   id,lower,upper,size[,offset]
+//
+// one buffer per line, live in [lower, upper), `size` bytes; spm-pack writes
+// the same rows with an `offset` column. See docs/packing.md.
+#ifndef SPM_TOOLS_SPM_PACK_CSV_H
+#define SPM_TOOLS_SPM_PACK_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "support/status.h"
+#include "support/strbuf.h"
+
+typedef struct spm_csv_row_s {
+  const char *id; // into the parsed text (not NUL-terminated)
+  size_t id_len;
+  int64_t lower, upper, size;
+  int64_t offset; // -1 when the file has no offset column
+  size_t line;
+} spm_csv_row_t;
+
+typedef struct spm_csv_s {
+  spm_csv_row_t *rows;
+  size_t n;
+  bool has_offset; // the header has the offset column
+} spm_csv_t;
+
+// Parses text[0..len) (kept alive by the caller while the rows are used).
+// `name` names the input in messages: "NAME:LINE: what is wrong".
+// need_offset: the offset column is required (validation); otherwise it is
+// optional and its values are read (must be integers) but not required to
+// be anything. INVALID_ARGUMENT for every malformed input.
+spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
+                           bool need_offset, spm_csv_t *out);
+void spm_csv_free(spm_csv_t *c);
+
+// Appends the rows with the given offsets as "id,lower,upper,size,offset".
+void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,
+                   spm_strbuf_t *out);
+
+#endif
