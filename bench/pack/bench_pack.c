@@ -111,7 +111,8 @@ static void run_case(const bench_case_t *c, int seeds, double time_limit) {
   spread(ratio, seeds, q, sizeof q, "%.4f");
   printf("| %s | %zu | %s%s | %d | %s | %s | %d/%d | %d/%d |\n",
          family_names[c->family], c->n, alg_name(c->algorithm),
-         c->minimize ? " --minimize" : "", seeds, t, q, at_lb, seeds,
+         c->minimize && c->algorithm != SPM_PACK_HEURISTIC ? " --minimize" : "",
+         seeds, t, q, at_lb, seeds,
          c->algorithm == SPM_PACK_HEURISTIC ? 0 : limit,
          c->algorithm == SPM_PACK_HEURISTIC ? 0 : seeds);
   fflush(stdout);
@@ -151,12 +152,14 @@ int main(int argc, char **argv) {
       {FAMILY_TIGHT, 10000, SPM_PACK_HEURISTIC, false},
       {FAMILY_TIGHT, 100, SPM_PACK_EXACT, false},
       {FAMILY_TIGHT, 200, SPM_PACK_EXACT, false},
+      {FAMILY_TIGHT, 300, SPM_PACK_EXACT, false},
       {FAMILY_TIGHT, 500, SPM_PACK_EXACT, false},
       {FAMILY_TIGHT, 1000, SPM_PACK_EXACT, false},
       {FAMILY_TIGHT, 10000, SPM_PACK_EXACT, false},
       {FAMILY_SLIVERS, 100, SPM_PACK_HEURISTIC, false},
       {FAMILY_SLIVERS, 100, SPM_PACK_EXACT, false},
       {FAMILY_SLIVERS, 200, SPM_PACK_EXACT, false},
+      {FAMILY_SLIVERS, 300, SPM_PACK_EXACT, false},
       {FAMILY_SLIVERS, 500, SPM_PACK_EXACT, false},
   };
   printf("seeds %d, exact time limit %g s per instance; dnn: minimise the "

@@ -56,15 +56,15 @@ typedef struct {
   // section s are its unplaced buffers: placing a buffer swaps it behind
   // them, and undoing (in LIFO order) just counts it back in. pos[] holds
   // each buffer's position in each of its sections' lists.
+  // Buffer k's entry for section s is pos[pos_base[k] + s - slo[k]].
   size_t *sec_off;
   uint32_t *sec_buf, *sec_cnt;
-  size_t *
-      pos_base; // buffer k's entry for section s: pos[pos_base[k] + s - slo[k]]
+  size_t *pos_base;
   uint32_t *pos;
-  // The buffers by first section (CSR, ascending index), for the
-  // bottom-left search.
+  // The buffers by first and by last section (CSR, ascending index), for
+  // the bottom-left search.
   size_t *start_off, *end_off;
-  uint32_t *start_buf, *end_buf; // by first / by last section
+  uint32_t *start_buf, *end_buf;
   // Search state.
   int64_t *off, *minoff, *sol, *total, *floor;
   uint32_t *floor_by;      // bottom-left: the buffer whose top is the floor
@@ -92,7 +92,7 @@ struct spm_pack_exact_s {
   int64_t cap;
   double deadline;
   uint64_t global_stop, local_stop;
-  // Work done (sections and list entries scanned): the restarts' budgets
+  // Work done (sections and list entries scanned): the portfolio's budgets
   // are in work, not nodes, so that a strategy with costlier nodes does not
   // take more time; deterministic, unlike a time slice.
   uint64_t work;

@@ -21,10 +21,10 @@
 // forced move), trying first candidates whose top is flush with a
 // neighbour's floor. Pruning: a valley's bottom must be tileable by buffers
 // lying in it (a reachability sweep, which also discards candidates on no
-// tiling); the unplaced buffers of each section must fit below the capacity
-// when stacked in earliest-skyline order (a one-machine schedule with
-// release times); identical buffers, and stacks of buffers with the same
-// live range, are kept in index order.
+// tiling); on each changed section the lowest unplaced buffer must be able to
+// start low enough for the section's unplaced buffers to fit; identical
+// buffers, and stacks of buffers with the same live range, are kept in index
+// order.
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,7 +263,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if ((a > p->slo && o->sec_cnt[a - 1] > 0 && o->floor[a - 1] < f) ||
         (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < f))
       continue; // not a valley
-    bool dp = false;
+    bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
+    if (dp && !spm_pack_valley_reach(x, o, a, b, f)) {
+      bcost = 0;
+      break;
+    }
     for (int end = 0; end < 2; ++end) {
       uint32_t c = end ? b - 1 : a;
       if (end && c == a)
