@@ -118,6 +118,13 @@ static inline bool spm_pack_node_enter(spm_pack_exact_t *x) {
 // Pushes (idx, old) on a trail; false (and o->oom) when out of memory.
 bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
                          size_t *cap, uint32_t idx, int64_t old);
+// Placing buffer i at offset off, shared by both searches: records off,
+// takes i out of its sections' lists of unplaced buffers (and their
+// remaining sums), and raises the lowest feasible offset of its unplaced
+// neighbours to above i (recording old values on o->tmin), calling
+// `on_raise(o, w)` (if not NULL) for each neighbour raised.
+void spm_pack_place_common(spm_pack_order_t *o, uint32_t i, int64_t off,
+                           void (*on_raise)(spm_pack_order_t *, uint32_t));
 // Pushes a candidate on o->cand; false (and o->oom) when out of memory.
 bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i);
 // Orders candidates by (o, i).

@@ -67,36 +67,14 @@ static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
   int64_t h = off + o->size[i];
   spm_pack_touch_begin(o);
   spm_pack_touch(o, i);
-  o->off[i] = off;
-  o->sol[i] = off;
   for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
     if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
                             o->floor[s]))
       o->tfloor[o->ntfloor - 1].old_by = o->floor_by[s];
     o->floor[s] = h;
     o->floor_by[s] = i;
-    o->total[s] -= o->size[i];
-    uint32_t *list = o->sec_buf + o->sec_off[s];
-    uint32_t last = --o->sec_cnt[s];
-    uint32_t p = o->pos[o->pos_base[i] + s - o->slo[i]];
-    uint32_t y = list[last];
-    list[p] = y;
-    o->pos[o->pos_base[y] + s - o->slo[y]] = p;
-    list[last] = i;
-    o->pos[o->pos_base[i] + s - o->slo[i]] = last;
   }
-  const spm_pack_graph_t *g = &o->g;
-  for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {
-    uint32_t w = g->adj[e];
-    if (o->off[w] >= 0)
-      continue;
-    int64_t m = spm_pack_align_up(h, o->align[w]);
-    if (o->minoff[w] < m) {
-      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
-      o->minoff[w] = m;
-      spm_pack_touch(o, w);
-    }
-  }
+  spm_pack_place_common(o, i, off, spm_pack_touch);
 }
 
 // The section bound: the unplaced buffers of section s stack above its

@@ -32,31 +32,7 @@ static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
 // unplaced buffers and raises the skyline of its unplaced neighbours,
 // recording their old values.
 static void spm_pack_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
-  int64_t h = off + o->size[i];
-  o->off[i] = off;
-  o->sol[i] = off;
-  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
-    o->total[s] -= o->size[i];
-    uint32_t *list = o->sec_buf + o->sec_off[s];
-    uint32_t last = --o->sec_cnt[s];
-    uint32_t p = o->pos[o->pos_base[i] + s - o->slo[i]];
-    uint32_t y = list[last];
-    list[p] = y;
-    o->pos[o->pos_base[y] + s - o->slo[y]] = p;
-    list[last] = i;
-    o->pos[o->pos_base[i] + s - o->slo[i]] = last;
-  }
-  const spm_pack_graph_t *g = &o->g;
-  for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {
-    uint32_t w = g->adj[e];
-    if (o->off[w] >= 0)
-      continue;
-    int64_t m = spm_pack_align_up(h, o->align[w]);
-    if (o->minoff[w] < m) {
-      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
-      o->minoff[w] = m;
-    }
-  }
+  spm_pack_place_common(o, i, off, NULL);
 }
 
 static void spm_pack_unplace(spm_pack_order_t *o, uint32_t i, size_t mark_min) {
