@@ -126,17 +126,12 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
   // Without a capacity there is nothing to decide, so "exact" minimises.
   bool minimize = o.minimize_peak || (o.algorithm == SPM_PACK_EXACT && !cap);
 
-  spm_pack_graph_t g;
-  SPM_RETURN_IF_ERROR(spm_pack_graph_build(bufs, n, &g));
   int64_t *best = malloc((n ? n : 1) * sizeof *best);
-  if (!best) {
-    spm_pack_graph_free(&g);
+  if (!best)
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
-  }
   int64_t peak = 0;
   spm_status_t s =
-      spm_pack_heuristic_run(bufs, n, &g, result->lower_bound, best, &peak);
-  spm_pack_graph_free(&g);
+      spm_pack_heuristic_run(bufs, n, result->lower_bound, best, &peak);
   if (spm_status_is_ok(s) && o.algorithm != SPM_PACK_HEURISTIC) {
     bool over = cap && peak > cap;
     bool probe = cap && (over || (o.algorithm == SPM_PACK_EXACT && !minimize));

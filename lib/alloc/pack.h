@@ -7,10 +7,11 @@
 // the buffer's alignment. The peak of a packing is max(offset + size).
 //
 // Algorithms:
-//   - heuristic: the best of several greedy orders (by start, by size, by
-//     size x lifetime, by conflict weight), each placing buffer after buffer
-//     at the lowest aligned offset free of conflicting placed buffers (first
-//     fit) or in the smallest free gap that holds it (best fit); fast, no
+//   - heuristic: the best of several greedy orders (time sweeps forward and
+//     backward; by size, by size x lifetime, by conflict weight while the
+//     conflicts are few enough), each placing buffer after buffer at the
+//     lowest aligned offset free of conflicting placed buffers (first fit)
+//     or in the smallest free gap that holds it (best fit); fast, no
 //     guarantee.
 //   - exact: branch and bound; two complete searches (buffers placed on the
 //     skyline in non-decreasing offset order, MiniMalloc-style; and a

@@ -45,12 +45,13 @@ int64_t spm_pack_lower_bound_at(const spm_pack_buffer_t *bufs, size_t n,
 
 // Greedy packing (pack_heuristic.c): the best over several orders and two
 // fits (first fit, best fit) of placing each buffer at an aligned offset
-// that overlaps no conflicting placed buffer. Writes the best packing's
-// offsets to off[0..n) and its peak to *peak; stops early once a packing
-// with peak <= stop_at is found.
+// that overlaps no conflicting placed buffer: time sweeps first, then, on
+// instances with few enough conflicts, orders by size, area and conflict
+// weight. Writes the best packing's offsets to off[0..n) and its peak to
+// *peak; stops early once a packing with peak <= stop_at is found.
 spm_status_t spm_pack_heuristic_run(const spm_pack_buffer_t *bufs, size_t n,
-                                    const spm_pack_graph_t *g, int64_t stop_at,
-                                    int64_t *off, int64_t *peak);
+                                    int64_t stop_at, int64_t *off,
+                                    int64_t *peak);
 
 // The exact search (pack_exact.c).
 typedef enum spm_pack_outcome_e {
