@@ -147,8 +147,9 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
     return; // IRDL reports it
   int64_t offset = spm_int_attr_value(oa);
   int64_t bytes = spm_buf_type_bytes(&b);
-  if (offset < 0) {
-    SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is negative", name,
+  if (offset < -1) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is negative (-1 is the only "
+                     "negative value: not yet placed)", name,
                      (long long)offset);
     return;
   }
@@ -165,11 +166,17 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
     return;
   }
   const spm_target_t *tg = &v->target;
+  if (bytes > tg->capacity)
+    SPM_VERIFY_ERROR(v, op, "'%s' op buffer of %lld bytes exceeds the "
+                     "scratchpad capacity of %lld bytes (target '%s')", name,
+                     (long long)bytes, (long long)tg->capacity, tg->name);
+  if (offset == -1)
+    return; // not placed yet (spm-place output; spm-allocate assigns it)
   if (offset % tg->alignment)
     SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is not aligned to %lld bytes "
                      "(target '%s')", name, (long long)offset,
                      (long long)tg->alignment, tg->name);
-  if (bytes > tg->capacity || offset > tg->capacity - bytes)
+  if (bytes <= tg->capacity && offset > tg->capacity - bytes)
     SPM_VERIFY_ERROR(v, op, "'%s' op buffer [%lld, %llu) exceeds the "
                      "scratchpad capacity of %lld bytes (target '%s')", name,
                      (long long)offset,

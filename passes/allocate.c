@@ -29,6 +29,8 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "passes/pass.h"
+#include "passes/place.h"
+#include "passes/target_of.h"
 #include "support/diag.h"
 #include "target/target.h"
 
@@ -46,6 +48,7 @@ typedef struct {
   int64_t capacity;  // 0: from the target
   int64_t alignment; // 0: from the target
   double time_limit;
+  bool place;        // run spm-place when the buffers do not fit
 } spm_allocate_options_t;
 
 static alignas(8) const char spm_allocate_pass_id;
@@ -58,52 +61,6 @@ static void *spm_allocate_clone(void *user) {
     abort();
   *c = *(spm_allocate_options_t *)user;
   return c;
-}
-
-// The capacity and alignment to use: the module's spm.target, with the
-// options overriding its fields (the pass then writes the overridden values
-// back into spm.target so that the output verifies against what was used).
-typedef struct {
-  int64_t capacity, alignment;
-  char target[64];
-  MlirOperation holder; // op carrying spm.target
-  spm_target_t t;
-  bool overridden;
-} spm_alloc_limits_t;
-
-static spm_status_t spm_alloc_limits(MlirOperation func,
-                                     const spm_allocate_options_t *o,
-                                     spm_alloc_limits_t *lim) {
-  memset(lim, 0, sizeof *lim);
-  for (MlirOperation op = func; !mlirOperationIsNull(op);
-       op = mlirOperationGetParentOperation(op)) {
-    MlirAttribute a = mlirOperationGetAttributeByName(
-        op, mlirStringRefCreateFromCString(SPM_TARGET_ATTR_NAME));
-    if (mlirAttributeIsNull(a))
-      continue;
-    SPM_RETURN_IF_ERROR(spm_target_from_attribute(a, &lim->t));
-    lim->holder = op;
-    break;
-  }
-  if (mlirOperationIsNull(lim->holder))
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "needs a scratchpad: add a 'spm.target' module "
-                           "attribute or use --spm-target=NAME (the options "
-                           "capacity= and alignment= override its fields)");
-  if (o->capacity > 0 && o->capacity != lim->t.capacity) {
-    lim->t.capacity = o->capacity;
-    lim->overridden = true;
-  }
-  if (o->alignment > 0 && o->alignment != lim->t.alignment) {
-    lim->t.alignment = o->alignment;
-    lim->overridden = true;
-  }
-  SPM_RETURN_IF_ERROR(spm_target_validate(&lim->t));
-  lim->capacity = lim->t.capacity;
-  lim->alignment = lim->t.alignment;
-  snprintf(lim->target, sizeof lim->target, "target '%s'%s", lim->t.name,
-           lim->overridden ? " with overrides" : "");
-  return SPM_OK;
 }
 
 static MlirOperation spm_create_op(MlirLocation loc, const char *name,
@@ -170,7 +127,7 @@ static void spm_report_overflow(const spm_liveness_t *l,
                                 const spm_live_buffer_t **cand,
                                 const spm_pack_buffer_t *pb, size_t n,
                                 const spm_pack_result_t *r,
-                                const spm_alloc_limits_t *lim) {
+                                const spm_pass_target_t *lim) {
   int64_t time;
   size_t *live = calloc(n + 1, sizeof *live);
   if (!live)
@@ -180,19 +137,19 @@ static void spm_report_overflow(const spm_liveness_t *l,
   int64_t total = 0;
   for (size_t i = 0; i < nlive && i < n; ++i)
     total += pb[live[i]].size;
-  if (r->lower_bound > lim->capacity)
+  if (r->lower_bound > lim->t.capacity)
     spm_strbuf_appendf(&m,
                        "scratchpad overflow: the %zu buffers live here need "
                        "%lld bytes but the capacity is %lld (%s):",
                        nlive, (long long)r->lower_bound,
-                       (long long)lim->capacity, lim->target);
+                       (long long)lim->t.capacity, lim->what);
   else
     spm_strbuf_appendf(&m,
                        "scratchpad overflow: no packing within %lld bytes "
                        "(%s) was found%s (best peak %lld, lower bound %lld); "
                        "the %zu buffers live at the point of maximum "
                        "pressure:",
-                       (long long)lim->capacity, lim->target,
+                       (long long)lim->t.capacity, lim->what,
                        r->limit_reached ? " before the search limit" : "",
                        (long long)r->peak, (long long)r->lower_bound, nlive);
   for (size_t i = 0; i < nlive && i < n; ++i)
@@ -207,13 +164,196 @@ static void spm_report_overflow(const spm_liveness_t *l,
   free(live);
 }
 
+static bool spm_alloc_op_is(MlirOperation op, const char *name) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
+}
+
+static int64_t spm_alloc_offset_of(MlirOperation op) {
+  MlirAttribute a = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("offset"));
+  return !mlirAttributeIsNull(a) && mlirAttributeIsAInteger(a)
+             ? mlirIntegerAttrGetValueInt(a)
+             : 0;
+}
+
+// Whether the body has spm.alloc ops still to place (offset = -1: the
+// output of spm-place).
+static bool spm_alloc_has_unplaced(MlirOperation func) {
+  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
+  for (MlirOperation op = mlirBlockGetFirstOperation(body);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op))
+    if (spm_alloc_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1)
+      return true;
+  return false;
+}
+
+// Packs the unplaced spm.alloc ops of a straight-line body: each buffer is
+// live from its spm.alloc to its spm.dealloc (or the end of the body).
+// On success sets their offsets; *r describes the packing.
+static spm_status_t spm_alloc_positional(MlirOperation func,
+                                         const spm_allocate_options_t *o,
+                                         const spm_pass_target_t *lim,
+                                         spm_pack_result_t *r,
+                                         size_t *nbuffers) {
+  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
+  size_t n = 0, cap = 0, nops = 0;
+  spm_pack_buffer_t *pb = NULL;
+  MlirOperation *allocs = NULL;
+  for (MlirOperation op = mlirBlockGetFirstOperation(body);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op), ++nops) {
+    if (spm_alloc_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1) {
+      spm_buf_type_t bt;
+      spm_status_t st = spm_buf_type_decode(
+          mlirValueGetType(mlirOperationGetResult(op, 0)), &bt);
+      if (!spm_status_is_ok(st)) {
+        free(pb);
+        free(allocs);
+        return st;
+      }
+      if (n == cap) {
+        cap = cap ? 2 * cap : 256;
+        pb = realloc(pb, cap * sizeof *pb);
+        allocs = realloc(allocs, cap * sizeof *allocs);
+        if (!pb || !allocs)
+          abort();
+      }
+      allocs[n] = op;
+      pb[n] = (spm_pack_buffer_t){(int64_t)n, (int64_t)nops, -1,
+                                  spm_buf_type_bytes(&bt), lim->t.alignment,
+                                  -1};
+      ++n;
+      continue;
+    }
+    if (spm_alloc_op_is(op, "spm.dealloc") &&
+        mlirOperationGetNumOperands(op) == 1) {
+      MlirValue b = mlirOperationGetOperand(op, 0);
+      if (!mlirValueIsAOpResult(b))
+        continue;
+      MlirOperation def = mlirOpResultGetOwner(b);
+      for (size_t i = n; i-- > 0;)
+        if (mlirOperationEqual(allocs[i], def)) {
+          pb[i].end = (int64_t)nops + 1;
+          break;
+        }
+    }
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (pb[i].end < 0)
+      pb[i].end = (int64_t)nops + 1;
+  *nbuffers = n;
+  spm_pack_options_t po = spm_pack_options_default();
+  po.algorithm = o->strategy == SPM_ALLOC_EXACT ? SPM_PACK_EXACT
+                 : o->strategy == SPM_ALLOC_HEURISTIC ? SPM_PACK_HEURISTIC
+                                                      : SPM_PACK_AUTO;
+  po.capacity = lim->t.capacity;
+  po.time_limit = o->time_limit;
+  spm_status_t s = spm_pack(pb, n, &po, r);
+  if (spm_status_is_ok(s) && r->feasible) {
+    MlirContext ctx = mlirOperationGetContext(func);
+    for (size_t i = 0; i < n; ++i)
+      mlirOperationSetAttributeByName(
+          allocs[i], mlirStringRefCreateFromCString("offset"),
+          mlirIntegerAttrGet(mlirIntegerTypeGet(ctx, 64), pb[i].offset));
+  }
+  free(pb);
+  free(allocs);
+  return s;
+}
+
+static void spm_alloc_summary(MlirOperation func, size_t n,
+                              const spm_pack_result_t *r,
+                              const spm_pass_target_t *lim,
+                              const char *algorithm, const char *extra) {
+  double frag = r->peak > 0 ? 100.0 * (double)(r->peak - r->lower_bound) /
+                                  (double)r->peak
+                            : 0.0;
+  spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_REMARK,
+                "spm-allocate: %zu buffers, peak %lld bytes, lower bound "
+                "%lld bytes, capacity %lld bytes (%s), fragmentation "
+                "%.1f%%, algorithm %s%s",
+                n, (long long)r->peak, (long long)r->lower_bound,
+                (long long)lim->t.capacity, lim->what, frag, algorithm,
+                extra);
+}
+
+// Places a copy of `func` with spm-place and packs it; on success the
+// placed body replaces func's. The reserve (capacity kept free for packing
+// slack) grows until the packing fits.
+static spm_status_t spm_alloc_place(MlirOperation func,
+                                    const spm_allocate_options_t *o,
+                                    const spm_pass_target_t *lim) {
+  static const double reserves[] = {0.1, 0.2, 0.35, 0.5};
+  spm_status_t last = SPM_OK;
+  for (size_t k = 0; k < sizeof reserves / sizeof *reserves; ++k) {
+    MlirOperation copy = mlirOperationClone(func);
+    spm_place_options_t po = spm_place_options_default();
+    po.reserve = reserves[k];
+    spm_place_stats_t st;
+    spm_status_t s = spm_place_func(copy, &lim->t, &po, &st);
+    if (!spm_status_is_ok(s)) {
+      mlirOperationDestroy(copy);
+      return s; // a placement error is not cured by more reserve
+    }
+    spm_pack_result_t r;
+    memset(&r, 0, sizeof r);
+    size_t n = 0;
+    s = spm_alloc_positional(copy, o, lim, &r, &n);
+    if (spm_status_is_ok(s) && r.feasible) {
+      mlirRegionTakeBody(mlirOperationGetRegion(func, 0),
+                         mlirOperationGetRegion(copy, 0));
+      mlirOperationDestroy(copy);
+      spm_place_report_summary(func, &st, lim, &po);
+      char extra[96];
+      snprintf(extra, sizeof extra, " (after spm-place, reserve %.0f%%)",
+               100.0 * reserves[k]);
+      spm_alloc_summary(func, n, &r, lim, r.algorithm, extra);
+      return SPM_OK;
+    }
+    mlirOperationDestroy(copy);
+    spm_status_free(last);
+    last = spm_status_is_ok(s)
+               ? spm_status_make(SPM_STATUS_FAILED,
+                                 "the placed program needs %lld bytes",
+                                 (long long)r.peak)
+               : s;
+  }
+  spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
+                "spm-allocate: no placement packs within %lld bytes (%s): "
+                "%s",
+                (long long)lim->t.capacity, lim->what,
+                spm_status_message(last));
+  spm_status_free(last);
+  return spm_status_make(SPM_STATUS_FAILED, "placement failed");
+}
+
 static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
   const spm_allocate_options_t *o = ((void **)user)[0];
   isl_ctx *ctx = ((void **)user)[1];
-  spm_alloc_limits_t lim;
-  spm_status_t s = spm_alloc_limits(func, o, &lim);
+  spm_pass_target_t lim;
+  spm_status_t s = spm_pass_target_of(func, o->capacity, o->alignment, &lim);
   if (!spm_status_is_ok(s))
     return s;
+  if (spm_alloc_has_unplaced(func)) {
+    // a placed program (spm-place output): pack by alloc/dealloc positions
+    spm_pack_result_t r;
+    memset(&r, 0, sizeof r);
+    size_t n = 0;
+    SPM_RETURN_IF_ERROR(spm_alloc_positional(func, o, &lim, &r, &n));
+    if (!r.feasible) {
+      spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
+                    "scratchpad overflow: the %zu buffers of the placed "
+                    "program need %lld bytes (lower bound %lld) but the "
+                    "capacity is %lld (%s); place with a larger reserve "
+                    "(spm-place{reserve=...})",
+                    n, (long long)r.peak, (long long)r.lower_bound,
+                    (long long)lim.t.capacity, lim.what);
+      return spm_status_make(SPM_STATUS_FAILED, "scratchpad overflow");
+    }
+    spm_pass_target_write_back(&lim);
+    spm_alloc_summary(func, n, &r, &lim, r.algorithm, "");
+    return SPM_OK;
+  }
   spm_deps_graph_t *g;
   SPM_RETURN_IF_ERROR(spm_deps_graph_compute(ctx, func, 0, 0, &g));
   spm_liveness_t *l;
@@ -243,7 +383,7 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
     }
     cand[n] = b;
     pb[n] = (spm_pack_buffer_t){(int64_t)i, b->first, b->last + 1, b->bytes,
-                                lim.alignment, -1};
+                                lim.t.alignment, -1};
     ++n;
   }
   spm_pack_result_t r;
@@ -252,21 +392,34 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
     // Fixed partitions: every buffer its own slot for the whole function.
     int64_t next = 0;
     for (size_t i = 0; i < n; ++i) {
-      pb[i].offset = (next + lim.alignment - 1) / lim.alignment * lim.alignment;
+      pb[i].offset = (next + lim.t.alignment - 1) / lim.t.alignment * lim.t.alignment;
       next = pb[i].offset + pb[i].size;
     }
     r.peak = next;
     r.lower_bound = spm_pack_lower_bound(pb, n);
-    r.feasible = next <= lim.capacity;
+    r.feasible = next <= lim.t.capacity;
     r.algorithm = "static";
   } else {
     spm_pack_options_t po = spm_pack_options_default();
     po.algorithm = o->strategy == SPM_ALLOC_HEURISTIC ? SPM_PACK_HEURISTIC
                    : o->strategy == SPM_ALLOC_EXACT   ? SPM_PACK_EXACT
                                                       : SPM_PACK_AUTO;
-    po.capacity = lim.capacity;
+    po.capacity = lim.t.capacity;
     po.time_limit = o->time_limit;
     s = spm_pack(pb, n, &po, &r);
+  }
+  if (spm_status_is_ok(s) && !r.feasible && o->place &&
+      o->strategy != SPM_ALLOC_STATIC) {
+    // Does not fit: decide what stays on chip and tile (spm-place), then
+    // pack the placed program.
+    free(cand);
+    free(pb);
+    spm_liveness_free(l);
+    spm_deps_graph_free(g);
+    s = spm_alloc_place(func, o, &lim);
+    if (spm_status_is_ok(s))
+      spm_pass_target_write_back(&lim);
+    return s;
   }
   if (spm_status_is_ok(s) && !r.feasible) {
     if (o->strategy == SPM_ALLOC_STATIC)
@@ -275,7 +428,7 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
                     "partitions, no reuse) of %zu buffers needs %lld bytes "
                     "but the capacity is %lld (%s); packing by live ranges "
                     "needs at least %lld",
-                    n, (long long)r.peak, (long long)lim.capacity, lim.target,
+                    n, (long long)r.peak, (long long)lim.t.capacity, lim.what,
                     (long long)r.lower_bound);
     else
       spm_report_overflow(l, cand, pb, n, &r, &lim);
@@ -296,7 +449,7 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
                   "%lld bytes, capacity %lld bytes (%s), fragmentation "
                   "%.1f%%, algorithm %s",
                   n, (long long)r.peak, (long long)r.lower_bound,
-                  (long long)lim.capacity, lim.target, frag,
+                  (long long)lim.t.capacity, lim.what, frag,
                   o->strategy == SPM_ALLOC_STATIC ? "static" : r.algorithm);
   }
   free(cand);
@@ -352,6 +505,18 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
       o->alignment = t.alignment;
     return SPM_OK;
   }
+  if (strcmp(key, "place") == 0) {
+    if (strcmp(value, "auto") == 0)
+      o->place = true;
+    else if (strcmp(value, "never") == 0)
+      o->place = false;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-allocate' option place must be auto or "
+                             "never, got '%s'",
+                             value);
+    return SPM_OK;
+  }
   if (strcmp(key, "time-limit") == 0) {
     char *end;
     double v = strtod(value, &end);
@@ -365,7 +530,7 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
   }
   return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "'spm-allocate' has no option '%s' (options: "
-                         "algorithm, capacity, alignment, time-limit)",
+                         "algorithm, capacity, alignment, time-limit, place)",
                          key);
 }
 
@@ -374,6 +539,7 @@ static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   if (!o)
     abort();
   o->time_limit = 1.0;
+  o->place = true;
   spm_status_t s =
       spm_pass_parse_options("spm-allocate", options, spm_allocate_option, o);
   if (!spm_status_is_ok(s)) {
@@ -402,6 +568,8 @@ const spm_pass_info_t spm_pass_info_allocate = {
                "      capacity=BYTES alignment=BYTES         override the "
                "module's spm.target fields (K/M/G suffixes)\n"
                "      time-limit=SECONDS                     exact search "
-               "limit (default 1)\n",
+               "limit (default 1)\n"
+               "      place=auto|never                       run spm-place "
+               "when the buffers do not fit (default auto)\n",
     .create = spm_allocate_create,
 };

@@ -6,12 +6,14 @@
 extern const spm_pass_info_t spm_pass_info_verify;
 extern const spm_pass_info_t spm_pass_info_deps;
 extern const spm_pass_info_t spm_pass_info_liveness;
+extern const spm_pass_info_t spm_pass_info_place;
 extern const spm_pass_info_t spm_pass_info_allocate;
 
 static const spm_pass_info_t *const spm_passes[] = {
     &spm_pass_info_verify,
     &spm_pass_info_deps,
     &spm_pass_info_liveness,
+    &spm_pass_info_place,
     &spm_pass_info_allocate,
 };
 

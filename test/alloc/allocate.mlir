@@ -3,7 +3,9 @@
 // compute uses) and spm.dealloc at the end of their range. spm-opt verifies
 // the result: offsets within capacity, aligned, and no two buffers allocated
 // at the same time share bytes.
-// RUN: spm-opt --split-input-file --spm-target=gemmini --spm-allocate %s --verify-diagnostics | FileCheck %s
+// place=never: without spm-place, so that an overflow is reported (with
+// placement, the default, it is tiled instead: test/place/).
+// RUN: spm-opt --split-input-file --spm-target=gemmini --spm-allocate=place=never %s --verify-diagnostics | FileCheck %s
 
 // A CNN-like chain: each intermediate is dead once the next op has read it,
 // so two slots suffice and the peak equals the lower bound.

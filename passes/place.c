@@ -1,0 +1,551 @@
+// spm-place: residency across ops, tiling and DMA (see place.h).
+//
+// Walks the ops in order with the set R of intermediates resident in the
+// scratchpad. At each op:
+//   1. the op's tiling (place_plan.c) gets the space R leaves; when no
+//      tiling fits, residents are evicted, furthest next use first;
+//   2. an intermediate first written here becomes resident when the op's
+//      tiling with it resident costs no more than streaming it (its tiles'
+//      stores plus one read per later reader);
+//   3. a resident not used here is evicted when the space it frees lowers
+//      the op's cost by more than the eviction costs (write-back if dirty,
+//      plus one read per later reader) -- furthest next use first;
+//   4. the op is emitted as tiles (place_op.c).
+// A whole-tensor linalg.fill is deferred to the tensor's next writer: done
+// in place if the tensor becomes resident, applied per tile on first visit
+// (no DRAM traffic) if that writer covers the whole tensor, else emitted
+// as its own tiled op.
+#define _POSIX_C_SOURCE 200809L
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlir-c/BuiltinAttributes.h"
+#include "passes/pass.h"
+#include "passes/place.h"
+#include "passes/place_emit.h"
+#include "passes/place_model.h"
+#include "passes/place_op.h"
+#include "passes/place_plan.h"
+#include "support/diag.h"
+#include "support/strbuf.h"
+
+spm_place_options_t spm_place_options_default(void) {
+  spm_place_options_t o;
+  memset(&o, 0, sizeof o);
+  o.strategy = SPM_PLACE_REUSE;
+  o.reserve = 0.1;
+  o.double_buffer = true;
+  o.report = SPM_PLACE_REPORT_SUMMARY;
+  return o;
+}
+
+typedef struct {
+  bool resident;   // whole tensor in the scratchpad now
+  bool born;       // written already (arguments: always)
+  bool dirty;      // resident contents not in global memory
+  bool dram_home;  // the memref.alloc stays as a global buffer
+  MlirOperation fill; // deferred whole-tensor fill
+  spm_place_buf_t b;
+} spm_pt_state_t;
+
+typedef struct {
+  spm_place_model_t *m;
+  const spm_target_t *t;
+  const spm_place_options_t *o;
+  spm_pt_state_t *st;
+  spm_place_emit_t e;
+  int64_t cap;           // usable bytes (capacity minus the reserve)
+  int64_t resident_bytes;
+  int64_t per_transfer;
+  spm_place_stats_t *stats;
+} spm_pl_t;
+
+static int64_t spm_pl_aligned(const spm_pl_t *p, int64_t bytes) {
+  int64_t a = p->t->alignment > 0 ? p->t->alignment : 1;
+  return (bytes + a - 1) / a * a;
+}
+
+static bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads,
+                        bool *writes) {
+  bool u = false;
+  *reads = *writes = false;
+  for (int k = 0; k < op->noperands; ++k)
+    if (op->operands[k].tensor == t) {
+      u = true;
+      *reads = *reads || op->operands[k].read;
+      *writes = *writes || op->operands[k].output;
+    }
+  return u;
+}
+
+// Ops after i that read tensor t.
+static int64_t spm_pl_readers_after(const spm_pl_t *p, int t, size_t i) {
+  int64_t n = 0;
+  for (size_t j = i + 1; j < p->m->nops && (int)j <= p->m->tensors[t].last;
+       ++j) {
+    bool r, w;
+    if (spm_pl_uses(&p->m->ops[j], t, &r, &w) && r)
+      n++;
+  }
+  return n;
+}
+
+// The next op after i using t, or INT32_MAX.
+static int spm_pl_next_use(const spm_pl_t *p, int t, size_t i) {
+  for (size_t j = i + 1; j < p->m->nops && (int)j <= p->m->tensors[t].last;
+       ++j) {
+    bool r, w;
+    if (spm_pl_uses(&p->m->ops[j], t, &r, &w))
+      return (int)j;
+  }
+  return INT32_MAX;
+}
+
+static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
+                           const bool *extra_resident, int64_t budget,
+                           spm_place_plan_request_t *r) {
+  memset(r, 0, sizeof *r);
+  r->op = op;
+  r->model = p->m;
+  r->budget = budget;
+  r->per_transfer_bytes = p->per_transfer;
+  r->allow_double_buffer =
+      p->o->double_buffer && p->o->strategy == SPM_PLACE_REUSE;
+  for (int k = 0; k < op->noperands; ++k) {
+    const spm_place_operand_t *o = &op->operands[k];
+    const spm_pt_state_t *s = &p->st[o->tensor];
+    r->resident[k] = s->resident || (extra_resident && extra_resident[o->tensor]);
+    // a deferred fill applied per tile: first visits load nothing
+    r->no_initial_read[k] = o->output && !mlirOperationIsNull(s->fill);
+  }
+}
+
+// The plan for op within budget: untiled when the whole op fits (single
+// buffered: there is nothing to overlap), else the tile search.
+static spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
+                                const bool *extra, int64_t budget,
+                                spm_place_plan_t *out) {
+  spm_place_plan_request_t r;
+  spm_pl_request(p, op, extra, budget, &r);
+  spm_place_plan_untiled(&r, out);
+  if (out->space <= budget)
+    return SPM_OK;
+  return spm_place_plan_op(&r, out);
+}
+
+static void spm_pl_evict(spm_pl_t *p, int t, size_t i) {
+  spm_pt_state_t *s = &p->st[t];
+  const spm_place_tensor_t *x = &p->m->tensors[t];
+  if (s->dirty && spm_pl_next_use(p, t, i - 1) != INT32_MAX) {
+    int64_t off[SPM_PLACE_MAX_RANK] = {0}, step[SPM_PLACE_MAX_RANK];
+    for (int d = 0; d < x->rank; ++d)
+      step[d] = 1;
+    MlirValue tok = spm_place_emit_store(&p->e, s->b.buf, x->value, x->rank,
+                                         off, x->shape, step, x->elem_bytes);
+    spm_place_emit_wait(&p->e, &tok, 1);
+    s->dram_home = true;
+  }
+  spm_place_emit_dealloc(&p->e, s->b.buf);
+  s->resident = false;
+  s->dirty = false;
+  p->resident_bytes -= spm_pl_aligned(p, x->bytes);
+}
+
+// The resident tensor not used by op i with the furthest next use, or -1
+// (then, if `any`, also those used by op i).
+static int spm_pl_victim(const spm_pl_t *p, size_t i, bool any) {
+  int best = -1, best_next = -1;
+  for (size_t t = 0; t < p->m->ntensors; ++t) {
+    if (!p->st[t].resident)
+      continue;
+    bool r, w;
+    if (!any && spm_pl_uses(&p->m->ops[i], (int)t, &r, &w))
+      continue;
+    int nx = spm_pl_next_use(p, (int)t, i);
+    if (nx > best_next) {
+      best = (int)t;
+      best_next = nx;
+    }
+  }
+  return best;
+}
+
+static void spm_pl_error(MlirOperation op, const char *msg) {
+  spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, "spm-place: %s",
+                msg);
+}
+
+// A whole-tensor fill of an intermediate not yet written: deferred.
+static bool spm_pl_defer_fill(spm_pl_t *p, const spm_place_op_t *op) {
+  if (!op->is_fill || op->noperands != 1 ||
+      p->o->strategy != SPM_PLACE_REUSE)
+    return false;
+  const spm_place_operand_t *o = &op->operands[0];
+  const spm_place_tensor_t *x = &p->m->tensors[o->tensor];
+  spm_pt_state_t *s = &p->st[o->tensor];
+  if (s->resident)
+    return false; // filled in place, no traffic
+  for (int d = 0; d < o->rank; ++d)
+    if (o->off[d] != 0 || o->step[d] != 1 || o->shape[d] != x->shape[d])
+      return false;
+  if (x->last == (int)(op - p->m->ops))
+    return false; // nothing after it
+  s->fill = op->op;
+  return true;
+}
+
+// Whether op's output operand k covers its whole tensor (a deferred fill
+// can then be applied per tile).
+static bool spm_pl_covers(const spm_pl_t *p, const spm_place_op_t *op,
+                          int k) {
+  const spm_place_operand_t *o = &op->operands[k];
+  const spm_place_tensor_t *x = &p->m->tensors[o->tensor];
+  if (!o->output)
+    return false;
+  for (int d = 0; d < o->rank; ++d)
+    if (o->off[d] != 0 || o->step[d] != 1 || o->shape[d] != x->shape[d])
+      return false;
+  return true;
+}
+
+static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
+                                      int64_t budget, bool count_op);
+
+// Emits the deferred fill of tensor t as its own op into global memory.
+static spm_status_t spm_pl_materialize_fill(spm_pl_t *p, int t,
+                                            int64_t budget) {
+  spm_pt_state_t *s = &p->st[t];
+  MlirOperation f = s->fill;
+  s->fill = (MlirOperation){NULL};
+  for (size_t j = 0; j < p->m->nops; ++j)
+    if (mlirOperationEqual(p->m->ops[j].op, f))
+      return spm_pl_emit_plain(p, &p->m->ops[j], budget, false);
+  return spm_status_make(SPM_STATUS_INTERNAL, "lost a deferred fill");
+}
+
+// Emits op with the current residency within `budget` (no decisions).
+static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
+                                      int64_t budget, bool count_op) {
+  spm_place_plan_t plan;
+  spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
+  if (!spm_status_is_ok(s))
+    return s;
+  spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
+  memset(home, 0, sizeof home);
+  for (int k = 0; k < op->noperands; ++k) {
+    const spm_place_operand_t *o = &op->operands[k];
+    spm_pt_state_t *ts = &p->st[o->tensor];
+    home[k].resident = ts->resident;
+    home[k].mem = ts->b.mem;
+    home[k].global = p->m->tensors[o->tensor].value;
+    if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
+      ts->dram_home = true;
+  }
+  spm_place_emit_op(&p->e, p->m, op, &plan, home);
+  (void)count_op;
+  p->stats->predicted_read += plan.read;
+  p->stats->predicted_written += plan.written;
+  return SPM_OK;
+}
+
+static void spm_pl_report_op(spm_pl_t *p, const spm_place_op_t *op,
+                             const spm_place_plan_t *plan, int64_t rd,
+                             int64_t wr, int64_t tiles) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op->op));
+  spm_strbuf_appendf(&b, "spm-place: %.*s: ", (int)n.length, n.data);
+  if (tiles == 1)
+    spm_strbuf_append_str(&b, "not tiled");
+  else {
+    spm_strbuf_appendf(&b, "%lld tiles [", (long long)tiles);
+    for (int j = 0; j < op->ndims; ++j)
+      spm_strbuf_appendf(&b, "%s%lld", j ? "x" : "", (long long)plan->tile[j]);
+    spm_strbuf_append_str(&b, "] order (");
+    for (int j = 0; j < op->ndims; ++j)
+      spm_strbuf_appendf(&b, "%sd%d", j ? "," : "", plan->order[j]);
+    spm_strbuf_appendf(&b, ")%s", plan->double_buffer ? " double-buffered"
+                                                      : "");
+  }
+  spm_strbuf_appendf(&b, "; DRAM read %lld B, written %lld B (model %lld, "
+                     "%lld); resident:",
+                     (long long)rd, (long long)wr, (long long)plan->read,
+                     (long long)plan->written);
+  bool any = false;
+  for (int k = 0; k < op->noperands; ++k)
+    if (p->st[op->operands[k].tensor].resident) {
+      spm_strbuf_appendf(&b, " %s",
+                         p->m->tensors[op->operands[k].tensor].name);
+      any = true;
+    }
+  if (!any)
+    spm_strbuf_append_str(&b, " none");
+  spm_diag_emit(mlirOperationGetLocation(op->op), SPM_DIAG_REMARK, "%s",
+                spm_strbuf_cstr(&b));
+  spm_strbuf_free(&b);
+}
+
+static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
+  const spm_place_op_t *op = &p->m->ops[i];
+  p->e.before = op->op;
+  p->e.loc = mlirOperationGetLocation(op->op);
+  if (spm_pl_defer_fill(p, op))
+    return SPM_OK;
+  bool reuse = p->o->strategy == SPM_PLACE_REUSE;
+  int64_t budget = p->cap - p->resident_bytes;
+  spm_place_plan_t plan;
+  spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
+  // 1. make room when nothing fits
+  while (!spm_status_is_ok(s) && spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE) {
+    int v = spm_pl_victim(p, i, false);
+    if (v < 0)
+      v = spm_pl_victim(p, i, true);
+    if (v < 0)
+      break;
+    spm_status_free(s);
+    spm_pl_evict(p, v, i);
+    budget = p->cap - p->resident_bytes;
+    s = spm_pl_plan(p, op, NULL, budget, &plan);
+  }
+  if (!spm_status_is_ok(s)) {
+    if (spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE) {
+      spm_strbuf_t b = SPM_STRBUF_INIT;
+      spm_strbuf_appendf(&b, "no tiling of this op fits the scratchpad (%lld "
+                         "usable bytes of %lld): %s",
+                         (long long)p->cap, (long long)p->t->capacity,
+                         spm_status_message(s));
+      spm_pl_error(op->op, spm_strbuf_cstr(&b));
+      spm_strbuf_free(&b);
+      spm_status_free(s);
+      return spm_status_make(SPM_STATUS_FAILED, "placement failed");
+    }
+    return s;
+  }
+  // 2. residency of intermediates first written here
+  bool extra[1024];
+  bool *ex = p->m->ntensors <= 1024 ? extra : calloc(p->m->ntensors, 1);
+  if (!ex)
+    abort();
+  memset(ex, 0, p->m->ntensors);
+  int newres[SPM_PLACE_MAX_OPERANDS], nnew = 0;
+  for (int k = 0; k < op->noperands && reuse; ++k) {
+    int t = op->operands[k].tensor;
+    const spm_place_tensor_t *x = &p->m->tensors[t];
+    spm_pt_state_t *ts = &p->st[t];
+    if (!op->operands[k].output || x->is_arg || ts->born || ts->resident ||
+        ex[t])
+      continue;
+    int64_t need = spm_pl_aligned(p, x->bytes);
+    if (need > budget)
+      continue;
+    ex[t] = true;
+    spm_place_plan_t p1;
+    spm_status_t s1 = spm_pl_plan(p, op, ex, budget - need, &p1);
+    double stream_cost =
+        plan.cost + (double)x->bytes * (double)spm_pl_readers_after(p, t, i);
+    if (spm_status_is_ok(s1) && p1.cost <= stream_cost) {
+      plan = p1;
+      budget -= need;
+      newres[nnew++] = t;
+    } else {
+      ex[t] = false;
+    }
+    spm_status_free(s1);
+  }
+  // 3. evictions that pay for themselves
+  while (reuse) {
+    int v = spm_pl_victim(p, i, false);
+    if (v < 0)
+      break;
+    const spm_place_tensor_t *x = &p->m->tensors[v];
+    int64_t freed = spm_pl_aligned(p, x->bytes);
+    spm_place_plan_t p2;
+    spm_status_t s2 = spm_pl_plan(p, op, ex, budget + freed, &p2);
+    double evict_cost =
+        (p->st[v].dirty ? (double)x->bytes : 0.0) +
+        (double)x->bytes * (double)spm_pl_readers_after(p, v, i - 1);
+    bool take = spm_status_is_ok(s2) && plan.cost - p2.cost > evict_cost;
+    spm_status_free(s2);
+    if (!take)
+      break;
+    spm_pl_evict(p, v, i);
+    budget += freed;
+    plan = p2;
+  }
+  // 4. emit: new residents, deferred fills, the tiles
+  for (int n = 0; n < nnew; ++n) {
+    int t = newres[n];
+    const spm_place_tensor_t *x = &p->m->tensors[t];
+    spm_pt_state_t *ts = &p->st[t];
+    ts->b = spm_place_emit_alloc(&p->e, x->rank, x->shape, x->elem);
+    ts->resident = true;
+    ts->dirty = true;
+    p->resident_bytes += spm_pl_aligned(p, x->bytes);
+    if (!mlirOperationIsNull(ts->fill)) {
+      int last = mlirOperationGetNumOperands(ts->fill) - 1;
+      spm_place_emit_clone(&p->e, ts->fill, 1, &last, &ts->b.mem);
+      ts->fill = (MlirOperation){NULL};
+    }
+  }
+  spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
+  memset(home, 0, sizeof home);
+  for (int k = 0; k < op->noperands; ++k) {
+    const spm_place_operand_t *o = &op->operands[k];
+    spm_pt_state_t *ts = &p->st[o->tensor];
+    if (!mlirOperationIsNull(ts->fill) && !ts->resident &&
+        !spm_pl_covers(p, op, k)) {
+      // the writer covers part of the tensor: the fill goes first, alone
+      s = spm_pl_materialize_fill(p, o->tensor, p->cap - p->resident_bytes);
+      if (!spm_status_is_ok(s))
+        break;
+    }
+  }
+  if (spm_status_is_ok(s) && !reuse)
+    (void)0;
+  int64_t rd0 = p->e.bytes_read, wr0 = p->e.bytes_written;
+  if (spm_status_is_ok(s)) {
+    for (int k = 0; k < op->noperands; ++k) {
+      const spm_place_operand_t *o = &op->operands[k];
+      spm_pt_state_t *ts = &p->st[o->tensor];
+      home[k].resident = ts->resident;
+      home[k].mem = ts->b.mem;
+      home[k].global = p->m->tensors[o->tensor].value;
+      if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
+        ts->dram_home = true;
+      if (o->output && !ts->resident)
+        home[k].fill = ts->fill;
+    }
+    spm_place_emit_op(&p->e, p->m, op, &plan, home);
+    int64_t tiles = 1;
+    for (int j = 0; j < op->ndims; ++j)
+      tiles *= (op->extent[j] + plan.tile[j] - 1) / plan.tile[j];
+    p->stats->ops++;
+    p->stats->tiles += tiles;
+    p->stats->tiled_ops += tiles > 1;
+    p->stats->macs += op->macs;
+    p->stats->predicted_read += plan.read;
+    p->stats->predicted_written += plan.written;
+    if (p->o->report == SPM_PLACE_REPORT_OPS)
+      spm_pl_report_op(p, op, &plan, p->e.bytes_read - rd0,
+                       p->e.bytes_written - wr0, tiles);
+    for (int k = 0; k < op->noperands; ++k) {
+      const spm_place_operand_t *o = &op->operands[k];
+      spm_pt_state_t *ts = &p->st[o->tensor];
+      if (o->output) {
+        ts->born = true;
+        ts->fill = (MlirOperation){NULL};
+        if (ts->resident)
+          ts->dirty = true;
+      }
+    }
+    // residents whose last use this was
+    for (int k = 0; k < op->noperands; ++k) {
+      int t = op->operands[k].tensor;
+      if (p->st[t].resident && p->m->tensors[t].last == (int)i) {
+        p->st[t].dirty = false; // never read again: no write-back
+        spm_pl_evict(p, t, i + 1);
+      }
+    }
+  }
+  if (ex != extra)
+    free(ex);
+  return s;
+}
+
+// Removes the original ops and views, and the allocs that got no global
+// home; marks the others `spm.global`.
+static void spm_pl_cleanup(spm_pl_t *p) {
+  for (size_t i = 0; i < p->m->nops; ++i)
+    mlirOperationDestroy(p->m->ops[i].op);
+  MlirBlock body =
+      mlirRegionGetFirstBlock(mlirOperationGetRegion(p->m->func, 0));
+  // dead views (last first, so views of views go too)
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (MlirOperation op = mlirBlockGetFirstOperation(body);
+         !mlirOperationIsNull(op);) {
+      MlirOperation next = mlirOperationGetNextInBlock(op);
+      MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+      if (n.length == 14 && memcmp(n.data, "memref.subview", 14) == 0 &&
+          mlirOpOperandIsNull(
+              mlirValueGetFirstUse(mlirOperationGetResult(op, 0)))) {
+        mlirOperationDestroy(op);
+        changed = true;
+      }
+      op = next;
+    }
+  }
+  for (size_t t = 0; t < p->m->ntensors; ++t) {
+    const spm_place_tensor_t *x = &p->m->tensors[t];
+    if (x->is_arg)
+      continue;
+    if (p->st[t].dram_home) {
+      mlirOperationSetAttributeByName(
+          x->alloc, mlirStringRefCreateFromCString("spm.global"),
+          mlirUnitAttrGet(p->e.ctx));
+      p->stats->spilled++;
+      continue;
+    }
+    // only memref.dealloc users can remain
+    for (MlirOpOperand u = mlirValueGetFirstUse(x->value);
+         !mlirOpOperandIsNull(u);
+         u = mlirValueGetFirstUse(x->value))
+      mlirOperationDestroy(mlirOpOperandGetOwner(u));
+    mlirOperationDestroy(x->alloc);
+  }
+}
+
+spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
+                            const spm_place_options_t *o,
+                            spm_place_stats_t *stats) {
+  memset(stats, 0, sizeof *stats);
+  spm_place_model_t *m;
+  SPM_RETURN_IF_ERROR(spm_place_model_build(func, &m));
+  spm_pl_t p;
+  memset(&p, 0, sizeof p);
+  p.m = m;
+  p.t = t;
+  p.o = o;
+  p.stats = stats;
+  p.st = calloc(m->ntensors + 1, sizeof *p.st);
+  if (!p.st)
+    abort();
+  p.e.ctx = mlirOperationGetContext(func);
+  p.e.body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
+  p.cap = (int64_t)((double)t->capacity * (1.0 - o->reserve));
+  p.per_transfer = (int64_t)((double)t->dma_latency * t->dma_bandwidth);
+  for (size_t k = 0; k < m->ntensors; ++k)
+    p.st[k].born = m->tensors[k].is_arg;
+  // compulsory traffic: each input argument (its first use reads it) read
+  // once, each output argument (some op writes it) written once
+  for (size_t k = 0; k < m->ntensors; ++k) {
+    if (!m->tensors[k].is_arg)
+      continue;
+    bool rd = false, wr = false, first = true;
+    for (size_t i = 0; i < m->nops; ++i) {
+      bool r, w;
+      if (spm_pl_uses(&m->ops[i], (int)k, &r, &w)) {
+        rd = rd || (first && r);
+        wr = wr || w;
+        first = false;
+      }
+    }
+    stats->compulsory += (rd + wr) * m->tensors[k].bytes;
+  }
+  spm_status_t s = SPM_OK;
+  for (size_t i = 0; i < m->nops && spm_status_is_ok(s); ++i)
+    s = spm_pl_op(&p, i);
+  if (spm_status_is_ok(s)) {
+    for (size_t k = 0; k < m->ntensors; ++k)
+      stats->resident += !m->tensors[k].is_arg && !p.st[k].dram_home &&
+                         m->tensors[k].first >= 0;
+    spm_pl_cleanup(&p);
+  }
+  stats->read = p.e.bytes_read;
+  stats->written = p.e.bytes_written;
+  stats->transfers = p.e.transfers;
+  free(p.st);
+  spm_place_model_free(m);
+  return s;
+}

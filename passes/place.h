@@ -1,0 +1,67 @@
+// spm-place: decides what lives in the scratchpad, in which pieces, and when
+// data moves (passes/place.c; docs/passes.md#spm-place).
+//
+// For each function of linalg ops on memrefs: intermediates (memref.alloc)
+// either stay whole in the scratchpad from their first write to their last
+// use (evicted early when an op needs the space more, furthest next use
+// first) or get a global home; every op then runs as tiles sized by the
+// traffic model (lib/place/tile_model.h) within the space left, streamed
+// operands moved by spm.dma_load/spm.dma_store with double buffering where
+// it fits. The output is spm IR whose spm.alloc ops are unplaced
+// (offset = -1); spm-allocate assigns their offsets.
+#ifndef SPM_PASSES_PLACE_H
+#define SPM_PASSES_PLACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+#include "support/status.h"
+#include "passes/target_of.h"
+#include "target/target.h"
+
+typedef enum spm_place_strategy_e {
+  SPM_PLACE_REUSE,  // residency across ops, fused fills, double buffering
+  SPM_PLACE_STATIC, // every op on its own: operands from and results to
+                    // global memory, single buffering (the baseline)
+} spm_place_strategy_t;
+
+typedef enum spm_place_report_kind_e {
+  SPM_PLACE_REPORT_SUMMARY, // one remark per function
+  SPM_PLACE_REPORT_OPS,     // plus one remark per op
+  SPM_PLACE_REPORT_NONE,
+} spm_place_report_kind_t;
+
+typedef struct spm_place_options_s {
+  spm_place_strategy_t strategy;
+  int64_t capacity;  // 0: the target's
+  double reserve;    // fraction of the capacity left for packing slack
+  bool double_buffer;
+  spm_place_report_kind_t report;
+} spm_place_options_t;
+
+spm_place_options_t spm_place_options_default(void);
+
+typedef struct spm_place_stats_s {
+  int64_t ops, tiled_ops, tiles;
+  int64_t resident, spilled; // intermediates kept on chip / given a home
+  int64_t read, written;     // DRAM bytes moved by the emitted DMAs
+  int64_t predicted_read, predicted_written; // by the traffic model
+  int64_t transfers;
+  int64_t compulsory; // each argument read and written once
+  int64_t macs;
+} spm_place_stats_t;
+
+// Places `func` (a func.func, borrowed; rewritten in place) for target `t`.
+// Errors are reported as diagnostics at the ops concerned and returned as
+// FAILED; on failure the function may be partly rewritten.
+spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
+                            const spm_place_options_t *o,
+                            spm_place_stats_t *stats);
+
+// The summary remark of one placed function (passes/place_pass.c).
+void spm_place_report_summary(MlirOperation func, const spm_place_stats_t *s,
+                              const spm_pass_target_t *t,
+                              const spm_place_options_t *o);
+
+#endif

@@ -1,0 +1,425 @@
+// spm-place, part 1: the program model (see place_model.h).
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlir-c/AffineExpr.h"
+#include "mlir-c/AffineMap.h"
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Dialect/Linalg.h"
+#include "passes/place_model.h"
+#include "support/diag.h"
+
+static bool spm_pm_op_is(MlirOperation op, const char *name) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
+}
+
+static MlirAttribute spm_pm_attr(MlirOperation op, const char *name) {
+  return mlirOperationGetAttributeByName(op,
+                                         mlirStringRefCreateFromCString(name));
+}
+
+void spm_place_model_free(spm_place_model_t *m) {
+  if (!m)
+    return;
+  free(m->ops);
+  free(m->tensors);
+  free(m);
+}
+
+// Views of the body: value -> (root tensor, off, step). Built as the ops are
+// visited (a view is defined before its uses).
+typedef struct {
+  MlirValue value;
+  int tensor;
+  int64_t off[SPM_PLACE_MAX_RANK], step[SPM_PLACE_MAX_RANK];
+} spm_pm_view_t;
+
+typedef struct {
+  spm_place_model_t *m;
+  spm_pm_view_t *views;
+  size_t nviews, capviews, capops, captensors;
+  bool failed;
+} spm_pm_builder_t;
+
+static void *spm_pm_grow(void *p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return p;
+  size_t c = *cap ? 2 * *cap : 16;
+  while (c < need)
+    c *= 2;
+  void *q = realloc(p, c * elem);
+  if (!q)
+    abort();
+  *cap = c;
+  return q;
+}
+
+static void spm_pm_error(spm_pm_builder_t *b, MlirOperation op,
+                         const char *why) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR,
+                "spm-place: cannot place '%.*s': %s", (int)n.length, n.data,
+                why);
+  b->failed = true;
+}
+
+// A static memref shape (identity or strided layout): rank and sizes.
+static bool spm_pm_static_shape(MlirType t, int *rank, int64_t *shape) {
+  if (!mlirTypeIsAMemRef(t) || !mlirShapedTypeHasStaticShape(t))
+    return false;
+  intptr_t r = mlirShapedTypeGetRank(t);
+  if (r > SPM_PLACE_MAX_RANK)
+    return false;
+  *rank = (int)r;
+  for (intptr_t i = 0; i < r; ++i)
+    shape[i] = mlirShapedTypeGetDimSize(t, i);
+  return true;
+}
+
+static int spm_pm_new_tensor(spm_pm_builder_t *b, MlirValue v,
+                             MlirOperation alloc, const char *name) {
+  spm_place_model_t *m = b->m;
+  int rank;
+  int64_t shape[SPM_PLACE_MAX_RANK];
+  MlirType t = mlirValueGetType(v);
+  if (!spm_pm_static_shape(t, &rank, &shape[0]))
+    return -1;
+  MlirType elem = mlirShapedTypeGetElementType(t);
+  int64_t eb = 0;
+  if (mlirTypeIsAInteger(elem))
+    eb = ((int64_t)mlirIntegerTypeGetWidth(elem) + 7) / 8;
+  else if (mlirTypeIsAFloat(elem))
+    eb = ((int64_t)mlirFloatTypeGetWidth(elem) + 7) / 8;
+  if (eb <= 0)
+    return -1;
+  m->tensors = spm_pm_grow(m->tensors, &b->captensors, m->ntensors + 1,
+                           sizeof *m->tensors);
+  spm_place_tensor_t *x = &m->tensors[m->ntensors];
+  memset(x, 0, sizeof *x);
+  x->value = v;
+  x->alloc = alloc;
+  x->is_arg = mlirOperationIsNull(alloc);
+  snprintf(x->name, sizeof x->name, "%s", name);
+  x->rank = rank;
+  memcpy(x->shape, shape, sizeof shape);
+  x->elem = elem;
+  x->elem_bytes = eb;
+  x->bytes = eb;
+  for (int i = 0; i < rank; ++i)
+    x->bytes *= shape[i];
+  x->first = x->last = -1;
+  // a root is its own view
+  b->views = spm_pm_grow(b->views, &b->capviews, b->nviews + 1,
+                         sizeof *b->views);
+  spm_pm_view_t *w = &b->views[b->nviews++];
+  w->value = v;
+  w->tensor = (int)m->ntensors;
+  for (int i = 0; i < SPM_PLACE_MAX_RANK; ++i) {
+    w->off[i] = 0;
+    w->step[i] = 1;
+  }
+  return (int)m->ntensors++;
+}
+
+static const spm_pm_view_t *spm_pm_view_of(const spm_pm_builder_t *b,
+                                           MlirValue v) {
+  for (size_t i = b->nviews; i-- > 0;)
+    if (mlirValueEqual(b->views[i].value, v))
+      return &b->views[i];
+  return NULL;
+}
+
+static bool spm_pm_read_array(MlirOperation op, const char *name, int n,
+                              int64_t *out) {
+  MlirAttribute a = spm_pm_attr(op, name);
+  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
+      mlirDenseArrayGetNumElements(a) != n)
+    return false;
+  for (int i = 0; i < n; ++i) {
+    out[i] = mlirDenseI64ArrayGetElement(a, i);
+    if (out[i] == INT64_MIN) // ShapedType::kDynamic
+      return false;
+  }
+  return true;
+}
+
+// memref.subview with static offsets/sizes/strides and no rank reduction.
+static void spm_pm_subview(spm_pm_builder_t *b, MlirOperation op) {
+  MlirValue src = mlirOperationGetOperand(op, 0);
+  MlirValue res = mlirOperationGetResult(op, 0);
+  const spm_pm_view_t *sv = spm_pm_view_of(b, src);
+  int rank, rrank;
+  int64_t shape[SPM_PLACE_MAX_RANK], rshape[SPM_PLACE_MAX_RANK];
+  int64_t off[SPM_PLACE_MAX_RANK], sizes[SPM_PLACE_MAX_RANK],
+      strides[SPM_PLACE_MAX_RANK];
+  if (!sv || !spm_pm_static_shape(mlirValueGetType(src), &rank, shape) ||
+      !spm_pm_static_shape(mlirValueGetType(res), &rrank, rshape) ||
+      rank != rrank || mlirOperationGetNumOperands(op) != 1 ||
+      !spm_pm_read_array(op, "static_offsets", rank, off) ||
+      !spm_pm_read_array(op, "static_sizes", rank, sizes) ||
+      !spm_pm_read_array(op, "static_strides", rank, strides)) {
+    spm_pm_error(b, op,
+                 "only static, rank-preserving subviews of the function's "
+                 "buffers are supported");
+    return;
+  }
+  spm_pm_view_t w = {res, sv->tensor, {0}, {0}};
+  for (int i = 0; i < rank; ++i) {
+    w.off[i] = sv->off[i] + sv->step[i] * off[i];
+    w.step[i] = sv->step[i] * strides[i];
+  }
+  b->views = spm_pm_grow(b->views, &b->capviews, b->nviews + 1,
+                         sizeof *b->views);
+  b->views[b->nviews++] = w;
+}
+
+// Linear coefficients of `e` over `ndims` dims; false for constants terms,
+// symbols, negative coefficients or non-linear expressions.
+static bool spm_pm_linear(MlirAffineExpr e, int ndims, int64_t *coef,
+                          int64_t scale) {
+  if (mlirAffineExprIsADim(e)) {
+    intptr_t p = mlirAffineDimExprGetPosition(e);
+    if (p < 0 || p >= ndims)
+      return false;
+    coef[p] += scale;
+    return true;
+  }
+  if (mlirAffineExprIsAAdd(e))
+    return spm_pm_linear(mlirAffineBinaryOpExprGetLHS(e), ndims, coef,
+                         scale) &&
+           spm_pm_linear(mlirAffineBinaryOpExprGetRHS(e), ndims, coef, scale);
+  if (mlirAffineExprIsAMul(e)) {
+    MlirAffineExpr l = mlirAffineBinaryOpExprGetLHS(e),
+                   r = mlirAffineBinaryOpExprGetRHS(e);
+    if (mlirAffineExprIsAConstant(l)) {
+      MlirAffineExpr t = l;
+      l = r;
+      r = t;
+    }
+    if (!mlirAffineExprIsAConstant(r))
+      return false;
+    int64_t c = mlirAffineConstantExprGetValue(r);
+    if (c < 0)
+      return false;
+    return spm_pm_linear(l, ndims, coef, scale * c);
+  }
+  if (mlirAffineExprIsAConstant(e))
+    return mlirAffineConstantExprGetValue(e) == 0;
+  return false;
+}
+
+static int spm_pm_num_outputs(MlirOperation op) {
+  MlirAttribute seg = spm_pm_attr(op, "operandSegmentSizes");
+  if (!mlirAttributeIsNull(seg) && mlirAttributeIsADenseI32Array(seg) &&
+      mlirDenseArrayGetNumElements(seg) >= 2)
+    return mlirDenseI32ArrayGetElement(seg, 1);
+  return 1;
+}
+
+static bool spm_pm_uses_arg(MlirOperation op, intptr_t i) {
+  if (mlirOperationGetNumRegions(op) < 1)
+    return true;
+  MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
+  if (mlirBlockIsNull(b) || i >= mlirBlockGetNumArguments(b))
+    return true;
+  return !mlirOpOperandIsNull(mlirValueGetFirstUse(mlirBlockGetArgument(b, i)));
+}
+
+static void spm_pm_use(spm_place_model_t *m, int t, int opi, bool write) {
+  spm_place_tensor_t *x = &m->tensors[t];
+  if (x->first < 0)
+    x->first = opi;
+  x->last = opi;
+  if (write)
+    x->nwriters++;
+}
+
+static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
+                          MlirAttribute maps) {
+  spm_place_model_t *m = b->m;
+  intptr_t nops = mlirOperationGetNumOperands(op);
+  intptr_t nmaps = mlirArrayAttrGetNumElements(maps);
+  int nouts = spm_pm_num_outputs(op);
+  if (nmaps != nops || nmaps == 0) {
+    spm_pm_error(b, op, "a linalg op whose operands do not match its "
+                        "indexing maps");
+    return;
+  }
+  spm_place_op_t o;
+  memset(&o, 0, sizeof o);
+  o.op = op;
+  o.is_fill = spm_pm_op_is(op, "linalg.fill");
+  MlirAffineMap m0 =
+      mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 0));
+  intptr_t ndims = mlirAffineMapGetNumDims(m0);
+  if (ndims > SPM_PLACE_MAX_DIMS) {
+    spm_pm_error(b, op, "more than 8 loops");
+    return;
+  }
+  o.ndims = (int)ndims;
+  for (int j = 0; j < o.ndims; ++j) {
+    o.extent[j] = -1;
+    o.reduction[j] = true;
+  }
+  for (intptr_t k = 0; k < nops; ++k) {
+    MlirValue v = mlirOperationGetOperand(op, k);
+    MlirAffineMap am =
+        mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, k));
+    if (mlirAffineMapGetNumSymbols(am) != 0) {
+      spm_pm_error(b, op, "indexing maps with symbols");
+      return;
+    }
+    if (!mlirTypeIsAMemRef(mlirValueGetType(v)))
+      continue; // a scalar (the fill value): stays as it is
+    if (o.noperands == SPM_PLACE_MAX_OPERANDS) {
+      spm_pm_error(b, op, "more than 8 memref operands");
+      return;
+    }
+    const spm_pm_view_t *w = spm_pm_view_of(b, v);
+    if (!w) {
+      spm_pm_error(b, op, "an operand that is not a function argument, a "
+                          "memref.alloc of the body or a subview of one");
+      return;
+    }
+    spm_place_operand_t *po = &o.operands[o.noperands];
+    memset(po, 0, sizeof *po);
+    po->index = (int)k;
+    po->tensor = w->tensor;
+    po->value = v;
+    if (!spm_pm_static_shape(mlirValueGetType(v), &po->rank, po->shape) ||
+        mlirAffineMapGetNumResults(am) != po->rank) {
+      spm_pm_error(b, op, "an operand without a static shape");
+      return;
+    }
+    memcpy(po->off, w->off, sizeof po->off);
+    memcpy(po->step, w->step, sizeof po->step);
+    po->output = k >= nops - nouts;
+    po->read = !po->output || spm_pm_uses_arg(op, k);
+    for (int d = 0; d < po->rank; ++d) {
+      MlirAffineExpr e = mlirAffineMapGetResult(am, d);
+      if (!spm_pm_linear(e, o.ndims, po->coef[d], 1)) {
+        spm_pm_error(b, op, "an indexing map that is not a sum of loop "
+                            "indices with non-negative constant factors");
+        return;
+      }
+      if (mlirAffineExprIsADim(e)) {
+        intptr_t j = mlirAffineDimExprGetPosition(e);
+        if (o.extent[j] < 0)
+          o.extent[j] = po->shape[d];
+      }
+      if (po->output)
+        for (int j = 0; j < o.ndims; ++j)
+          if (po->coef[d][j])
+            o.reduction[j] = false;
+    }
+    o.noperands++;
+  }
+  o.macs = 1;
+  for (int j = 0; j < o.ndims; ++j) {
+    if (o.extent[j] < 1) {
+      spm_pm_error(b, op, "a loop whose range no operand dimension gives");
+      return;
+    }
+    o.macs *= o.extent[j];
+  }
+  // Every access must stay inside its view (the op verifies; a check here
+  // keeps the tiling arithmetic honest).
+  for (int k = 0; k < o.noperands; ++k) {
+    const spm_place_operand_t *po = &o.operands[k];
+    for (int d = 0; d < po->rank; ++d) {
+      int64_t hi = 0;
+      for (int j = 0; j < o.ndims; ++j)
+        hi += po->coef[d][j] * (o.extent[j] - 1);
+      if (hi >= po->shape[d]) {
+        spm_pm_error(b, op, "an access outside its operand");
+        return;
+      }
+    }
+  }
+  int opi = (int)m->nops;
+  for (int k = 0; k < o.noperands; ++k)
+    spm_pm_use(m, o.operands[k].tensor, opi, o.operands[k].output);
+  m->ops = spm_pm_grow(m->ops, &b->capops, m->nops + 1, sizeof *m->ops);
+  m->ops[m->nops++] = o;
+}
+
+spm_status_t spm_place_model_build(MlirOperation func,
+                                   spm_place_model_t **out) {
+  *out = NULL;
+  spm_pm_builder_t b;
+  memset(&b, 0, sizeof b);
+  b.m = calloc(1, sizeof *b.m);
+  if (!b.m)
+    abort();
+  b.m->func = func;
+  MlirBlock body =
+      mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
+  char name[32];
+  for (intptr_t i = 0; i < mlirBlockGetNumArguments(body); ++i) {
+    MlirValue a = mlirBlockGetArgument(body, i);
+    if (!mlirTypeIsAMemRef(mlirValueGetType(a)))
+      continue;
+    snprintf(name, sizeof name, "%%arg%d", (int)i);
+    if (spm_pm_new_tensor(&b, a, (MlirOperation){NULL}, name) < 0) {
+      spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
+                    "spm-place: argument %d needs a static shape and an "
+                    "integer or float element type",
+                    (int)i);
+      b.failed = true;
+    }
+  }
+  int nallocs = 0;
+  for (MlirOperation op = mlirBlockGetFirstOperation(body);
+       !mlirOperationIsNull(op) && !b.failed;
+       op = mlirOperationGetNextInBlock(op)) {
+    if (spm_pm_op_is(op, "memref.alloc") || spm_pm_op_is(op, "memref.alloca")) {
+      snprintf(name, sizeof name, "%%alloc%d", nallocs++);
+      if (mlirOperationGetNumOperands(op) != 0 ||
+          spm_pm_new_tensor(&b, mlirOperationGetResult(op, 0), op, name) < 0)
+        spm_pm_error(&b, op, "only static shapes with integer or float "
+                             "elements are supported");
+      continue;
+    }
+    if (spm_pm_op_is(op, "memref.subview")) {
+      spm_pm_subview(&b, op);
+      continue;
+    }
+    if (spm_pm_op_is(op, "memref.dealloc") ||
+        spm_pm_op_is(op, "arith.constant") ||
+        spm_pm_op_is(op, "func.return"))
+      continue;
+    MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
+    if (!mlirAttributeIsNull(maps) && mlirAttributeIsAArray(maps)) {
+      spm_pm_linalg(&b, op, maps);
+      continue;
+    }
+    spm_pm_error(&b, op, "spm-place handles linalg ops on memrefs (plus "
+                         "memref.alloc/subview/dealloc and constants); this "
+                         "op is not one of them");
+  }
+  // A returned buffer escapes: it must end up in global memory.
+  free(b.views);
+  if (b.failed) {
+    spm_place_model_free(b.m);
+    return spm_status_make(SPM_STATUS_FAILED, "unsupported input");
+  }
+  *out = b.m;
+  return SPM_OK;
+}
+
+void spm_place_operand_box(const spm_place_op_t *op,
+                           const spm_place_operand_t *o, const int64_t *lo,
+                           const int64_t *len, int64_t *vlo, int64_t *vlen) {
+  for (int d = 0; d < o->rank; ++d) {
+    int64_t a = 0, e = 1;
+    for (int j = 0; j < op->ndims; ++j) {
+      a += o->coef[d][j] * lo[j];
+      e += o->coef[d][j] * (len[j] - 1);
+    }
+    vlo[d] = a;
+    vlen[d] = e;
+  }
+}

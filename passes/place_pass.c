@@ -1,0 +1,184 @@
+// The spm-place pass: options, and the summary remark (the placement itself
+// is passes/place.c).
+//
+// Options (mlir-opt syntax): strategy=reuse|static, capacity=BYTES,
+// reserve=FRACTION, double-buffer=true|false, report=summary|ops|none.
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/pass.h"
+#include "passes/place.h"
+#include "passes/target_of.h"
+#include "support/diag.h"
+
+extern const spm_pass_info_t spm_pass_info_place;
+
+static alignas(8) const char spm_place_pass_id;
+
+static void spm_place_construct(void *user) { (void)user; }
+static void spm_place_destruct(void *user) { free(user); }
+static void *spm_place_clone(void *user) {
+  spm_place_options_t *c = malloc(sizeof *c);
+  if (!c)
+    abort();
+  *c = *(spm_place_options_t *)user;
+  return c;
+}
+
+// The summary remark of one placed function.
+void spm_place_report_summary(MlirOperation func, const spm_place_stats_t *s,
+                              const spm_pass_target_t *t,
+                              const spm_place_options_t *o) {
+  int64_t moved = s->read + s->written;
+  spm_diag_emit(
+      mlirOperationGetLocation(func), SPM_DIAG_REMARK,
+      "spm-place: %lld ops (%lld tiled, %lld tiles), strategy %s, %s "
+      "capacity %lld bytes; DRAM read %lld bytes, written %lld bytes, total "
+      "%.3fx the compulsory %lld bytes (traffic model: read %lld, written "
+      "%lld); %lld intermediates on chip, %lld in global memory; %lld DMA "
+      "transfers",
+      (long long)s->ops, (long long)s->tiled_ops, (long long)s->tiles,
+      o->strategy == SPM_PLACE_STATIC ? "static" : "reuse", t->what,
+      (long long)t->t.capacity, (long long)s->read, (long long)s->written,
+      s->compulsory ? (double)moved / (double)s->compulsory : 0.0,
+      (long long)s->compulsory, (long long)s->predicted_read,
+      (long long)s->predicted_written, (long long)s->resident,
+      (long long)s->spilled, (long long)s->transfers);
+}
+
+static spm_status_t spm_place_one(MlirOperation func, void *user) {
+  const spm_place_options_t *o = user;
+  spm_pass_target_t t;
+  SPM_RETURN_IF_ERROR(spm_pass_target_of(func, o->capacity, 0, &t));
+  spm_place_stats_t st;
+  SPM_RETURN_IF_ERROR(spm_place_func(func, &t.t, o, &st));
+  spm_pass_target_write_back(&t);
+  if (o->report != SPM_PLACE_REPORT_NONE)
+    spm_place_report_summary(func, &st, &t, o);
+  return SPM_OK;
+}
+
+static void spm_place_run(MlirOperation op, MlirExternalPass pass,
+                          void *user) {
+  spm_status_t s = spm_pass_for_each_func(op, spm_place_one, user);
+  if (!spm_status_is_ok(s)) {
+    if (spm_status_code(s) != SPM_STATUS_FAILED) // FAILED: already reported
+      spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR,
+                    "spm-place: %s", spm_status_message(s));
+    spm_status_free(s);
+    mlirExternalPassSignalFailure(pass);
+  }
+}
+
+static spm_status_t spm_place_bool(const char *key, const char *v, bool *out) {
+  if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) {
+    *out = true;
+    return SPM_OK;
+  }
+  if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0) {
+    *out = false;
+    return SPM_OK;
+  }
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "'spm-place' option %s must be true or false, got "
+                         "'%s'",
+                         key, v);
+}
+
+static spm_status_t spm_place_option(const char *key, const char *value,
+                                     void *user) {
+  spm_place_options_t *o = user;
+  if (strcmp(key, "strategy") == 0) {
+    if (strcmp(value, "reuse") == 0)
+      o->strategy = SPM_PLACE_REUSE;
+    else if (strcmp(value, "static") == 0)
+      o->strategy = SPM_PLACE_STATIC;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-place' option strategy must be reuse or "
+                             "static, got '%s'",
+                             value);
+    return SPM_OK;
+  }
+  if (strcmp(key, "capacity") == 0) {
+    spm_target_t t;
+    memset(&t, 0, sizeof t);
+    SPM_RETURN_IF_ERROR(spm_target_set_field(&t, key, value));
+    o->capacity = t.capacity;
+    return SPM_OK;
+  }
+  if (strcmp(key, "reserve") == 0) {
+    char *end;
+    double v = strtod(value, &end);
+    if (end == value || *end || !(v >= 0 && v < 1))
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-place' option reserve needs a fraction in "
+                             "[0, 1), got '%s'",
+                             value);
+    o->reserve = v;
+    return SPM_OK;
+  }
+  if (strcmp(key, "double-buffer") == 0)
+    return spm_place_bool(key, value, &o->double_buffer);
+  if (strcmp(key, "report") == 0) {
+    if (strcmp(value, "summary") == 0)
+      o->report = SPM_PLACE_REPORT_SUMMARY;
+    else if (strcmp(value, "ops") == 0)
+      o->report = SPM_PLACE_REPORT_OPS;
+    else if (strcmp(value, "none") == 0)
+      o->report = SPM_PLACE_REPORT_NONE;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-place' option report must be summary, ops "
+                             "or none, got '%s'",
+                             value);
+    return SPM_OK;
+  }
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "'spm-place' has no option '%s' (options: strategy, "
+                         "capacity, reserve, double-buffer, report)",
+                         key);
+}
+
+static spm_status_t spm_place_create(const char *options, MlirPass *out) {
+  spm_place_options_t *o = malloc(sizeof *o);
+  if (!o)
+    abort();
+  *o = spm_place_options_default();
+  spm_status_t s =
+      spm_pass_parse_options("spm-place", options, spm_place_option, o);
+  if (!spm_status_is_ok(s)) {
+    free(o);
+    return s;
+  }
+  MlirExternalPassCallbacks cb = {
+      .construct = spm_place_construct,
+      .destruct = spm_place_destruct,
+      .initialize = NULL,
+      .clone = spm_place_clone,
+      .run = spm_place_run,
+  };
+  *out = spm_pass_create_external(&spm_pass_info_place, &spm_place_pass_id,
+                                  "SpmPlace", cb, o);
+  return SPM_OK;
+}
+
+const spm_pass_info_t spm_pass_info_place = {
+    .argument = "spm-place",
+    .description = "Decide what lives in the scratchpad: residency of "
+                   "intermediates across ops, tiling under the capacity by a "
+                   "DRAM-traffic model, DMA with double buffering; leaves "
+                   "spm.alloc unplaced for spm-allocate",
+    .options = "      strategy=reuse|static        reuse: residency across "
+               "ops (default); static: every op from/to global memory\n"
+               "      capacity=BYTES               override the target's "
+               "capacity (K/M/G suffixes)\n"
+               "      reserve=FRACTION             capacity kept free for "
+               "packing slack (default 0.1)\n"
+               "      double-buffer=true|false     prefetch the next tile "
+               "(default true)\n"
+               "      report=summary|ops|none      remarks: per function "
+               "(default), also per op, or none\n",
+    .create = spm_place_create,
+};
