@@ -10,10 +10,17 @@
 //                                  layers are linalg.matmul.
 //   spm-bench-gen chain N          N element-wise linalg.generic ops, each
 //                                  reading the previous op's buffer.
+//   spm-bench-gen net resnet18|vgg16 [--dtype f32|i8] [--scale N]
+//                                  the whole published network (batch 1,
+//                                  NCHW) as one function of linalg ops on
+//                                  memrefs; see gen_net.c for exactly what
+//                                  is generated and what --scale does.
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int gen_net(int argc, char **argv); // gen_net.c
 
 typedef struct {
   char name[64], kind[16];
@@ -159,10 +166,13 @@ static int gen_chain(long n) {
 }
 
 int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "net") == 0)
+    return gen_net(argc - 2, argv + 2);
   if (argc == 3 && strcmp(argv[1], "cnn") == 0)
     return gen_cnn(argv[2]);
   if (argc == 3 && strcmp(argv[1], "chain") == 0)
     return gen_chain(atol(argv[2]));
-  fprintf(stderr, "usage: spm-bench-gen cnn LAYERS.csv | chain N\n");
+  fprintf(stderr, "usage: spm-bench-gen cnn LAYERS.csv | chain N |\n"
+                  "       net resnet18|vgg16 [--dtype f32|i8] [--scale N]\n");
   return 2;
 }

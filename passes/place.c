@@ -115,7 +115,8 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     const spm_pt_state_t *s = &p->st[o->tensor];
-    r->resident[k] = s->resident || (extra_resident && extra_resident[o->tensor]);
+    r->resident[k] = s->resident || o->shape_only ||
+                     (extra_resident && extra_resident[o->tensor]);
     // a deferred fill applied per tile: first visits load nothing
     r->no_initial_read[k] = o->output && !mlirOperationIsNull(s->fill);
   }
@@ -143,6 +144,8 @@ static void spm_pl_evict(spm_pl_t *p, int t, size_t i) {
       step[d] = 1;
     MlirValue tok = spm_place_emit_store(&p->e, s->b.buf, x->value, x->rank,
                                          off, x->shape, step, x->elem_bytes);
+    p->stats->predicted_written += x->bytes; // a write-back: exact
+    p->stats->evicted_bytes += x->bytes;
     spm_place_emit_wait(&p->e, &tok, 1);
     s->dram_home = true;
   }
@@ -236,7 +239,8 @@ static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     spm_pt_state_t *ts = &p->st[o->tensor];
-    home[k].resident = ts->resident;
+    home[k].resident = ts->resident && !o->shape_only;
+    home[k].as_is = o->shape_only;
     home[k].mem = ts->b.mem;
     home[k].global = p->m->tensors[o->tensor].value;
     if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
@@ -407,7 +411,8 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     for (int k = 0; k < op->noperands; ++k) {
       const spm_place_operand_t *o = &op->operands[k];
       spm_pt_state_t *ts = &p->st[o->tensor];
-      home[k].resident = ts->resident;
+      home[k].resident = ts->resident && !o->shape_only;
+      home[k].as_is = o->shape_only;
       home[k].mem = ts->b.mem;
       home[k].global = p->m->tensors[o->tensor].value;
       if (!ts->resident && !p->m->tensors[o->tensor].is_arg)

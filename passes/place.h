@@ -48,6 +48,7 @@ typedef struct spm_place_stats_s {
   int64_t read, written;     // DRAM bytes moved by the emitted DMAs
   int64_t predicted_read, predicted_written; // by the traffic model
   int64_t transfers;
+  int64_t evicted_bytes; // written back when residents were evicted
   int64_t compulsory; // each argument read and written once
   int64_t macs;
 } spm_place_stats_t;

@@ -297,7 +297,8 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
     memcpy(po->off, w->off, sizeof po->off);
     memcpy(po->step, w->step, sizeof po->step);
     po->output = k >= nops - nouts;
-    po->read = !po->output || spm_pm_uses_arg(op, k);
+    po->read = spm_pm_uses_arg(op, k);
+    po->shape_only = !po->output && !po->read;
     for (int d = 0; d < po->rank; ++d) {
       MlirAffineExpr e = mlirAffineMapGetResult(am, d);
       if (!spm_pm_linear(e, o.ndims, po->coef[d], 1)) {

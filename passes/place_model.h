@@ -52,6 +52,8 @@ typedef struct spm_place_operand_s {
   int64_t coef[SPM_PLACE_MAX_RANK][SPM_PLACE_MAX_DIMS];
   bool output; // in the outs list
   bool read;   // its value is read (an input, or an accumulated output)
+  bool shape_only; // an input whose values the body never uses (e.g. a
+                   // pooling window): it needs no data, only its shape
 } spm_place_operand_t;
 
 typedef struct spm_place_op_s {

@@ -158,7 +158,7 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
     // Inputs of this tile: opened now (single buffering, or the first
     // tile), or prefetched during the previous tile.
     for (int x = 0; x < no; ++x) {
-      if (home[x].resident || op->operands[x].output)
+      if (home[x].resident || home[x].as_is || op->operands[x].output)
         continue;
       if (!spm_po_new_visit(&p, k, x))
         continue;
@@ -172,8 +172,8 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
     // Prefetch the next tile's changed inputs.
     if (db && k + 1 < p.n)
       for (int x = 0; x < no; ++x)
-        if (!home[x].resident && !op->operands[x].output &&
-            spm_po_new_visit(&p, k + 1, x))
+        if (!home[x].resident && !home[x].as_is &&
+            !op->operands[x].output && spm_po_new_visit(&p, k + 1, x))
           nxt[x] = spm_po_open(&p, k + 1, x, true);
     // Outputs: a buffer when the box changes (loaded if it holds partial
     // sums or the op accumulates into existing contents).
@@ -195,13 +195,14 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
     for (int x = 0; x < no; ++x) {
       const spm_place_operand_t *o = &op->operands[x];
       idx[x] = o->index;
-      if (home[x].resident) {
+      if (home[x].resident || home[x].as_is) {
         spm_po_box_t b;
         spm_po_box(&p, k, x, &b);
         int64_t off[SPM_PLACE_MAX_RANK], step[SPM_PLACE_MAX_RANK];
         spm_po_window(&p, x, &b, off, step);
-        val[x] = spm_place_emit_subview(e, home[x].mem, o->rank, off, b.vlen,
-                                        step);
+        val[x] = spm_place_emit_subview(
+            e, home[x].as_is ? home[x].global : home[x].mem, o->rank, off,
+            b.vlen, step);
       } else {
         val[x] = cur[x].b.mem;
         if (o->output && !mlirOperationIsNull(home[x].fill) &&

@@ -17,6 +17,7 @@
 
 typedef struct spm_place_operand_home_s {
   bool resident;     // the whole tensor is on chip: use `mem` in place
+  bool as_is;        // shape only (never read): a view of `global` itself
   MlirValue mem;     // resident: the memref view of its scratchpad buffer
   MlirValue global;  // streamed: the global memref to DMA from/to
   MlirOperation fill; // output: a fused linalg.fill to apply to a tile on
