@@ -1,7 +1,11 @@
 // Packing benchmark (issue 4): time and quality of spm_pack's algorithms on
 // generated instances, as a distribution over seeds (min / median / max).
 //
-//   spm-bench-pack [--seeds N] [--time-limit S] [--quick]
+//   spm-bench-pack [--seeds N] [--time-limit S] [--quick] [--family NAME]
+//                  [--buffers N]
+//
+// --family (dnn, tight or slivers) and --buffers keep only the matching
+// rows (both may be given); without them every row is printed.
 //
 // Families (lib/alloc/pack_gen.h):
 //   dnn      DNN-like schedules (two buffers per step, log-uniform sizes);
@@ -125,6 +129,8 @@ int main(int argc, char **argv) {
   int seeds = 10;
   double time_limit = 10;
   bool quick = false;
+  const char *family = NULL;
+  long buffers = 0;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
       seeds = atoi(argv[++i]);
@@ -132,9 +138,13 @@ int main(int argc, char **argv) {
       time_limit = atof(argv[++i]);
     else if (strcmp(argv[i], "--quick") == 0)
       quick = true;
+    else if (strcmp(argv[i], "--family") == 0 && i + 1 < argc)
+      family = argv[++i];
+    else if (strcmp(argv[i], "--buffers") == 0 && i + 1 < argc)
+      buffers = atol(argv[++i]);
     else {
-      fprintf(stderr,
-              "usage: spm-bench-pack [--seeds N] [--time-limit S] [--quick]\n");
+      fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
+                      "[--quick] [--family NAME] [--buffers N]\n");
       return 2;
     }
   }
@@ -171,6 +181,10 @@ int main(int argc, char **argv) {
   printf("|---|---|---|---|---|---|---|---|\n");
   for (size_t k = 0; k < sizeof cases / sizeof *cases; ++k) {
     if (quick && cases[k].n > 1000)
+      continue;
+    if (family && strcmp(family, family_names[cases[k].family]) != 0)
+      continue;
+    if (buffers > 0 && cases[k].n != (size_t)buffers)
       continue;
     run_case(&cases[k], seeds, time_limit);
   }

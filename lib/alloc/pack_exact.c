@@ -10,7 +10,8 @@
 //   - the bottom-left search (pack_exact_bl.c) fills the lowest free points
 //     of the time x offset plane, choosing the most constrained one; fast on
 //     tight instances (little or no slack), where a wrong choice shows at
-//     once as a hole nothing can fill.
+//     once as a hole nothing can fill; it backjumps over choices that a
+//     failure does not depend on.
 // Shared by both:
 //   - sections: time is cut into elementary sections at the distinct
 //     start/end times; each buffer covers a contiguous range of them;
@@ -111,6 +112,8 @@ static void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->end_off);
   free(o->end_buf);
   free(o->cuts);
+  free(o->span_lo);
+  free(o->span_hi);
   free(o->tmin);
   free(o->tfloor);
   free(o->cand);
@@ -180,6 +183,8 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->end_off = calloc(ns + 1, sizeof *o->end_off);
   o->end_buf = malloc(n * sizeof *o->end_buf);
   o->cuts = malloc(ns * sizeof *o->cuts);
+  o->span_lo = malloc(ns * sizeof *o->span_lo);
+  o->span_hi = malloc(ns * sizeof *o->span_hi);
   o->parts = malloc(ns * sizeof *o->parts);
   o->part_bufs = malloc(n * sizeof *o->part_bufs);
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
@@ -187,7 +192,7 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       !o->sol || !o->total || !o->floor || !o->floor_by || !o->reach ||
       !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
       !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
-      !o->part_bufs)
+      !o->part_bufs || !o->span_lo || !o->span_hi)
     goto fail;
   // Section totals of the original buffers, for the 'T' key: the largest
   // sum of live sizes over the buffer's sections (range maximum through a
@@ -291,6 +296,18 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       o->sec_buf[o->sec_off[sidx] + p] = (uint32_t)k;
       o->pos[o->pos_base[k] + sidx - o->slo[k]] = p;
     }
+  // The hull of the spans of the buffers live in each section.
+  for (size_t sidx = 0; sidx < ns; ++sidx) {
+    o->span_lo[sidx] = (uint32_t)sidx;
+    o->span_hi[sidx] = (uint32_t)sidx + 1;
+    for (size_t e = o->sec_off[sidx]; e < o->sec_off[sidx + 1]; ++e) {
+      uint32_t k = o->sec_buf[e];
+      if (o->slo[k] < o->span_lo[sidx])
+        o->span_lo[sidx] = o->slo[k];
+      if (o->shi[k] > o->span_hi[sidx])
+        o->span_hi[sidx] = o->shi[k];
+    }
+  }
   // Buffers by first and by last section.
   for (size_t k = 0; k < n; ++k) {
     o->start_off[o->slo[k] + 1]++;

@@ -74,6 +74,9 @@ typedef struct {
   uint32_t *touched, *stamp, stamp_now;
   size_t ntouched;
   uint32_t *cuts;
+  // For each section, the sections spanned by the buffers live in it (the
+  // hull [span_lo, span_hi)), for backjumping.
+  uint32_t *span_lo, *span_hi;
   spm_pack_trail_t *tmin, *tfloor;
   size_t ntmin, captmin, ntfloor, captfloor;
   spm_pack_cand_t *cand;
@@ -98,6 +101,10 @@ struct spm_pack_exact_s {
   uint64_t work;
   uint32_t depth;
   int abort_kind; // 0 none, 1 local budget, 2 time/node limit, 3 depth
+  // Bottom-left backjumping: when a search returns NOTFOUND, the sections
+  // [fail_lo, fail_hi) whose state (floors, and the buffers live there)
+  // the failure depends on (see pack_exact_bl.c).
+  uint32_t fail_lo, fail_hi;
 };
 
 // Counts a node and checks the limits; false: stop (abort_kind set).

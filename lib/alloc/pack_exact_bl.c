@@ -25,6 +25,22 @@
 // start low enough for the section's unplaced buffers to fit; identical
 // buffers, and stacks of buffers with the same live range, are kept in index
 // order.
+//
+// Backjumping (conflict-directed, over time windows): a failed search also
+// reports a window of sections such that every state that agrees with the
+// failed one on those sections (their floors and the buffers live there,
+// placed or not, with their offsets) fails as well -- every check it made
+// and every branching it did read only such state. A valley that cannot be
+// resolved depends on the valley and its two neighbours; the section bound
+// at s on s and, per unplaced buffer of s, one section whose floor lifts
+// that buffer's skyline too high; a node whose branches all failed on its
+// valley and on its branches' windows. A branch changes only the sections
+// of the buffer it places (or the one section it gives up a cell in): when
+// the branch's failure window misses them, the same failure holds for the
+// node's state before the branch, so the node fails at once with that
+// window, skipping its other branches. This is what stops the search from
+// re-refuting one region's dead end under every combination of choices made
+// elsewhere.
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +77,20 @@ static void spm_pack_touch_begin(spm_pack_order_t *o) {
     memset(o->stamp, 0, o->nsec * sizeof *o->stamp);
     o->stamp_now = 1;
   }
+}
+
+// Backjumping: a failed search reports the sections [fail_lo, fail_hi) its
+// failure depends on (see spm_pack_bl_node); clamped to the sections.
+static void spm_pack_fail_at(spm_pack_exact_t *x, const spm_pack_order_t *o,
+                             uint32_t lo, uint32_t hi) {
+  x->fail_lo = lo;
+  x->fail_hi = hi < o->nsec ? hi : (uint32_t)o->nsec;
+}
+
+// The failure window of the sections [a, b) and their two neighbours.
+static void spm_pack_fail_around(spm_pack_exact_t *x, const spm_pack_order_t *o,
+                                 uint32_t a, uint32_t b) {
+  spm_pack_fail_at(x, o, a > 0 ? a - 1 : 0, b + 1);
 }
 
 static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
@@ -100,13 +130,58 @@ static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
   return t <= need;
 }
 
+// The failure window of the section bound failing at section s: s, and for
+// each unplaced buffer u of s a section t of u whose floor (aligned for u)
+// is above capacity - total[s]. In the bottom-left search every skyline is
+// the highest aligned floor over the buffer's sections (floors only rise by
+// placements and given-up cells, which raise the skylines above them the
+// same way), so in any state that agrees on these sections the bound fails
+// again. The nearest such t is taken, to keep the window small.
+static void spm_pack_section_fail(spm_pack_exact_t *x, spm_pack_order_t *o,
+                                  uint32_t s) {
+  int64_t need = x->cap - o->total[s];
+  uint32_t lo = s, hi = s + 1;
+  const uint32_t *list = o->sec_buf + o->sec_off[s];
+  for (uint32_t e = 0; e < o->sec_cnt[s] && o->floor[s] <= need; ++e) {
+    uint32_t u = list[e];
+    uint32_t t = SPM_PACK_NONE;
+    for (uint32_t d = 0; t == SPM_PACK_NONE; ++d) {
+      bool any = false;
+      if (s >= o->slo[u] + d) {
+        any = true;
+        if (spm_pack_align_up(o->floor[s - d], o->align[u]) > need)
+          t = s - d;
+      }
+      if (t == SPM_PACK_NONE && s + d < o->shi[u]) {
+        any = true;
+        if (spm_pack_align_up(o->floor[s + d], o->align[u]) > need)
+          t = s + d;
+      }
+      if (!any)
+        break;
+    }
+    x->work += o->shi[u] - o->slo[u];
+    if (t == SPM_PACK_NONE) { // not expected: fall back to the whole span
+      lo = o->span_lo[s] < lo ? o->span_lo[s] : lo;
+      hi = o->span_hi[s] > hi ? o->span_hi[s] : hi;
+      break;
+    }
+    lo = t < lo ? t : lo;
+    hi = t + 1 > hi ? t + 1 : hi;
+  }
+  spm_pack_fail_at(x, o, lo, hi);
+}
+
 // The bound on the sections the last change touched (the others are as the
 // parent node left them).
-static bool spm_pack_bl_touched_ok(spm_pack_order_t *o, int64_t cap,
-                                   uint64_t *work) {
-  for (size_t k = 0; k < o->ntouched; ++k)
-    if (!spm_pack_bl_section_ok(o, o->touched[k], cap, work))
+static bool spm_pack_bl_touched_ok(spm_pack_exact_t *x, spm_pack_order_t *o) {
+  for (size_t k = 0; k < o->ntouched; ++k) {
+    uint32_t s = o->touched[k];
+    if (!spm_pack_bl_section_ok(o, s, x->cap, &x->work)) {
+      spm_pack_section_fail(x, o, s);
       return false;
+    }
+  }
   return true;
 }
 
@@ -244,6 +319,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
     if (dp && !spm_pack_valley_reach(x, o, a, b, f)) {
       bcost = 0;
+      ba = a, bb = b;
       break;
     }
     for (int end = 0; end < 2; ++end) {
@@ -264,8 +340,10 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
         break;
     }
   }
-  if (bcost == 0)
+  if (bcost == 0) {
+    spm_pack_fail_around(x, o, ba, bb); // a valley with no way out
     return SPM_PACK_NOTFOUND;
+  }
   if (bc == SPM_PACK_NONE)
     return SPM_PACK_FOUND_R; // every section closed: all placed
   uint32_t a = ba, b = bb, c = bc;
@@ -297,15 +375,19 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   size_t cend = o->ncand;
   if (cend - cbeg > 1)
     qsort(o->cand + cbeg, cend - cbeg, sizeof *o->cand, spm_pack_cand_cmp);
+  // The failure window of this node: the valley (its definition and its
+  // candidates), grown by the windows of the failed branches.
+  uint32_t wlo = a > 0 ? a - 1 : 0, whi = b < o->nsec ? b + 1 : b;
+  bool jump = false, backjump = !(flags & SPM_PACK_NO_BACKJUMP);
   int r = SPM_PACK_NOTFOUND;
-  for (size_t k = cbeg; k < cend && r == SPM_PACK_NOTFOUND; ++k) {
+  for (size_t k = cbeg; k < cend && r == SPM_PACK_NOTFOUND && !jump; ++k) {
     uint32_t w = o->cand[k].i;
     size_t mark = o->ntfloor, mark_min = o->ntmin;
     spm_pack_bl_place(o, w, f);
     if (o->oom) {
       r = SPM_PACK_ABORT;
     } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-               !spm_pack_bl_touched_ok(o, cap, &x->work)) {
+               !spm_pack_bl_touched_ok(x, o)) {
       r = SPM_PACK_NOTFOUND;
     } else {
       bool split = false;
@@ -317,11 +399,24 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
         for (uint32_t t = o->slo[w]; t + 1 < o->shi[w]; ++t)
           o->cuts[t]++;
     }
+    if (r == SPM_PACK_NOTFOUND) {
+      // Placing w changed only its own sections (floors, the buffers live
+      // there, the skylines of w's neighbours -- and a failure that read a
+      // skyline includes that buffer's sections). If the failure does not
+      // depend on them, it holds whatever this node does: backjump.
+      if (backjump && (x->fail_hi <= o->slo[w] || x->fail_lo >= o->shi[w]))
+        jump = true;
+      else {
+        wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
+        whi = x->fail_hi > whi ? x->fail_hi : whi;
+      }
+    }
     spm_pack_bl_unplace(o, w, mark, mark_min);
   }
   o->ncand = cbeg;
-  if (r != SPM_PACK_NOTFOUND)
-    return r;
+  if (r != SPM_PACK_NOTFOUND || jump)
+    return r; // on a backjump, x->fail_* still hold the branch's window
+  spm_pack_fail_at(x, o, wlo, whi);
   // Nothing at (c, f): the lowest buffer z of section c rests higher -- on
   // the floor of a neighbour of the valley (if z reaches it), on a buffer in
   // the valley that does not cover c, or at its own alignment.
@@ -366,15 +461,28 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       spm_pack_touch(o, w);
     }
   }
-  if (o->oom)
+  if (o->oom) {
     r = SPM_PACK_ABORT;
-  else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-           (!spm_pack_bl_section_ok(o, c, cap, &x->work) ||
-            !spm_pack_bl_touched_ok(o, cap, &x->work)))
+  } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+             !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
+    spm_pack_section_fail(x, o, c);
     r = SPM_PACK_NOTFOUND;
-  else
+  } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+             !spm_pack_bl_touched_ok(x, o)) {
+    r = SPM_PACK_NOTFOUND;
+  } else {
     r = spm_pack_bl_search(x, o, p);
+  }
   spm_pack_floor_restore(o, mark);
   spm_pack_min_restore(o, mark_min);
+  if (r == SPM_PACK_NOTFOUND) {
+    // The branch changed section c (its floor, and the skylines of the
+    // buffers live there): backjump if its failure does not involve c.
+    if (backjump && (x->fail_hi <= c || x->fail_lo > c))
+      return r;
+    wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
+    whi = x->fail_hi > whi ? x->fail_hi : whi;
+    spm_pack_fail_at(x, o, wlo, whi);
+  }
   return r;
 }

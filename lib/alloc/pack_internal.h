@@ -70,6 +70,7 @@ enum {
   SPM_PACK_ONE_ORDER = 1u << 4,      // one static order, no restarts
   SPM_PACK_ONLY_CANONICAL = 1u << 5, // only the skyline-order search
   SPM_PACK_ONLY_BL = 1u << 6,        // only the bottom-left search
+  SPM_PACK_NO_BACKJUMP = 1u << 7,    // no backjumping (bottom-left search)
 };
 
 typedef struct spm_pack_exact_s spm_pack_exact_t;

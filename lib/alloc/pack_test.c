@@ -177,10 +177,18 @@ static const unsigned flag_sets[] = {
     SPM_PACK_ONE_ORDER,
     SPM_PACK_ONLY_CANONICAL,
     SPM_PACK_ONLY_BL,
+    SPM_PACK_NO_BACKJUMP,
+    // The bottom-left search alone in one order, with and without
+    // backjumping (so that its jumps decide the answer, not the portfolio).
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SYMMETRY,
     SPM_PACK_ONLY_BL | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
-        SPM_PACK_NO_SECTIONS,
+        SPM_PACK_NO_SECTIONS | SPM_PACK_NO_BACKJUMP,
     SPM_PACK_ONLY_CANONICAL | SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
-        SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS | SPM_PACK_ONE_ORDER,
+        SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS | SPM_PACK_ONE_ORDER |
+        SPM_PACK_NO_BACKJUMP,
 };
 
 SPM_TEST(brute_force_small) {
@@ -267,17 +275,24 @@ SPM_TEST(pruning_agrees_medium) {
     SPM_EXPECT(r.optimal && valid(w, n, 0));
     unsigned plain = SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
                      SPM_PACK_NO_DECOMPOSE | SPM_PACK_NO_SECTIONS |
-                     SPM_PACK_ONE_ORDER;
+                     SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP;
     unsigned canon = plain | SPM_PACK_ONLY_CANONICAL;
     unsigned bl = plain | SPM_PACK_ONLY_BL;
+    // The bottom-left search in one order with all its rules and
+    // backjumping: its answer alone must agree too.
+    unsigned bl_jump = SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER;
     bool ok = exact_with(b, n, canon, r.peak, w) == SPM_PACK_FOUND &&
               valid(w, n, r.peak) &&
               exact_with(b, n, bl, r.peak, w) == SPM_PACK_FOUND &&
+              valid(w, n, r.peak) &&
+              exact_with(b, n, bl_jump, r.peak, w) == SPM_PACK_FOUND &&
               valid(w, n, r.peak);
     if (r.peak > 1)
       ok = ok &&
            exact_with(b, n, canon, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE &&
            exact_with(b, n, bl, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE &&
+           exact_with(b, n, bl_jump, r.peak - 1, NULL) ==
+               SPM_PACK_INFEASIBLE &&
            exact_with(b, n, 0, r.peak - 1, NULL) == SPM_PACK_INFEASIBLE;
     SPM_EXPECT(ok);
     agree += ok;
@@ -491,6 +506,24 @@ SPM_TEST(heuristic_large) {
   free(b);
 }
 
+// Dense instances (about 200 conflicts per buffer at 10,000 buffers): more
+// conflict pairs than the heuristic's work budget, so only the time sweeps
+// run; their packing must still be valid.
+SPM_TEST(heuristic_dense) {
+  size_t n = quick ? 3000 : 10000;
+  spm_pack_buffer_t *b = malloc(2 * n * sizeof *b);
+  spm_pack_rng_t rng = spm_pack_rng(7);
+  size_t m = spm_pack_gen_tight(&rng, n, (int64_t)n, 1 << 20, 1024, true, b);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_HEURISTIC;
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, m, &o, &r)));
+  SPM_EXPECT(valid(b, m, 0) && r.peak >= r.lower_bound);
+  printf("heuristic: %zu dense buffers, peak/lower bound %.4f, %.1f ms\n", m,
+         (double)r.peak / (double)r.lower_bound, r.seconds * 1e3);
+  free(b);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(lower_bound_hand_cases);
@@ -503,5 +536,6 @@ int main(int argc, char **argv) {
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
   SPM_RUN(heuristic_large);
+  SPM_RUN(heuristic_dense);
   return spm_test_finish();
 }
