@@ -166,17 +166,20 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
     return;
   }
   const spm_target_t *tg = &v->target;
-  if (bytes > tg->capacity)
-    SPM_VERIFY_ERROR(v, op, "'%s' op buffer of %lld bytes exceeds the "
-                     "scratchpad capacity of %lld bytes (target '%s')", name,
-                     (long long)bytes, (long long)tg->capacity, tg->name);
-  if (offset == -1)
-    return; // not placed yet (spm-place output; spm-allocate assigns it)
+  if (offset == -1) {
+    // not placed yet (spm-place output; spm-allocate assigns it)
+    if (bytes > tg->capacity)
+      SPM_VERIFY_ERROR(v, op, "'%s' op buffer of %lld bytes exceeds the "
+                       "scratchpad capacity of %lld bytes (target '%s')",
+                       name, (long long)bytes, (long long)tg->capacity,
+                       tg->name);
+    return;
+  }
   if (offset % tg->alignment)
     SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is not aligned to %lld bytes "
                      "(target '%s')", name, (long long)offset,
                      (long long)tg->alignment, tg->name);
-  if (bytes <= tg->capacity && offset > tg->capacity - bytes)
+  if (bytes > tg->capacity || offset > tg->capacity - bytes)
     SPM_VERIFY_ERROR(v, op, "'%s' op buffer [%lld, %llu) exceeds the "
                      "scratchpad capacity of %lld bytes (target '%s')", name,
                      (long long)offset,

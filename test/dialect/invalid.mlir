@@ -176,6 +176,19 @@ module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, 
 
 // -----
 
+// offset -1: not placed yet (spm-place output) -- fine as long as it fits
+// the capacity on its own; two unplaced buffers may overlap nothing yet.
+module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+  %a = "spm.alloc"() {offset = -1 : i64} : () -> !spm.buf<array<i64: 1024>, f32>
+  %b = "spm.alloc"() {offset = -1 : i64} : () -> !spm.buf<array<i64: 1024>, f32>
+  // expected-error@+1 {{'spm.alloc' op buffer of 4112 bytes exceeds the scratchpad capacity of 4096 bytes (target 't')}}
+  %c = "spm.alloc"() {offset = -1 : i64} : () -> !spm.buf<array<i64: 1028>, f32>
+  // expected-error@+1 {{'spm.alloc' op offset -2 is negative (-1 is the only negative value: not yet placed)}}
+  %d = "spm.alloc"() {offset = -2 : i64} : () -> !spm.buf<array<i64: 4>, f32>
+}
+
+// -----
+
 module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
   // expected-error@+1 {{'spm.alloc' op offset 8 is not aligned to 16 bytes (target 't')}}
   %a = "spm.alloc"() {offset = 8 : i64} : () -> !spm.buf<array<i64: 4>, f32>
