@@ -212,7 +212,7 @@ static void random_problem(spm_tile_problem_t *p, bool small) {
     for (int j = 0; j < p->ndims; ++j) {
       p->dim[j].extent = rnd(1, small ? 4 : 5);
       p->dim[j].kind = rnd(0, 1) ? SPM_TILE_PARALLEL : SPM_TILE_REDUCTION;
-      snprintf(p->dim[j].name, sizeof(p->dim[j].name), "i%d", j);
+      snprintf(p->dim[j].name, sizeof(p->dim[j].name), "i%d", j & 7);
     }
     p->noperands = (int)rnd(1, small ? 3 : 4);
     for (int x = 0; x < p->noperands; ++x) {
