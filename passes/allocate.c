@@ -32,6 +32,7 @@
 #include "passes/place.h"
 #include "passes/target_of.h"
 #include "support/diag.h"
+#include "support/mlir_util.h"
 #include "target/target.h"
 
 extern const spm_pass_info_t spm_pass_info_allocate;
@@ -63,21 +64,6 @@ static void *spm_allocate_clone(void *user) {
   return c;
 }
 
-static MlirOperation spm_create_op(MlirLocation loc, const char *name,
-                                   intptr_t nops, MlirValue *ops,
-                                   intptr_t nres, MlirType *res,
-                                   intptr_t nattrs, MlirNamedAttribute *attrs) {
-  MlirOperationState st =
-      mlirOperationStateGet(mlirStringRefCreateFromCString(name), loc);
-  if (nops)
-    mlirOperationStateAddOperands(&st, nops, ops);
-  if (nres)
-    mlirOperationStateAddResults(&st, nres, res);
-  if (nattrs)
-    mlirOperationStateAddAttributes(&st, nattrs, attrs);
-  return mlirOperationCreate(&st);
-}
-
 // Rewrites buffer `b` (placed at `offset`) into spm.alloc + cast + dealloc.
 static void spm_rewrite_buffer(const spm_liveness_t *l,
                                const spm_live_buffer_t *b, int64_t offset) {
@@ -93,23 +79,22 @@ static void spm_rewrite_buffer(const spm_liveness_t *l,
   MlirNamedAttribute off = mlirNamedAttributeGet(
       mlirIdentifierGet(ctx, mlirStringRefCreateFromCString("offset")),
       mlirIntegerAttrGet(mlirIntegerTypeGet(ctx, 64), offset));
-  MlirOperation alloc = spm_create_op(loc, "spm.alloc", 0, NULL, 1, &bt, 1, &off);
+  MlirOperation alloc = spm_op_build(loc, "spm.alloc", 0, NULL, 1, &bt, 1, &off);
   MlirValue buf = mlirOperationGetResult(alloc, 0);
-  MlirOperation cast = spm_create_op(
+  MlirOperation cast = spm_op_build(
       loc, "builtin.unrealized_conversion_cast", 1, &buf, 1, &mt, 0, NULL);
   MlirBlock body = mlirOperationGetBlock(l->ops[b->first]);
   mlirBlockInsertOwnedOperationBefore(body, l->ops[b->first], alloc);
   mlirBlockInsertOwnedOperationAfter(body, alloc, cast);
   MlirOperation dealloc =
-      spm_create_op(loc, "spm.dealloc", 1, &buf, 0, NULL, 0, NULL);
+      spm_op_build(loc, "spm.dealloc", 1, &buf, 0, NULL, 0, NULL);
   mlirBlockInsertOwnedOperationAfter(body, l->ops[b->last], dealloc);
   // The old buffer's memref.dealloc ops go; its other users move to the cast.
   MlirValue old = b->value;
   for (MlirOpOperand u = mlirValueGetFirstUse(old); !mlirOpOperandIsNull(u);) {
     MlirOperation user = mlirOpOperandGetOwner(u);
     u = mlirOpOperandGetNextUse(u);
-    MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(user));
-    if (n.length == 14 && memcmp(n.data, "memref.dealloc", 14) == 0) {
+    if (spm_op_is(user, "memref.dealloc")) {
       // skip further uses by the same op before destroying it
       while (!mlirOpOperandIsNull(u) &&
              mlirOperationEqual(mlirOpOperandGetOwner(u), user))
@@ -164,11 +149,6 @@ static void spm_report_overflow(const spm_liveness_t *l,
   free(live);
 }
 
-static bool spm_alloc_op_is(MlirOperation op, const char *name) {
-  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
-}
-
 static int64_t spm_alloc_offset_of(MlirOperation op) {
   MlirAttribute a = mlirOperationGetAttributeByName(
       op, mlirStringRefCreateFromCString("offset"));
@@ -183,7 +163,7 @@ static bool spm_alloc_has_unplaced(MlirOperation func) {
   MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op))
-    if (spm_alloc_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1)
+    if (spm_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1)
       return true;
   return false;
 }
@@ -202,7 +182,7 @@ static spm_status_t spm_alloc_positional(MlirOperation func,
   MlirOperation *allocs = NULL;
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op), ++nops) {
-    if (spm_alloc_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1) {
+    if (spm_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1) {
       spm_buf_type_t bt;
       spm_status_t st = spm_buf_type_decode(
           mlirValueGetType(mlirOperationGetResult(op, 0)), &bt);
@@ -225,7 +205,7 @@ static spm_status_t spm_alloc_positional(MlirOperation func,
       ++n;
       continue;
     }
-    if (spm_alloc_op_is(op, "spm.dealloc") &&
+    if (spm_op_is(op, "spm.dealloc") &&
         mlirOperationGetNumOperands(op) == 1) {
       MlirValue b = mlirOperationGetOperand(op, 0);
       if (!mlirValueIsAOpResult(b))

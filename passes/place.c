@@ -28,6 +28,7 @@
 #include "passes/place_op.h"
 #include "passes/place_plan.h"
 #include "support/diag.h"
+#include "support/mlir_util.h"
 #include "support/strbuf.h"
 
 spm_place_options_t spm_place_options_default(void) {
@@ -54,6 +55,7 @@ typedef struct {
   const spm_target_t *t;
   const spm_place_options_t *o;
   spm_pt_state_t *st;
+  bool *extra; // per tensor: scratch for the residency trials of an op
   spm_place_emit_t e;
   int64_t cap;           // usable bytes (capacity minus the reserve)
   int64_t resident_bytes;
@@ -213,7 +215,7 @@ static bool spm_pl_covers(const spm_pl_t *p, const spm_place_op_t *op,
 }
 
 static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
-                                      int64_t budget, bool count_op);
+                                      int64_t budget);
 
 // Emits the deferred fill of tensor t as its own op into global memory.
 static spm_status_t spm_pl_materialize_fill(spm_pl_t *p, int t,
@@ -223,19 +225,17 @@ static spm_status_t spm_pl_materialize_fill(spm_pl_t *p, int t,
   s->fill = (MlirOperation){NULL};
   for (size_t j = 0; j < p->m->nops; ++j)
     if (mlirOperationEqual(p->m->ops[j].op, f))
-      return spm_pl_emit_plain(p, &p->m->ops[j], budget, false);
+      return spm_pl_emit_plain(p, &p->m->ops[j], budget);
   return spm_status_make(SPM_STATUS_INTERNAL, "lost a deferred fill");
 }
 
 // Emits op with the current residency within `budget` (no decisions).
-static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
-                                      int64_t budget, bool count_op) {
-  spm_place_plan_t plan;
-  spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
-  if (!spm_status_is_ok(s))
-    return s;
-  spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
-  memset(home, 0, sizeof home);
+// Where each operand of op lives for its emission: resident (in place), as
+// is (shape only), or streamed from its global home (which an intermediate
+// then keeps); with `fused_fill`, streamed outputs apply a deferred fill.
+static void spm_pl_homes(spm_pl_t *p, const spm_place_op_t *op,
+                         bool fused_fill, spm_place_operand_home_t *home) {
+  memset(home, 0, SPM_PLACE_MAX_OPERANDS * sizeof *home);
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     spm_pt_state_t *ts = &p->st[o->tensor];
@@ -245,9 +245,20 @@ static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
     home[k].global = p->m->tensors[o->tensor].value;
     if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
       ts->dram_home = true;
+    if (fused_fill && o->output && !ts->resident)
+      home[k].fill = ts->fill;
   }
+}
+
+static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
+                                      int64_t budget) {
+  spm_place_plan_t plan;
+  spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
+  if (!spm_status_is_ok(s))
+    return s;
+  spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
+  spm_pl_homes(p, op, false, home);
   spm_place_emit_op(&p->e, p->m, op, &plan, home);
-  (void)count_op;
   p->stats->predicted_read += plan.read;
   p->stats->predicted_written += plan.written;
   return SPM_OK;
@@ -326,11 +337,8 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     return s;
   }
   // 2. residency of intermediates first written here
-  bool extra[1024];
-  bool *ex = p->m->ntensors <= 1024 ? extra : calloc(p->m->ntensors, 1);
-  if (!ex)
-    abort();
-  memset(ex, 0, p->m->ntensors);
+  bool *ex = p->extra; // tensors tried as resident for this op
+  memset(ex, 0, p->m->ntensors * sizeof *ex);
   int newres[SPM_PLACE_MAX_OPERANDS], nnew = 0;
   for (int k = 0; k < op->noperands && reuse; ++k) {
     int t = op->operands[k].tensor;
@@ -391,8 +399,6 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
       ts->fill = (MlirOperation){NULL};
     }
   }
-  spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
-  memset(home, 0, sizeof home);
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     spm_pt_state_t *ts = &p->st[o->tensor];
@@ -404,22 +410,10 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
         break;
     }
   }
-  if (spm_status_is_ok(s) && !reuse)
-    (void)0;
   int64_t rd0 = p->e.bytes_read, wr0 = p->e.bytes_written;
   if (spm_status_is_ok(s)) {
-    for (int k = 0; k < op->noperands; ++k) {
-      const spm_place_operand_t *o = &op->operands[k];
-      spm_pt_state_t *ts = &p->st[o->tensor];
-      home[k].resident = ts->resident && !o->shape_only;
-      home[k].as_is = o->shape_only;
-      home[k].mem = ts->b.mem;
-      home[k].global = p->m->tensors[o->tensor].value;
-      if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
-        ts->dram_home = true;
-      if (o->output && !ts->resident)
-        home[k].fill = ts->fill;
-    }
+    spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
+    spm_pl_homes(p, op, true, home);
     spm_place_emit_op(&p->e, p->m, op, &plan, home);
     int64_t tiles = 1;
     for (int j = 0; j < op->ndims; ++j)
@@ -452,8 +446,6 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
       }
     }
   }
-  if (ex != extra)
-    free(ex);
   return s;
 }
 
@@ -471,8 +463,7 @@ static void spm_pl_cleanup(spm_pl_t *p) {
     for (MlirOperation op = mlirBlockGetFirstOperation(body);
          !mlirOperationIsNull(op);) {
       MlirOperation next = mlirOperationGetNextInBlock(op);
-      MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-      if (n.length == 14 && memcmp(n.data, "memref.subview", 14) == 0 &&
+      if (spm_op_is(op, "memref.subview") &&
           mlirOpOperandIsNull(
               mlirValueGetFirstUse(mlirOperationGetResult(op, 0)))) {
         mlirOperationDestroy(op);
@@ -514,7 +505,8 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
   p.o = o;
   p.stats = stats;
   p.st = calloc(m->ntensors + 1, sizeof *p.st);
-  if (!p.st)
+  p.extra = calloc(m->ntensors + 1, sizeof *p.extra);
+  if (!p.st || !p.extra)
     abort();
   p.e.ctx = mlirOperationGetContext(func);
   p.e.body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
@@ -551,6 +543,7 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
   stats->written = p.e.bytes_written;
   stats->transfers = p.e.transfers;
   free(p.st);
+  free(p.extra);
   spm_place_model_free(m);
   return s;
 }

@@ -6,6 +6,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "passes/place_emit.h"
+#include "support/mlir_util.h"
 
 static MlirNamedAttribute spm_pe_named(MlirContext ctx, const char *name,
                                        MlirAttribute a) {
@@ -18,15 +19,8 @@ static MlirOperation spm_pe_create(spm_place_emit_t *e, const char *name,
                                    intptr_t nres, const MlirType *res,
                                    intptr_t nattrs,
                                    const MlirNamedAttribute *attrs) {
-  MlirOperationState st =
-      mlirOperationStateGet(mlirStringRefCreateFromCString(name), e->loc);
-  if (nops)
-    mlirOperationStateAddOperands(&st, nops, ops);
-  if (nres)
-    mlirOperationStateAddResults(&st, nres, res);
-  if (nattrs)
-    mlirOperationStateAddAttributes(&st, nattrs, attrs);
-  MlirOperation op = mlirOperationCreate(&st);
+  MlirOperation op =
+      spm_op_build(e->loc, name, nops, ops, nres, res, nattrs, attrs);
   mlirBlockInsertOwnedOperationBefore(e->body, e->before, op);
   return op;
 }

@@ -10,11 +10,7 @@
 #include "mlir-c/Dialect/Linalg.h"
 #include "passes/place_model.h"
 #include "support/diag.h"
-
-static bool spm_pm_op_is(MlirOperation op, const char *name) {
-  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
-}
+#include "support/mlir_util.h"
 
 static MlirAttribute spm_pm_attr(MlirOperation op, const char *name) {
   return mlirOperationGetAttributeByName(op,
@@ -132,20 +128,6 @@ static const spm_pm_view_t *spm_pm_view_of(const spm_pm_builder_t *b,
   return NULL;
 }
 
-static bool spm_pm_read_array(MlirOperation op, const char *name, int n,
-                              int64_t *out) {
-  MlirAttribute a = spm_pm_attr(op, name);
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
-      mlirDenseArrayGetNumElements(a) != n)
-    return false;
-  for (int i = 0; i < n; ++i) {
-    out[i] = mlirDenseI64ArrayGetElement(a, i);
-    if (out[i] == INT64_MIN) // ShapedType::kDynamic
-      return false;
-  }
-  return true;
-}
-
 // memref.subview with static offsets/sizes/strides and no rank reduction.
 static void spm_pm_subview(spm_pm_builder_t *b, MlirOperation op) {
   MlirValue src = mlirOperationGetOperand(op, 0);
@@ -158,9 +140,9 @@ static void spm_pm_subview(spm_pm_builder_t *b, MlirOperation op) {
   if (!sv || !spm_pm_static_shape(mlirValueGetType(src), &rank, shape) ||
       !spm_pm_static_shape(mlirValueGetType(res), &rrank, rshape) ||
       rank != rrank || mlirOperationGetNumOperands(op) != 1 ||
-      !spm_pm_read_array(op, "static_offsets", rank, off) ||
-      !spm_pm_read_array(op, "static_sizes", rank, sizes) ||
-      !spm_pm_read_array(op, "static_strides", rank, strides)) {
+      !spm_op_static_i64_array(op, "static_offsets", rank, off) ||
+      !spm_op_static_i64_array(op, "static_sizes", rank, sizes) ||
+      !spm_op_static_i64_array(op, "static_strides", rank, strides)) {
     spm_pm_error(b, op,
                  "only static, rank-preserving subviews of the function's "
                  "buffers are supported");
@@ -251,7 +233,7 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
   spm_place_op_t o;
   memset(&o, 0, sizeof o);
   o.op = op;
-  o.is_fill = spm_pm_op_is(op, "linalg.fill");
+  o.is_fill = spm_op_is(op, "linalg.fill");
   MlirAffineMap m0 =
       mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 0));
   intptr_t ndims = mlirAffineMapGetNumDims(m0);
@@ -376,7 +358,7 @@ spm_status_t spm_place_model_build(MlirOperation func,
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
        !mlirOperationIsNull(op) && !b.failed;
        op = mlirOperationGetNextInBlock(op)) {
-    if (spm_pm_op_is(op, "memref.alloc") || spm_pm_op_is(op, "memref.alloca")) {
+    if (spm_op_is(op, "memref.alloc") || spm_op_is(op, "memref.alloca")) {
       snprintf(name, sizeof name, "%%alloc%d", nallocs++);
       if (mlirOperationGetNumOperands(op) != 0 ||
           spm_pm_new_tensor(&b, mlirOperationGetResult(op, 0), op, name) < 0)
@@ -384,13 +366,13 @@ spm_status_t spm_place_model_build(MlirOperation func,
                              "elements are supported");
       continue;
     }
-    if (spm_pm_op_is(op, "memref.subview")) {
+    if (spm_op_is(op, "memref.subview")) {
       spm_pm_subview(&b, op);
       continue;
     }
-    if (spm_pm_op_is(op, "memref.dealloc") ||
-        spm_pm_op_is(op, "arith.constant") ||
-        spm_pm_op_is(op, "func.return"))
+    if (spm_op_is(op, "memref.dealloc") ||
+        spm_op_is(op, "arith.constant") ||
+        spm_op_is(op, "func.return"))
       continue;
     MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
     if (!mlirAttributeIsNull(maps) && mlirAttributeIsAArray(maps)) {

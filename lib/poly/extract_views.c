@@ -8,6 +8,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "poly/extract_internal.h"
+#include "support/mlir_util.h"
 
 void *spm_x_xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
@@ -24,8 +25,7 @@ char *spm_x_xstrdup(const char *s) {
 }
 
 bool spm_x_op_is(MlirOperation op, const char *name) {
-  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
+  return spm_op_is(op, name);
 }
 
 MlirAttribute spm_x_attr(MlirOperation op, const char *name) {
@@ -106,16 +106,7 @@ static bool spm_static_shape(MlirType t, int64_t *shape, int *rank) {
 
 static bool spm_read_static_array(MlirOperation op, const char *name,
                                   int64_t *out, int n) {
-  MlirAttribute a = spm_x_attr(op, name);
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
-      mlirDenseArrayGetNumElements(a) != n)
-    return false;
-  for (int i = 0; i < n; ++i) {
-    out[i] = mlirDenseI64ArrayGetElement(a, i);
-    if (out[i] == INT64_MIN) // ShapedType::kDynamic
-      return false;
-  }
-  return true;
+  return spm_op_static_i64_array(op, name, n, out);
 }
 
 // memref.subview: parent[k] = offset[k] + stride[k] * v[j] for kept dims,

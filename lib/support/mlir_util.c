@@ -1,0 +1,40 @@
+// MLIR C API helpers (see mlir_util.h).
+#include <string.h>
+
+#include "mlir-c/BuiltinAttributes.h"
+#include "support/mlir_util.h"
+
+bool spm_op_is(MlirOperation op, const char *name) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return n.length == strlen(name) && memcmp(n.data, name, n.length) == 0;
+}
+
+bool spm_op_static_i64_array(MlirOperation op, const char *name, int n,
+                             int64_t *out) {
+  MlirAttribute a =
+      mlirOperationGetAttributeByName(op, mlirStringRefCreateFromCString(name));
+  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a) ||
+      mlirDenseArrayGetNumElements(a) != n)
+    return false;
+  for (int i = 0; i < n; ++i) {
+    out[i] = mlirDenseI64ArrayGetElement(a, i);
+    if (out[i] == INT64_MIN) // ShapedType::kDynamic
+      return false;
+  }
+  return true;
+}
+
+MlirOperation spm_op_build(MlirLocation loc, const char *name, intptr_t nops,
+                           const MlirValue *ops, intptr_t nres,
+                           const MlirType *res, intptr_t nattrs,
+                           const MlirNamedAttribute *attrs) {
+  MlirOperationState st =
+      mlirOperationStateGet(mlirStringRefCreateFromCString(name), loc);
+  if (nops)
+    mlirOperationStateAddOperands(&st, nops, ops);
+  if (nres)
+    mlirOperationStateAddResults(&st, nres, res);
+  if (nattrs)
+    mlirOperationStateAddAttributes(&st, nattrs, attrs);
+  return mlirOperationCreate(&st);
+}

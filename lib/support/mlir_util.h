@@ -1,0 +1,34 @@
+// Small MLIR C API helpers shared by the passes and the analyses: op name
+// tests, static attribute reads, generic op creation.
+#ifndef SPM_SUPPORT_MLIR_UTIL_H
+#define SPM_SUPPORT_MLIR_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// True if `op` (borrowed) is named exactly `name` ("memref.subview").
+bool spm_op_is(MlirOperation op, const char *name);
+
+// Reads `op`'s DenseI64Array attribute `name` of exactly `n` elements into
+// out[0..n). False if it is missing, of another kind or length, or holds a
+// dynamic value (ShapedType::kDynamic).
+bool spm_op_static_i64_array(MlirOperation op, const char *name, int n,
+                             int64_t *out);
+
+// Creates (does not insert) an op from its name, operands, result types and
+// attributes (all borrowed). The caller owns the op until it inserts it.
+MlirOperation spm_op_build(MlirLocation loc, const char *name, intptr_t nops,
+                           const MlirValue *ops, intptr_t nres,
+                           const MlirType *res, intptr_t nattrs,
+                           const MlirNamedAttribute *attrs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
