@@ -37,6 +37,7 @@ spm_place_options_t spm_place_options_default(void) {
   o.strategy = SPM_PLACE_REUSE;
   o.reserve = 0.1;
   o.double_buffer = true;
+  o.fuse = true;
   o.report = SPM_PLACE_REPORT_SUMMARY;
   return o;
 }
@@ -81,10 +82,10 @@ static bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads,
   return u;
 }
 
-// Ops after i that read tensor t.
-static int64_t spm_pl_readers_after(const spm_pl_t *p, int t, size_t i) {
+// Ops from `from` on that read tensor t.
+static int64_t spm_pl_readers_from(const spm_pl_t *p, int t, size_t from) {
   int64_t n = 0;
-  for (size_t j = i + 1; j < p->m->nops && (int)j <= p->m->tensors[t].last;
+  for (size_t j = from; j < p->m->nops && (int)j <= p->m->tensors[t].last;
        ++j) {
     bool r, w;
     if (spm_pl_uses(&p->m->ops[j], t, &r, &w) && r)
@@ -93,9 +94,9 @@ static int64_t spm_pl_readers_after(const spm_pl_t *p, int t, size_t i) {
   return n;
 }
 
-// The next op after i using t, or INT32_MAX.
-static int spm_pl_next_use(const spm_pl_t *p, int t, size_t i) {
-  for (size_t j = i + 1; j < p->m->nops && (int)j <= p->m->tensors[t].last;
+// The first op from `from` on using t, or INT32_MAX.
+static int spm_pl_next_use_from(const spm_pl_t *p, int t, size_t from) {
+  for (size_t j = from; j < p->m->nops && (int)j <= p->m->tensors[t].last;
        ++j) {
     bool r, w;
     if (spm_pl_uses(&p->m->ops[j], t, &r, &w))
@@ -137,10 +138,11 @@ static spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
   return spm_place_plan_op(&r, out);
 }
 
-static void spm_pl_evict(spm_pl_t *p, int t, size_t i) {
+// Evicts resident t; written back when dirty and used from op `from` on.
+static void spm_pl_evict(spm_pl_t *p, int t, size_t from) {
   spm_pt_state_t *s = &p->st[t];
   const spm_place_tensor_t *x = &p->m->tensors[t];
-  if (s->dirty && spm_pl_next_use(p, t, i - 1) != INT32_MAX) {
+  if (s->dirty && spm_pl_next_use_from(p, t, from) != INT32_MAX) {
     int64_t off[SPM_PLACE_MAX_RANK] = {0}, step[SPM_PLACE_MAX_RANK];
     for (int d = 0; d < x->rank; ++d)
       step[d] = 1;
@@ -157,17 +159,18 @@ static void spm_pl_evict(spm_pl_t *p, int t, size_t i) {
   p->resident_bytes -= spm_pl_aligned(p, x->bytes);
 }
 
-// The resident tensor not used by op i with the furthest next use, or -1
-// (then, if `any`, also those used by op i).
-static int spm_pl_victim(const spm_pl_t *p, size_t i, bool any) {
+// The resident tensor not used by `op` (which ends at op index hi) with
+// the furthest next use, or -1 (then, if `any`, also those used by op).
+static int spm_pl_victim(const spm_pl_t *p, const spm_place_op_t *op,
+                         size_t hi, bool any) {
   int best = -1, best_next = -1;
   for (size_t t = 0; t < p->m->ntensors; ++t) {
     if (!p->st[t].resident)
       continue;
     bool r, w;
-    if (!any && spm_pl_uses(&p->m->ops[i], (int)t, &r, &w))
+    if (!any && spm_pl_uses(op, (int)t, &r, &w))
       continue;
-    int nx = spm_pl_next_use(p, (int)t, i);
+    int nx = spm_pl_next_use_from(p, (int)t, hi + 1);
     if (nx > best_next) {
       best = (int)t;
       best_next = nx;
@@ -243,7 +246,7 @@ static void spm_pl_homes(spm_pl_t *p, const spm_place_op_t *op,
     home[k].as_is = o->shape_only;
     home[k].mem = ts->b.mem;
     home[k].global = p->m->tensors[o->tensor].value;
-    if (!ts->resident && !p->m->tensors[o->tensor].is_arg)
+    if (!ts->resident && !o->scratch && !p->m->tensors[o->tensor].is_arg)
       ts->dram_home = true;
     if (fused_fill && o->output && !ts->resident)
       home[k].fill = ts->fill;
@@ -264,12 +267,27 @@ static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
   return SPM_OK;
 }
 
+// The intermediate a fused op keeps in its tiles.
+static const char *spm_pl_scratch_name(const spm_pl_t *p,
+                                       const spm_place_op_t *op) {
+  for (int k = 0; k < op->noperands; ++k)
+    if (op->operands[k].scratch)
+      return p->m->tensors[op->operands[k].tensor].name;
+  return "?";
+}
+
 static void spm_pl_report_op(spm_pl_t *p, const spm_place_op_t *op,
                              const spm_place_plan_t *plan, int64_t rd,
                              int64_t wr, int64_t tiles) {
   spm_strbuf_t b = SPM_STRBUF_INIT;
   MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op->op));
-  spm_strbuf_appendf(&b, "spm-place: %.*s: ", (int)n.length, n.data);
+  spm_strbuf_appendf(&b, "spm-place: %.*s", (int)n.length, n.data);
+  if (!mlirOperationIsNull(op->epilogue)) {
+    MlirStringRef en = mlirIdentifierStr(mlirOperationGetName(op->epilogue));
+    spm_strbuf_appendf(&b, " + %.*s (fused, no DRAM for %s)", (int)en.length,
+                       en.data, spm_pl_scratch_name(p, op));
+  }
+  spm_strbuf_append_str(&b, ": ");
   if (tiles == 1)
     spm_strbuf_append_str(&b, "not tiled");
   else {
@@ -300,8 +318,172 @@ static void spm_pl_report_op(spm_pl_t *p, const spm_place_op_t *op,
   spm_strbuf_free(&b);
 }
 
-static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
-  const spm_place_op_t *op = &p->m->ops[i];
+
+// --- fusion of a producer and its element-wise epilogue ----------------------
+
+// Whether operand o covers its whole tensor x with a map that is a
+// permutation: view dim d is loop perm[d] with coefficient 1 (perm may be
+// NULL).
+static bool spm_pl_whole_perm(const spm_place_op_t *op,
+                              const spm_place_operand_t *o,
+                              const spm_place_tensor_t *x, int *perm) {
+  if (o->rank != x->rank)
+    return false;
+  uint32_t seen = 0;
+  for (int d = 0; d < o->rank; ++d) {
+    if (o->off[d] != 0 || o->step[d] != 1 || o->shape[d] != x->shape[d])
+      return false;
+    int j1 = -1;
+    for (int j = 0; j < op->ndims; ++j)
+      if (o->coef[d][j] != 0) {
+        if (j1 >= 0 || o->coef[d][j] != 1)
+          return false;
+        j1 = j;
+      }
+    if (j1 < 0 || (seen & (1u << j1)))
+      return false;
+    seen |= 1u << j1;
+    if (perm)
+      perm[d] = j1;
+  }
+  return true;
+}
+
+// Whether ops i (the producer P) and i + 1 (an element-wise epilogue E)
+// can run as one tiled op, and that op in *f. Conditions: P has one output,
+// a whole intermediate T written by nothing else (a deferred fill aside)
+// and read only by E, through a permutation map; E is all-parallel with
+// one loop per dim of T and reads T once the same way; E touches none of
+// P's other tensors. E's operands are then indexed by P's loops through T.
+static bool spm_pl_fusable(const spm_pl_t *p, size_t i, size_t *je,
+                           spm_place_op_t *f) {
+  if (p->o->strategy != SPM_PLACE_REUSE || !p->o->fuse)
+    return false;
+  const spm_place_op_t *P = &p->m->ops[i];
+  if (P->is_fill)
+    return false;
+  int kp = -1;
+  for (int k = 0; k < P->noperands; ++k)
+    if (P->operands[k].output) {
+      if (kp >= 0)
+        return false;
+      kp = k;
+    }
+  if (kp < 0)
+    return false;
+  int t = P->operands[kp].tensor;
+  // E: the next op but fills of tensors P does not touch (they commute
+  // with P; the caller places them first).
+  size_t j = i + 1;
+  for (; j < p->m->nops && p->m->ops[j].is_fill; ++j) {
+    bool r, w;
+    if (spm_pl_uses(P, p->m->ops[j].operands[0].tensor, &r, &w))
+      return false;
+  }
+  if (j >= p->m->nops)
+    return false;
+  const spm_place_op_t *E = &p->m->ops[j];
+  if (!spm_op_is(E->op, "linalg.generic"))
+    return false;
+  const spm_place_tensor_t *x = &p->m->tensors[t];
+  const spm_pt_state_t *ts = &p->st[t];
+  if (x->is_arg || ts->born || ts->resident || x->last != (int)j)
+    return false;
+  if (P->operands[kp].read && mlirOperationIsNull(ts->fill))
+    return false; // accumulates into contents that only DRAM would hold
+  for (int k = 0; k < P->noperands; ++k)
+    if (k != kp && P->operands[k].tensor == t)
+      return false;
+  int pt[SPM_PLACE_MAX_RANK], et[SPM_PLACE_MAX_RANK];
+  if (!spm_pl_whole_perm(P, &P->operands[kp], x, pt))
+    return false;
+  int ke = -1;
+  for (int j = 0; j < E->ndims; ++j)
+    if (E->reduction[j])
+      return false;
+  for (int k = 0; k < E->noperands; ++k) {
+    const spm_place_operand_t *o = &E->operands[k];
+    if (o->tensor == t) {
+      if (ke >= 0 || o->output || o->shape_only)
+        return false;
+      ke = k;
+      continue;
+    }
+    bool r, w;
+    if (spm_pl_uses(P, o->tensor, &r, &w))
+      return false;
+  }
+  if (ke < 0 || E->ndims != x->rank ||
+      !spm_pl_whole_perm(E, &E->operands[ke], x, et) ||
+      P->noperands + E->noperands - 1 > SPM_PLACE_MAX_OPERANDS)
+    return false;
+  *je = j;
+  // E's loop et[d] is P's loop pt[d].
+  int to_p[SPM_PLACE_MAX_DIMS];
+  for (int d = 0; d < x->rank; ++d)
+    to_p[et[d]] = pt[d];
+  *f = *P;
+  f->epilogue = E->op;
+  f->macs = P->macs + E->macs;
+  f->operands[kp].scratch = true;
+  f->operands[kp].epi_index = E->operands[ke].index;
+  for (int k = 0; k < E->noperands; ++k) {
+    if (k == ke)
+      continue;
+    spm_place_operand_t *o = &f->operands[f->noperands++];
+    *o = E->operands[k];
+    o->index = -1;
+    o->epi_index = E->operands[k].index;
+    memset(o->coef, 0, sizeof o->coef);
+    for (int d = 0; d < o->rank; ++d)
+      for (int j = 0; j < E->ndims; ++j)
+        o->coef[d][to_p[j]] = E->operands[k].coef[d][j];
+  }
+  return true;
+}
+
+// Whether fusing pays: the fused op's plan costs no more than P (op i)
+// and E (op j) apart, with T streamed or (if it fits) resident.
+static bool spm_pl_fuse_pays(const spm_pl_t *p, size_t i, size_t j,
+                             const spm_place_op_t *f) {
+  int64_t budget = p->cap - p->resident_bytes;
+  spm_place_plan_t pf, pp, pe;
+  spm_status_t s = spm_pl_plan(p, f, NULL, budget, &pf);
+  bool ok = spm_status_is_ok(s);
+  spm_status_free(s);
+  if (!ok)
+    return false;
+  double apart = -1;
+  s = spm_pl_plan(p, &p->m->ops[i], NULL, budget, &pp);
+  spm_status_t s2 = spm_pl_plan(p, &p->m->ops[j], NULL, budget, &pe);
+  if (spm_status_is_ok(s) && spm_status_is_ok(s2))
+    apart = pp.cost + pe.cost;
+  spm_status_free(s);
+  spm_status_free(s2);
+  int t = -1;
+  for (int k = 0; k < f->noperands; ++k)
+    if (f->operands[k].scratch)
+      t = f->operands[k].tensor;
+  int64_t need = spm_pl_aligned(p, p->m->tensors[t].bytes);
+  if (need <= budget) {
+    bool *ex = p->extra;
+    memset(ex, 0, p->m->ntensors * sizeof *ex);
+    ex[t] = true;
+    s = spm_pl_plan(p, &p->m->ops[i], ex, budget - need, &pp);
+    s2 = spm_pl_plan(p, &p->m->ops[j], ex, budget - need, &pe);
+    if (spm_status_is_ok(s) && spm_status_is_ok(s2) &&
+        (apart < 0 || pp.cost + pe.cost < apart))
+      apart = pp.cost + pe.cost;
+    spm_status_free(s);
+    spm_status_free(s2);
+    ex[t] = false;
+  }
+  return apart < 0 || pf.cost <= apart;
+}
+
+// Places `op`: model op lo, or (fused) ops lo..hi.
+static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
+                              size_t lo, size_t hi) {
   p->e.before = op->op;
   p->e.loc = mlirOperationGetLocation(op->op);
   if (spm_pl_defer_fill(p, op))
@@ -312,13 +494,13 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
   spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
   // 1. make room when nothing fits
   while (!spm_status_is_ok(s) && spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE) {
-    int v = spm_pl_victim(p, i, false);
+    int v = spm_pl_victim(p, op, hi, false);
     if (v < 0)
-      v = spm_pl_victim(p, i, true);
+      v = spm_pl_victim(p, op, hi, true);
     if (v < 0)
       break;
     spm_status_free(s);
-    spm_pl_evict(p, v, i);
+    spm_pl_evict(p, v, lo);
     budget = p->cap - p->resident_bytes;
     s = spm_pl_plan(p, op, NULL, budget, &plan);
   }
@@ -344,8 +526,8 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     int t = op->operands[k].tensor;
     const spm_place_tensor_t *x = &p->m->tensors[t];
     spm_pt_state_t *ts = &p->st[t];
-    if (!op->operands[k].output || x->is_arg || ts->born || ts->resident ||
-        ex[t])
+    if (!op->operands[k].output || op->operands[k].scratch || x->is_arg ||
+        ts->born || ts->resident || ex[t])
       continue;
     int64_t need = spm_pl_aligned(p, x->bytes);
     if (need > budget)
@@ -354,7 +536,7 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     spm_place_plan_t p1;
     spm_status_t s1 = spm_pl_plan(p, op, ex, budget - need, &p1);
     double stream_cost =
-        plan.cost + (double)x->bytes * (double)spm_pl_readers_after(p, t, i);
+        plan.cost + (double)x->bytes * (double)spm_pl_readers_from(p, t, hi + 1);
     if (spm_status_is_ok(s1) && p1.cost <= stream_cost) {
       plan = p1;
       budget -= need;
@@ -366,7 +548,7 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
   }
   // 3. evictions that pay for themselves
   while (reuse) {
-    int v = spm_pl_victim(p, i, false);
+    int v = spm_pl_victim(p, op, hi, false);
     if (v < 0)
       break;
     const spm_place_tensor_t *x = &p->m->tensors[v];
@@ -375,12 +557,12 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     spm_status_t s2 = spm_pl_plan(p, op, ex, budget + freed, &p2);
     double evict_cost =
         (p->st[v].dirty ? (double)x->bytes : 0.0) +
-        (double)x->bytes * (double)spm_pl_readers_after(p, v, i - 1);
+        (double)x->bytes * (double)spm_pl_readers_from(p, v, lo);
     bool take = spm_status_is_ok(s2) && plan.cost - p2.cost > evict_cost;
     spm_status_free(s2);
     if (!take)
       break;
-    spm_pl_evict(p, v, i);
+    spm_pl_evict(p, v, lo);
     budget += freed;
     plan = p2;
   }
@@ -418,7 +600,9 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     int64_t tiles = 1;
     for (int j = 0; j < op->ndims; ++j)
       tiles *= (op->extent[j] + plan.tile[j] - 1) / plan.tile[j];
-    p->stats->ops++;
+    bool fused = !mlirOperationIsNull(op->epilogue);
+    p->stats->ops += fused ? 2 : 1;
+    p->stats->fused += fused;
     p->stats->tiles += tiles;
     p->stats->tiled_ops += tiles > 1;
     p->stats->macs += op->macs;
@@ -440,9 +624,9 @@ static spm_status_t spm_pl_op(spm_pl_t *p, size_t i) {
     // residents whose last use this was
     for (int k = 0; k < op->noperands; ++k) {
       int t = op->operands[k].tensor;
-      if (p->st[t].resident && p->m->tensors[t].last == (int)i) {
+      if (p->st[t].resident && p->m->tensors[t].last <= (int)hi) {
         p->st[t].dirty = false; // never read again: no write-back
-        spm_pl_evict(p, t, i + 1);
+        spm_pl_evict(p, t, hi + 1);
       }
     }
   }
@@ -531,8 +715,25 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
     stats->compulsory += (rd + wr) * m->tensors[k].bytes;
   }
   spm_status_t s = SPM_OK;
-  for (size_t i = 0; i < m->nops && spm_status_is_ok(s); ++i)
-    s = spm_pl_op(&p, i);
+  for (size_t i = 0; i < m->nops && spm_status_is_ok(s); ++i) {
+    spm_place_op_t fused;
+    size_t j;
+    if (!spm_pl_fusable(&p, i, &j, &fused)) {
+      s = spm_pl_op(&p, &m->ops[i], i, i);
+      continue;
+    }
+    for (size_t k = i + 1; k < j && spm_status_is_ok(s); ++k)
+      s = spm_pl_op(&p, &m->ops[k], k, k); // the fills in between
+    if (!spm_status_is_ok(s))
+      break;
+    if (spm_pl_fuse_pays(&p, i, j, &fused)) {
+      s = spm_pl_op(&p, &fused, i, j);
+      i = j;
+    } else {
+      s = spm_pl_op(&p, &m->ops[i], i, i);
+      i = j - 1;
+    }
+  }
   if (spm_status_is_ok(s)) {
     for (size_t k = 0; k < m->ntensors; ++k)
       stats->resident += !m->tensors[k].is_arg && !p.st[k].dram_home &&

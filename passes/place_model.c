@@ -269,6 +269,7 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
     spm_place_operand_t *po = &o.operands[o.noperands];
     memset(po, 0, sizeof *po);
     po->index = (int)k;
+    po->epi_index = -1;
     po->tensor = w->tensor;
     po->value = v;
     if (!spm_pm_static_shape(mlirValueGetType(v), &po->rank, po->shape) ||

@@ -43,7 +43,8 @@ typedef struct spm_place_tensor_s {
 } spm_place_tensor_t;
 
 typedef struct spm_place_operand_s {
-  int index;  // position in the op's operand list
+  int index;  // position in the op's operand list (-1: epilogue only)
+  int epi_index; // position in the fused epilogue's operand list, or -1
   int tensor; // model tensor
   MlirValue value; // the operand as used (the view or the root)
   int rank;
@@ -54,10 +55,18 @@ typedef struct spm_place_operand_s {
   bool read;   // its value is read (an input, or an accumulated output)
   bool shape_only; // an input whose values the body never uses (e.g. a
                    // pooling window): it needs no data, only its shape
+  bool scratch; // fused: the producer's output the epilogue consumes; it
+                // lives in the tile only (never in DRAM)
 } spm_place_operand_t;
 
+// A *fused* op (built by spm-place, not by spm_place_model_build) is a
+// producer `op` with an element-wise `epilogue` consuming its output
+// tile by tile: one loop nest (the producer's), the producer's operands
+// then the epilogue's others with their maps composed onto the producer's
+// loops, and the intermediate as a scratch operand.
 typedef struct spm_place_op_s {
   MlirOperation op;
+  MlirOperation epilogue; // fused epilogue, or null
   bool is_fill; // linalg.fill (a scalar into the output)
   int ndims;
   int64_t extent[SPM_PLACE_MAX_DIMS];

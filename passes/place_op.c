@@ -130,6 +130,8 @@ static MlirValue spm_po_store(spm_po_t *p, int64_t k, int x,
 // opens.
 static bool spm_po_needs_load(spm_po_t *p, int64_t k, int x) {
   const spm_place_operand_t *o = &p->op->operands[x];
+  if (o->scratch)
+    return false; // produced and consumed in the tile
   if (!o->output)
     return true;
   if (!o->read)
@@ -137,6 +139,23 @@ static bool spm_po_needs_load(spm_po_t *p, int64_t k, int x) {
   if (!spm_po_first_visit(p, k, x))
     return true; // partial sums stored earlier
   return mlirOperationIsNull(p->home[x].fill);
+}
+
+// Clones `what` (the producer, or with `epilogue` the fused epilogue) with
+// its memref operands replaced by val[] (indexed like op->operands).
+static void spm_po_clone(spm_place_emit_t *e, MlirOperation what,
+                         const spm_place_op_t *op, const MlirValue *val,
+                         bool epilogue) {
+  int idx[SPM_PLACE_MAX_OPERANDS], n = 0;
+  MlirValue v[SPM_PLACE_MAX_OPERANDS];
+  for (int x = 0; x < op->noperands; ++x) {
+    int i = epilogue ? op->operands[x].epi_index : op->operands[x].index;
+    if (i >= 0) {
+      idx[n] = i;
+      v[n++] = val[x];
+    }
+  }
+  spm_place_emit_clone(e, what, n, idx, v);
 }
 
 void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
@@ -190,11 +209,9 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
       }
     spm_place_emit_wait(e, toks, ntoks);
     // The operands of the compute: tiles, or views of resident tensors.
-    int idx[SPM_PLACE_MAX_OPERANDS];
     MlirValue val[SPM_PLACE_MAX_OPERANDS];
     for (int x = 0; x < no; ++x) {
       const spm_place_operand_t *o = &op->operands[x];
-      idx[x] = o->index;
       if (home[x].resident || home[x].as_is) {
         spm_po_box_t b;
         spm_po_box(&p, k, x, &b);
@@ -215,7 +232,16 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
         }
       }
     }
-    spm_place_emit_clone(e, op->op, no, idx, val);
+    spm_po_clone(e, op->op, op, val, false);
+    // A fused epilogue runs on the producer's tile once it is complete
+    // (the search keeps the reduction loops inside it).
+    if (!mlirOperationIsNull(op->epilogue))
+      for (int x = 0; x < no; ++x)
+        if (op->operands[x].scratch &&
+            (k + 1 == p.n || spm_po_new_visit(&p, k + 1, x))) {
+          spm_po_clone(e, op->epilogue, op, val, true);
+          break;
+        }
     // Stores of outputs whose box ends here; they overlap the next tile
     // when double buffering (waited after its compute).
     MlirValue stoks[SPM_PLACE_MAX_OPERANDS];
@@ -237,7 +263,10 @@ void spm_place_emit_op(spm_place_emit_t *e, const spm_place_model_t *m,
       bool ends = last || spm_po_new_visit(&p, k + 1, x);
       if (!ends)
         continue;
-      if (op->operands[x].output) {
+      if (op->operands[x].scratch) {
+        spm_place_emit_dealloc(e, cur[x].b.buf);
+        cur[x].live = false;
+      } else if (op->operands[x].output) {
         pending[x] = cur[x];
         pending[x].tok = spm_po_store(&p, k, x, &cur[x]);
         pending[x].has_tok = true;

@@ -24,7 +24,9 @@ static void spm_pp_problem(const spm_place_plan_request_t *r,
     snprintf(x->name, sizeof x->name, "%.15s", t->name);
     x->role = o->output ? SPM_TILE_OUTPUT : SPM_TILE_READ;
     x->resident = r->resident[k];
-    x->needs_initial_read = o->output && o->read && !r->no_initial_read[k];
+    x->scratch = o->scratch;
+    x->needs_initial_read =
+        o->output && o->read && !o->scratch && !r->no_initial_read[k];
     x->rank = o->rank;
     x->elem_bytes = t->elem_bytes;
     for (int d = 0; d < o->rank; ++d) {

@@ -59,6 +59,11 @@ spm_status_t spm_tile_problem_validate(const spm_tile_problem_t *p) {
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "spm_tile: operand %d (%s) has an unknown role %d",
                              x, op_label(o), (int)o->role);
+    if (o->scratch && (o->role != SPM_TILE_OUTPUT || o->needs_initial_read))
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "spm_tile: operand %d (%s) is scratch: it must "
+                             "be an OUTPUT without needs_initial_read",
+                             x, op_label(o));
     if (o->rank < 0 || o->rank > SPM_TILE_MAX_RANK)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "spm_tile: operand %d (%s) has rank %d, must be "
@@ -302,12 +307,13 @@ static spm_status_t overflow(const char *what) {
 }
 
 // Totals, space and cost from the per-operand numbers.
+// `revisited`: some scratch operand's tile is visited more than once.
 static spm_status_t finish_plan(const spm_tile_problem_t *p,
-                                const spm_tile_options_t *o,
+                                const spm_tile_options_t *o, bool revisited,
                                 spm_tile_plan_t *plan) {
-  int64_t nbuf = o->double_buffer ? 2 : 1;
   for (int x = 0; x < p->noperands; ++x) {
     const spm_tile_operand_traffic_t *t = &plan->operand[x];
+    int64_t nbuf = o->double_buffer && !p->operand[x].scratch ? 2 : 1;
     int64_t sp;
     if (spm_tile_add_ov(plan->bytes_read, t->bytes_read, &plan->bytes_read) ||
         spm_tile_add_ov(plan->bytes_written, t->bytes_written,
@@ -324,7 +330,7 @@ static spm_status_t finish_plan(const spm_tile_problem_t *p,
       spm_tile_mul_ov(plan->transfers, o->per_transfer_bytes, &tc) ||
       spm_tile_add_ov(plan->traffic_bytes, tc, &plan->cost))
     return overflow("the cost");
-  plan->fits = plan->space_bytes <= o->budget_bytes;
+  plan->fits = plan->space_bytes <= o->budget_bytes && !revisited;
   return SPM_OK;
 }
 
@@ -372,6 +378,7 @@ spm_status_t spm_tile_evaluate(const spm_tile_problem_t *p,
   SPM_RETURN_IF_ERROR(start_plan(p, &o, &defaults, order, tile, plan));
   order = plan->order; // the caller's arrays may alias *plan
   tile = plan->tile;
+  bool revisited = false;
   for (int x = 0; x < p->noperands; ++x) {
     const spm_tile_operand_t *op = &p->operand[x];
     spm_tile_operand_traffic_t *t = &plan->operand[x];
@@ -400,6 +407,10 @@ spm_status_t spm_tile_evaluate(const spm_tile_problem_t *p,
         return overflow("the reuse factor");
     t->reuse_factor = m;
     t->max_footprint = M;
+    if (op->scratch) { // no traffic; each tile must be visited once
+      revisited = revisited || m > 1;
+      continue;
+    }
     int64_t fm, cm;
     if (spm_tile_mul_ov(F, m, &fm) || spm_tile_mul_ov(C, m, &cm))
       return overflow("the traffic");
@@ -415,7 +426,7 @@ spm_status_t spm_tile_evaluate(const spm_tile_problem_t *p,
         return overflow("the traffic");
     }
   }
-  return finish_plan(p, o, plan);
+  return finish_plan(p, o, revisited, plan);
 }
 
 // --- the reference simulation ---------------------------------------------------
@@ -492,6 +503,7 @@ spm_status_t spm_tile_count_exact(const spm_tile_problem_t *p,
     cur_bytes[x] = 0;
   }
   int64_t k[SPM_TILE_MAX_DIMS] = {0};
+  bool revisited = false;
   for (int64_t it = 0; it < total; ++it) {
     for (int x = 0; x < p->noperands; ++x) {
       const spm_tile_operand_t *op = &p->operand[x];
@@ -507,6 +519,13 @@ spm_status_t spm_tile_count_exact(const spm_tile_problem_t *p,
         t->max_footprint = bytes;
       if (id == cur_id[x])
         continue;
+      if (op->scratch) { // never moves; a second visit is illegal
+        revisited = revisited || visited[x][id];
+        visited[x][id] = 1;
+        cur_id[x] = id;
+        cur_bytes[x] = bytes;
+        continue;
+      }
       if (op->role == SPM_TILE_OUTPUT && cur_id[x] >= 0 && cur_bytes[x] > 0) {
         t->bytes_written += cur_bytes[x];
         t->writes++;
@@ -533,7 +552,7 @@ spm_status_t spm_tile_count_exact(const spm_tile_problem_t *p,
   }
   for (int x = 0; x < p->noperands; ++x) {
     spm_tile_operand_traffic_t *t = &plan->operand[x];
-    if (visited[x] && cur_bytes[x] > 0) {
+    if (visited[x] && cur_bytes[x] > 0 && !p->operand[x].scratch) {
       t->bytes_written += cur_bytes[x];
       t->writes++;
     }
@@ -554,7 +573,7 @@ spm_status_t spm_tile_count_exact(const spm_tile_problem_t *p,
         m *= plan->trips[order[i]]; // <= total iterations
     plan->operand[x].reuse_factor = m;
   }
-  return finish_plan(p, o, plan);
+  return finish_plan(p, o, revisited, plan);
 }
 
 // --- constructors -----------------------------------------------------------------

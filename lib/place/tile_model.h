@@ -18,7 +18,14 @@
 // search ignores it. `needs_initial_read` (OUTPUT only): the previous
 // contents must be loaded from DRAM before the first accumulation; false
 // when the caller materialises the initial value in the scratchpad (a zero
-// fill fused per tile).
+// fill fused per tile). `scratch` (OUTPUT only, without
+// needs_initial_read): an intermediate that lives only inside the op's tile
+// -- a producer's output consumed by an epilogue fused into the same tile
+// (passes/place.c) -- so it never crosses DRAM: no traffic, one buffer (not
+// double-buffered), and a tiling is legal only when each of its tiles is
+// visited once (its partial results are never set aside): every loop it
+// does not depend on with n > 1 must be inner to its innermost dependent
+// loop (reuse factor m(X) = 1 below).
 //
 // A TILING. A tile size T[j] in [1, E[j]] per dim and a loop order (a
 // permutation of the dims, outer to inner) of the tile loops. Dim j has
@@ -61,8 +68,9 @@
 // spm_tile_evaluate() computes this; spm_tile_count_exact() simulates it.
 //
 // SPACE AND COST. Space = sum over non-resident operands of
-// max-footprint bytes x (2 when double buffering, else 1); a tiling is legal
-// when space <= budget_bytes. Cost = traffic_bytes + transfers *
+// max-footprint bytes x (2 when double buffering and not scratch, else 1);
+// a tiling is legal (`fits`) when space <= budget_bytes and every scratch
+// operand has m(X) = 1. Cost = traffic_bytes + transfers *
 // per_transfer_bytes (the bytes a transfer's latency is worth: DMA latency x
 // bandwidth).
 //
@@ -128,6 +136,7 @@ typedef struct spm_tile_operand_s {
   spm_tile_role_t role;
   bool resident;           // whole array in the scratchpad: ignored
   bool needs_initial_read; // OUTPUT: load the previous contents first
+  bool scratch;            // OUTPUT: lives in the tile only (see above)
   int rank;                // 0..SPM_TILE_MAX_RANK
   int64_t elem_bytes;      // >= 1
   int64_t shape[SPM_TILE_MAX_RANK];                   // S[d] >= 1
@@ -179,7 +188,7 @@ typedef struct spm_tile_plan_s {
   int64_t transfers;     // reads + writes over all operands
   int64_t space_bytes;   // buffer space (double buffering applied)
   int64_t cost;          // traffic_bytes + transfers * per_transfer_bytes
-  bool fits;             // space_bytes <= budget_bytes
+  bool fits;             // space_bytes <= budget_bytes, scratch m(X) = 1
   // spm_tile_search only (0 otherwise):
   int64_t tilings_evaluated; // candidate tile-size vectors within budget
   int64_t order_classes;     // loop-order classes tried per tiling
@@ -215,8 +224,9 @@ spm_status_t spm_tile_count_exact(const spm_tile_problem_t *problem,
 
 // The search described above. Fills *plan with the best tiling.
 // OUT_OF_RANGE when even the smallest tiling exceeds options->budget_bytes
-// (the message gives the bytes it needs, per operand); INVALID_ARGUMENT for
-// a bad problem or options.
+// (the message gives the bytes it needs, per operand), or when no tiling
+// within the budget visits each scratch tile once; INVALID_ARGUMENT for a
+// bad problem or options.
 spm_status_t spm_tile_search(const spm_tile_problem_t *problem,
                              const spm_tile_options_t *options,
                              spm_tile_plan_t *plan);

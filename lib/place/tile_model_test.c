@@ -49,7 +49,8 @@ static void dump_problem(const spm_tile_problem_t *p) {
     fprintf(stderr, "  %s %s%s%s elem %" PRId64 " shape [", o->name,
             o->role == SPM_TILE_READ ? "read" : "output",
             o->resident ? " resident" : "",
-            o->needs_initial_read ? " init" : "", o->elem_bytes);
+            o->needs_initial_read ? " init" : o->scratch ? " scratch" : "",
+            o->elem_bytes);
     for (int d = 0; d < o->rank; ++d) {
       fprintf(stderr, "%s%" PRId64 ":", d ? ", " : "", o->shape[d]);
       for (int j = 0; j < p->ndims; ++j)
@@ -75,7 +76,8 @@ static void dump_tiling(const spm_tile_problem_t *p, const int *order,
 static bool same_traffic(const spm_tile_plan_t *a, const spm_tile_plan_t *b) {
   if (a->bytes_read != b->bytes_read || a->bytes_written != b->bytes_written ||
       a->transfers != b->transfers || a->space_bytes != b->space_bytes ||
-      a->cost != b->cost || a->traffic_bytes != b->traffic_bytes)
+      a->cost != b->cost || a->traffic_bytes != b->traffic_bytes ||
+      a->fits != b->fits)
     return false;
   for (int x = 0; x < a->noperands; ++x) {
     const spm_tile_operand_traffic_t *s = &a->operand[x], *t = &b->operand[x];
@@ -162,8 +164,14 @@ static bool next_perm(int *a, int n) {
 static void random_flags(spm_tile_problem_t *p) {
   for (int x = 0; x < p->noperands; ++x) {
     p->operand[x].resident = rnd(0, 5) == 0;
-    if (p->operand[x].role == SPM_TILE_OUTPUT)
+    if (p->operand[x].role == SPM_TILE_OUTPUT) {
       p->operand[x].needs_initial_read = rnd(0, 1);
+      // a fused producer's output: no traffic, one visit per tile
+      if (!p->operand[x].resident && rnd(0, 3) == 0) {
+        p->operand[x].scratch = true;
+        p->operand[x].needs_initial_read = false;
+      }
+    }
   }
 }
 
@@ -430,6 +438,45 @@ SPM_TEST(hand_padding) {
   SPM_EXPECT(ok(spm_tile_evaluate(&p, NULL, order, t2, &pl)));
   SPM_EXPECT(pl.operand[0].max_footprint == 2 * 2 * 4);
   SPM_EXPECT(check_tiling(&p, NULL, order, t2));
+}
+
+// A fused epilogue: the accumulator is scratch. It moves nothing, takes one
+// buffer even when double buffering, and a tiling that leaves one of its
+// tiles and comes back (a reduction loop outer to an output loop) is not
+// legal.
+SPM_TEST(hand_scratch) {
+  spm_tile_problem_t p;
+  SPM_EXPECT(ok(spm_tile_problem_matmul(4, 4, 4, 1, 1, 4, false, &p)));
+  p.operand[2].scratch = true;
+  spm_tile_options_t o = spm_tile_options_default();
+  o.double_buffer = true;
+  int inner_k[3] = {0, 1, 2}, outer_k[3] = {2, 0, 1};
+  int64_t t[3] = {2, 2, 2};
+  spm_tile_plan_t pl;
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, inner_k, t, &pl)));
+  SPM_EXPECT(pl.fits && pl.operand[2].bytes_read == 0 &&
+             pl.operand[2].bytes_written == 0 && pl.operand[2].writes == 0);
+  // A 2x2 tile of each: A and B double-buffered, C once.
+  SPM_EXPECT(pl.space_bytes == 2 * 4 + 2 * 4 + 4 * 4);
+  SPM_EXPECT(check_tiling(&p, &o, inner_k, t));
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, outer_k, t, &pl)));
+  SPM_EXPECT(!pl.fits && pl.operand[2].reuse_factor == 2);
+  SPM_EXPECT(check_tiling(&p, &o, outer_k, t));
+  // k untiled: any order visits each C tile once.
+  int64_t t2[3] = {2, 2, 4};
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, outer_k, t2, &pl)));
+  SPM_EXPECT(pl.fits);
+  // The search never returns an order that revisits a scratch tile.
+  SPM_EXPECT(ok(spm_tile_search(&p, &o, &pl)));
+  SPM_EXPECT(pl.fits && pl.operand[2].reuse_factor == 1);
+  // A scratch operand must be an output without an initial read.
+  p.operand[2].needs_initial_read = true;
+  expect_status(spm_tile_search(&p, &o, &pl), SPM_STATUS_INVALID_ARGUMENT,
+                "scratch");
+  p.operand[2].needs_initial_read = false;
+  p.operand[0].scratch = true;
+  expect_status(spm_tile_search(&p, &o, &pl), SPM_STATUS_INVALID_ARGUMENT,
+                "scratch");
 }
 
 // --- (3) search vs brute force ------------------------------------------------------
@@ -752,6 +799,7 @@ int main(int argc, char **argv) {
   SPM_RUN(hand_all_resident);
   SPM_RUN(hand_padding);
   SPM_RUN(errors);
+  SPM_RUN(hand_scratch);
   SPM_RUN(evaluate_matches_exact_random);
   SPM_RUN(search_vs_brute_force);
   SPM_RUN(search_layers);

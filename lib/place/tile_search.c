@@ -262,7 +262,8 @@ static int64_t space_lower_bound(const search_t *s) {
         hi = o->shape[d] - 1;
       b = hi >= lo ? spm_tile_sat_mul(b, hi - lo + 1) : 0;
     }
-    total = spm_tile_sat_add(total, spm_tile_sat_mul(b, s->nbuf));
+    total = spm_tile_sat_add(total,
+                             spm_tile_sat_mul(b, o->scratch ? 1 : s->nbuf));
   }
   return total;
 }
@@ -281,7 +282,8 @@ static void leaf(search_t *s) {
     }
     F[a] = f;
     C[a] = cnt;
-    space = spm_tile_sat_add(space, spm_tile_sat_mul(m, s->nbuf));
+    space = spm_tile_sat_add(space,
+                             spm_tile_sat_mul(m, o->scratch ? 1 : s->nbuf));
   }
   if (space > s->o->budget_bytes)
     return;
@@ -297,11 +299,16 @@ static void leaf(search_t *s) {
   int bk = -1;
   for (int k = 0; k < s->ncls; ++k) {
     int64_t cost = 0, tr = 0;
-    for (int a = 0; a < s->nops; ++a) {
+    bool legal = true;
+    for (int a = 0; a < s->nops && legal; ++a) {
       int64_t m = 1;
       for (uint32_t b = s->cls[k].outer[a]; b; b &= b - 1)
         m = spm_tile_sat_mul(m, n[__builtin_ctz(b)]);
       const spm_tile_operand_t *o = &s->p->operand[s->op[a]];
+      if (o->scratch) { // no traffic; its tiles must not be revisited
+        legal = m == 1;
+        continue;
+      }
       int64_t times = m;
       if (o->role == SPM_TILE_OUTPUT) // stores m, loads m - 1 (+ 1)
         times = spm_tile_sat_add(spm_tile_sat_mul(m, 2),
@@ -309,12 +316,14 @@ static void leaf(search_t *s) {
       cost = spm_tile_sat_add(cost, spm_tile_sat_mul(w[a], times));
       tr = spm_tile_sat_add(tr, spm_tile_sat_mul(C[a], times));
     }
-    if (cost < bc || (cost == bc && tr < bt)) {
+    if (legal && (cost < bc || (cost == bc && tr < bt))) {
       bc = cost;
       bt = tr;
       bk = k;
     }
   }
+  if (bk < 0)
+    return; // no loop order keeps a scratch tile in one visit
   bool better = !s->have || bc < s->best_cost ||
                 (bc == s->best_cost && bt < s->best_tr);
   if (!better && s->have && bc == s->best_cost && bt == s->best_tr)
@@ -385,7 +394,7 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
     ident[j] = j, ones[j] = 1;
   spm_tile_plan_t small;
   SPM_RETURN_IF_ERROR(spm_tile_evaluate(p, o, ident, ones, &small));
-  if (!small.fits) {
+  if (small.space_bytes > o->budget_bytes) {
     char detail[512];
     size_t len = 0;
     detail[0] = 0;
@@ -445,9 +454,12 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
   dfs(s, 0);
 
   spm_status_t st = SPM_OK;
-  if (!s->have) // cannot happen: all-ones fits and is a candidate
-    st = spm_status_make(SPM_STATUS_INTERNAL,
-                         "spm_tile_search: no candidate fits");
+  if (!s->have) // all-ones fits and is a candidate: only a scratch
+                 // operand's one-visit rule can exclude every tiling
+    st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                         "spm_tile_search: no tiling within the budget of "
+                         "%lld bytes visits each scratch tile once",
+                         (long long)o->budget_bytes);
   else {
     // Loops with one trip never move: list them outermost (dim order), then
     // the class's order of the others. The cost is the same (docs/tiling.md).

@@ -4,9 +4,11 @@
 // tile (the model counts them: reported == predicted). Then spm-allocate
 // packs the tiles and spm-opt verifies the program. With the default
 // placement, spm-allocate does all of it when the buffers do not fit.
-// RUN: spm-opt --spm-place='report=ops' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=REPORT
-// RUN: spm-opt --spm-place %s 2>/dev/null | FileCheck %s --check-prefix=IR
-// RUN: spm-opt --spm-place %s 2>/dev/null | FileCheck %s --check-prefix=ONCE
+// (fuse=false: the ReLU runs as its own op; test/place/fusion.mlir has the
+// conv and its epilogue fused.)
+// RUN: spm-opt --spm-place='report=ops fuse=false' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: spm-opt --spm-place=fuse=false %s 2>/dev/null | FileCheck %s --check-prefix=IR
+// RUN: spm-opt --spm-place=fuse=false %s 2>/dev/null | FileCheck %s --check-prefix=ONCE
 // RUN: spm-opt --spm-allocate %s 2>&1 -o %t.mlir | FileCheck %s --check-prefix=AUTO
 // RUN: spm-opt %t.mlir -o /dev/null
 // RUN: not spm-opt --spm-allocate=place=never %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NEVER
