@@ -484,7 +484,12 @@ static bool spm_pl_fuse_pays(const spm_pl_t *p, size_t i, size_t j,
 // Places `op`: model op lo, or (fused) ops lo..hi.
 static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
                               size_t lo, size_t hi) {
-  p->e.before = op->op;
+  // A fused op runs where its epilogue was: the epilogue's operands (a
+  // padded buffer allocated after the producer, say) are defined there, and
+  // what lies in between commutes with the producer (fills of other
+  // tensors, allocs, views).
+  p->e.before =
+      mlirOperationIsNull(op->epilogue) ? op->op : op->epilogue;
   p->e.loc = mlirOperationGetLocation(op->op);
   if (spm_pl_defer_fill(p, op))
     return SPM_OK;
