@@ -2,10 +2,12 @@
 // generated instances, as a distribution over seeds (min / median / max).
 //
 //   spm-bench-pack [--seeds N] [--time-limit S] [--quick] [--family NAME]
-//                  [--buffers N]
+//                  [--buffers N] [--verbose]
 //
 // --family (dnn, tight or slivers) and --buffers keep only the matching
-// rows (both may be given); without them every row is printed.
+// rows (both may be given); without them every row is printed. --verbose
+// also prints one line per instance to standard error (seed, buffers, time,
+// nodes, outcome), to see which instances are hard.
 //
 // Families (lib/alloc/pack_gen.h):
 //   dnn      DNN-like schedules (two buffers per step, log-uniform sizes);
@@ -78,7 +80,8 @@ static const char *alg_name(spm_pack_algorithm_t a) {
                                  : "auto";
 }
 
-static void run_case(const bench_case_t *c, int seeds, double time_limit) {
+static void run_case(const bench_case_t *c, int seeds, double time_limit,
+                     bool verbose) {
   spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
   double *ms = malloc((size_t)seeds * sizeof *ms);
   double *ratio = malloc((size_t)seeds * sizeof *ratio);
@@ -105,6 +108,14 @@ static void run_case(const bench_case_t *c, int seeds, double time_limit) {
       exit(1);
     }
     ms[s] = r.seconds * 1e3;
+    if (verbose)
+      fprintf(stderr,
+              "%s %zu seed %d: %zu buffers, %.1f ms, %" PRIu64
+              " nodes, peak/lb %.4f%s%s\n",
+              family_names[c->family], c->n, s + 1, m, ms[s], r.nodes,
+              (double)r.peak / (double)r.lower_bound,
+              r.optimal ? ", optimal" : "",
+              r.limit_reached ? ", limit" : "");
     ratio[s] = (double)r.peak / (double)r.lower_bound;
     at_lb += r.peak == r.lower_bound;
     optimal += r.optimal;
@@ -128,7 +139,7 @@ static void run_case(const bench_case_t *c, int seeds, double time_limit) {
 int main(int argc, char **argv) {
   int seeds = 10;
   double time_limit = 10;
-  bool quick = false;
+  bool quick = false, verbose = false;
   const char *family = NULL;
   long buffers = 0;
   for (int i = 1; i < argc; ++i) {
@@ -138,13 +149,16 @@ int main(int argc, char **argv) {
       time_limit = atof(argv[++i]);
     else if (strcmp(argv[i], "--quick") == 0)
       quick = true;
+    else if (strcmp(argv[i], "--verbose") == 0)
+      verbose = true;
     else if (strcmp(argv[i], "--family") == 0 && i + 1 < argc)
       family = argv[++i];
     else if (strcmp(argv[i], "--buffers") == 0 && i + 1 < argc)
       buffers = atol(argv[++i]);
     else {
       fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
-                      "[--quick] [--family NAME] [--buffers N]\n");
+                      "[--quick] [--family NAME] [--buffers N] "
+                      "[--verbose]\n");
       return 2;
     }
   }
@@ -186,7 +200,7 @@ int main(int argc, char **argv) {
       continue;
     if (buffers > 0 && cases[k].n != (size_t)buffers)
       continue;
-    run_case(&cases[k], seeds, time_limit);
+    run_case(&cases[k], seeds, time_limit, verbose);
   }
   return 0;
 }

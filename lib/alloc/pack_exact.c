@@ -26,6 +26,7 @@
 //     whole is deterministic. A run that finishes decides the question: it
 //     found a packing, or, having explored its whole space, proved that none
 //     exists.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@ static int spm_pack_pre_cmp(const void *pa, const void *pb) {
 
 typedef struct {
   const spm_pack_buffer_t *b;
-  uint32_t i;
+  uint32_t i, id; // index in the order, original index
 } spm_pack_ident_key_t;
 
 static int spm_pack_ident_cmp(const void *pa, const void *pb) {
@@ -63,7 +64,15 @@ static int spm_pack_ident_cmp(const void *pa, const void *pb) {
     return a->size < b->size ? -1 : 1;
   if (a->align != b->align)
     return a->align < b->align ? -1 : 1;
-  return x->i < y->i ? -1 : x->i > y->i;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+// Larger first, then by original index: the order of stacks.
+static int spm_pack_stack_cmp(const void *pa, const void *pb) {
+  const spm_pack_ident_key_t *x = pa, *y = pb;
+  if (x->b->size != y->b->size)
+    return x->b->size > y->b->size ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static int spm_pack_i64_cmp(const void *pa, const void *pb) {
@@ -92,6 +101,7 @@ static void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->slo);
   free(o->shi);
   free(o->ident_prev);
+  free(o->stack_rank);
   spm_pack_graph_free(&o->g);
   free(o->total0);
   free(o->cuts0);
@@ -117,6 +127,8 @@ static void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->tmin);
   free(o->tfloor);
   free(o->cand);
+  free(o->ng_z);
+  free(o->ng_sec);
   free(o->sec_off);
   free(o->sec_buf);
   free(o->sec_cnt);
@@ -166,6 +178,7 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->slo = malloc(n * sizeof *o->slo);
   o->shi = malloc(n * sizeof *o->shi);
   o->ident_prev = malloc(n * sizeof *o->ident_prev);
+  o->stack_rank = malloc(n * sizeof *o->stack_rank);
   o->total0 = calloc(ns + 1, sizeof *o->total0);
   o->cuts0 = calloc(ns + 1, sizeof *o->cuts0);
   o->off = malloc(n * sizeof *o->off);
@@ -188,7 +201,7 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->parts = malloc(ns * sizeof *o->parts);
   o->part_bufs = malloc(n * sizeof *o->part_bufs);
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
-      !o->ident_prev || !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
+      !o->ident_prev || !o->stack_rank || !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
       !o->sol || !o->total || !o->floor || !o->floor_by || !o->reach ||
       !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
       !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
@@ -240,7 +253,7 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       k->k[0] = tt, k->k[1] = w, k->k[2] = area;
     } else { // random, for restarts (deterministic in `heuristic`)
       uint64_t z = (uint64_t)heuristic * 0x9E3779B97F4A7C15ull +
-                   (uint64_t)i * 0xBF58476D1CE4E5B9ull;
+                   (getenv("RK_RANGE") ? ((uint64_t)bufs[i].start * 0x2545F4914F6CDD1Dull + (uint64_t)bufs[i].end) * 0xBF58476D1CE4E5B9ull : (uint64_t)i * 0xBF58476D1CE4E5B9ull);
       z = (z ^ (z >> 31)) * 0x94D049BB133111EBull;
       z ^= z >> 29;
       k->k[0] = (double)(z >> 11), k->k[1] = area, k->k[2] = 0;
@@ -334,9 +347,10 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
     free(fill);
     free(fill2);
   }
-  // Identical buffers: each one's predecessor in index order.
+  // Identical buffers: each one's predecessor in the original order (the
+  // same in every order, so that bottom-left nogoods hold across orders).
   for (size_t k = 0; k < n; ++k)
-    ik[k] = (spm_pack_ident_key_t){&pb[k], (uint32_t)k};
+    ik[k] = (spm_pack_ident_key_t){&pb[k], (uint32_t)k, o->perm[k]};
   qsort(ik, n, sizeof *ik, spm_pack_ident_cmp);
   for (size_t k = 0; k < n; ++k) {
     o->ident_prev[ik[k].i] = SPM_PACK_NONE;
@@ -347,6 +361,12 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
         o->ident_prev[ik[k].i] = ik[k - 1].i;
     }
   }
+  // The rank that orders stacks of buffers with one live range in the
+  // bottom-left search: by decreasing size (larger ones lower), then by
+  // original index -- the same in every order.
+  qsort(ik, n, sizeof *ik, spm_pack_stack_cmp);
+  for (size_t k = 0; k < n; ++k)
+    o->stack_rank[ik[k].i] = (uint32_t)k;
   spm_status_t s = spm_pack_graph_build(pb, n, &o->g);
   if (!spm_status_is_ok(s)) {
     spm_status_free(s);
@@ -454,11 +474,23 @@ bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
   return true;
 }
 
-int spm_pack_cand_cmp(const void *pa, const void *pb) {
+static int spm_pack_cand_cmp(const void *pa, const void *pb) {
   const spm_pack_cand_t *a = pa, *b = pb;
   if (a->o != b->o)
     return a->o < b->o ? -1 : 1;
   return a->i < b->i ? -1 : a->i > b->i;
+}
+
+void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
+                        size_t end) {
+  size_t k = end - beg;
+  if (k < 2)
+    return;
+  uint64_t lg = 1;
+  while (((size_t)1 << lg) < k)
+    lg++;
+  x->work += k * lg;
+  qsort(o->cand + beg, k, sizeof *o->cand, spm_pack_cand_cmp);
 }
 
 // Solves the independent pieces of part p once the boundaries with a zero
@@ -508,6 +540,9 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   }
   o->ntmin = o->ntfloor = o->ncand = 0;
   o->oom = false;
+  if (bl && !(x->flags & SPM_PACK_NO_NOGOODS) &&
+      !spm_pack_bl_nogood_begin(x, o))
+    return SPM_PACK_ABORT;
   for (size_t k = 0; k < o->nparts; ++k) {
     int r;
     if (bl && !(x->flags & SPM_PACK_NO_SECTIONS) &&
@@ -551,6 +586,10 @@ void spm_pack_exact_destroy(spm_pack_exact_t *x) {
     return;
   for (int h = 0; h < SPM_PACK_NORDERS_X; ++h)
     spm_pack_order_free(x->ord[h]);
+  free(x->ng.set);
+  free(x->ng.head);
+  free(x->ng.len);
+  free(x->ng.win);
   free(x->bufs);
   free(x);
 }
@@ -567,6 +606,27 @@ static uint64_t spm_pack_luby(uint64_t i) {
       return (uint64_t)1 << (k - 1);
     i -= ((uint64_t)1 << (k - 1)) - 1;
   }
+}
+
+// Builds static order h if not yet done; an order equal to an earlier one
+// (on tight instances, where every section has the same total, the 'T' key
+// ties and two of the three orders coincide) is freed and marked
+// ord_same[h]: its runs would repeat the earlier order's. False when out of
+// memory.
+static bool spm_pack_static_order(spm_pack_exact_t *x, int h) {
+  if (x->ord[h] || x->ord_same[h])
+    return true;
+  spm_pack_order_t *o = spm_pack_order_build(x->bufs, x->n, h);
+  if (!o)
+    return false;
+  for (int j = 0; j < h; ++j)
+    if (x->ord[j] && memcmp(x->ord[j]->perm, o->perm, x->n * sizeof *o->perm) == 0) {
+      spm_pack_order_free(o);
+      x->ord_same[h] = true;
+      return true;
+    }
+  x->ord[h] = o;
+  return true;
 }
 
 spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
@@ -627,8 +687,17 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
         continue;
       if (!fresh) {
         int h = run_order[k];
-        if (!x->ord[h])
-          x->ord[h] = spm_pack_order_build(x->bufs, x->n, h);
+        if (!spm_pack_static_order(x, h))
+          return spm_status_make(SPM_STATUS_INTERNAL,
+                                 "out of memory for the exact search");
+        if (x->ord_same[h]) { // the same runs as an earlier order's
+          capped[k] = true;
+          if (++ncapped == nruns) {
+            *outcome = SPM_PACK_LIMIT;
+            return SPM_OK;
+          }
+          continue;
+        }
         o = x->ord[h];
         bl = run_bl[k];
       } else {
@@ -644,7 +713,10 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
                       : b > UINT64_MAX - x->work ? UINT64_MAX
                                                  : x->work + b;
       x->abort_kind = 0;
+      uint64_t w0 = x->work, n0 = x->nodes; double t0 = spm_pack_now();
       int r = spm_pack_run(x, o, bl);
+      if (getenv("SPM_PACK_TRACE"))
+        fprintf(stderr, "  round %d k %d %s %s budget %llu work %llu nodes %llu %.1f ms r %d\n", round, (int)k, fresh ? "rand" : "static", bl ? "bl" : "sky", (unsigned long long)b, (unsigned long long)(x->work - w0), (unsigned long long)(x->nodes - n0), (spm_pack_now() - t0) * 1e3, r);
       bool oom = o->oom;
       if (r == SPM_PACK_FOUND_R && !oom)
         for (size_t i = 0; i < o->n; ++i)
@@ -654,6 +726,9 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
       if (oom)
         return spm_status_make(SPM_STATUS_INTERNAL,
                                "out of memory in the exact search");
+      if (r != SPM_PACK_ABORT || x->abort_kind == 2) { extern uint64_t dbg_hits, dbg_rec, dbg_refused, dbg_clears, dbg_lookups;
+        if (getenv("NG_STATS")) fprintf(stderr, "ng: hits %llu lookups %llu rec %llu refused %llu clears %llu count %zu nwin %zu\n", (unsigned long long)dbg_hits, (unsigned long long)dbg_lookups, (unsigned long long)dbg_rec, (unsigned long long)dbg_refused, (unsigned long long)dbg_clears, x->ng.count, x->ng.nwin);
+        dbg_hits = dbg_rec = dbg_refused = dbg_clears = dbg_lookups = 0; }
       if (r == SPM_PACK_FOUND_R) {
         *outcome = SPM_PACK_FOUND;
         return SPM_OK;

@@ -37,13 +37,34 @@ typedef struct {
   uint32_t i;
 } spm_pack_cand_t;
 
+// A window of sections [lo, hi) on which bottom-left nogoods were recorded
+// for valleys [a, b) (see pack_exact_bl.c); chained per a.
+typedef struct {
+  uint32_t b, lo, hi, next;
+} spm_pack_ngwin_t;
+
+// The bottom-left nogoods: the set of failed window states (keys, open
+// addressing, 0 = empty) and the windows they were recorded on, chained from
+// their valley's first section (head, len per section). Valid for one
+// capacity (`cap`) and every order: they are kept across runs.
+typedef struct {
+  uint64_t *set;
+  size_t cap, count;
+  int64_t capacity;
+  uint32_t *head, *len;
+  size_t nsec;
+  spm_pack_ngwin_t *win;
+  size_t nwin, capwin;
+} spm_pack_nogoods_t;
+
 // One static order of the buffers: internal index k is original perm[k].
 typedef struct {
   size_t n;
   uint32_t *perm;
   int64_t *size, *align;
   uint32_t *slo, *shi;
-  uint32_t *ident_prev;
+  uint32_t *ident_prev; // the previous identical buffer (original order)
+  uint32_t *stack_rank; // see spm_pack_bl_fits
   spm_pack_graph_t g;
   size_t nsec;
   int64_t *total0; // initial per-section sums of sizes
@@ -81,6 +102,10 @@ typedef struct {
   size_t ntmin, captmin, ntfloor, captfloor;
   spm_pack_cand_t *cand;
   size_t ncand, capcand;
+  // Bottom-left nogoods (pack_exact_bl.c): a random key per buffer (of its
+  // original index) and a hash per section of its state (floor, floor_by,
+  // unplaced buffers).
+  uint64_t *ng_z, *ng_sec;
   bool oom;
 } spm_pack_order_t;
 
@@ -90,6 +115,7 @@ struct spm_pack_exact_s {
   spm_pack_buffer_t *bufs;
   int64_t lb;
   spm_pack_order_t *ord[SPM_PACK_NORDERS_X];
+  bool ord_same[SPM_PACK_NORDERS_X]; // order h equals an earlier one: skipped
   uint64_t nodes;
   // Per solve.
   int64_t cap;
@@ -101,6 +127,7 @@ struct spm_pack_exact_s {
   uint64_t work;
   uint32_t depth;
   int abort_kind; // 0 none, 1 local budget, 2 time/node limit, 3 depth
+  spm_pack_nogoods_t ng;
   // Bottom-left backjumping: when a search returns NOTFOUND, the sections
   // [fail_lo, fail_hi) whose state (floors, and the buffers live there)
   // the failure depends on (see pack_exact_bl.c).
@@ -132,10 +159,17 @@ bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
 // `on_raise(o, w)` (if not NULL) for each neighbour raised.
 void spm_pack_place_common(spm_pack_order_t *o, uint32_t i, int64_t off,
                            void (*on_raise)(spm_pack_order_t *, uint32_t));
+// The work of placing buffer i (its sections and its conflicts), counted
+// so that budgets track time whichever search spends them.
+static inline uint64_t spm_pack_place_work(const spm_pack_order_t *o,
+                                           uint32_t i) {
+  return (uint64_t)(o->shi[i] - o->slo[i]) + (o->g.off[i + 1] - o->g.off[i]);
+}
 // Pushes a candidate on o->cand; false (and o->oom) when out of memory.
 bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i);
-// Orders candidates by (o, i).
-int spm_pack_cand_cmp(const void *pa, const void *pb);
+// Sorts the candidates o->cand[beg, end) by (o, i), counting the work.
+void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
+                        size_t end);
 
 // Solves the independent pieces of part p (split where no unplaced buffer
 // crosses a boundary) with the bottom-left (bl) or the skyline search.
@@ -153,5 +187,9 @@ int spm_pack_bl_search(spm_pack_exact_t *x, spm_pack_order_t *o,
                        const spm_pack_part_t *p);
 bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
                              int64_t cap, uint64_t *work);
+// Prepares the nogood hashes for a bottom-left run at capacity x->cap
+// (state: nothing placed, floors 0), dropping nogoods of another capacity;
+// false (and o->oom) when out of memory.
+bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o);
 
 #endif

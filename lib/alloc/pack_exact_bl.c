@@ -93,6 +93,227 @@ static void spm_pack_fail_around(spm_pack_exact_t *x, const spm_pack_order_t *o,
   spm_pack_fail_at(x, o, a > 0 ? a - 1 : 0, b + 1);
 }
 
+// --- nogoods
+//
+// A failed node's window and its state there (floors, floor_by, which
+// buffers live there are unplaced) are remembered: by the window argument
+// above, every later state that agrees with it on the window fails as well,
+// so a node that meets such a state fails at once instead of refuting it
+// again. The state of a window is hashed: each section keeps the sum of a
+// key of its floor and the random keys of its unplaced buffers, updated as
+// floors and placements change, and a window's key sums its sections. A
+// nogood is looked up where it was found -- from the valley [a, b) that its
+// node branched on, which lies in the window, so a matching state has the
+// same valley. Buffers are keyed by their original index and the symmetry
+// rules follow the original index too, so a nogood depends on nothing but
+// the capacity: not on the order (static or random), the budget, or which
+// choices led to it. They are kept across all runs at one capacity.
+
+uint64_t dbg_hits, dbg_rec, dbg_refused, dbg_clears, dbg_lookups;
+enum {
+  SPM_PACK_NG_MAX = 1u << 20, // stored window states at most (8 MB)
+  SPM_PACK_NG_WINDOWS = 128,  // windows per valley start at most
+};
+
+static uint64_t spm_pack_mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// The key of section s having floor f set by the buffer of original index
+// `by` (or NONE).
+static uint64_t spm_pack_ng_floor_key(uint32_t s, int64_t f, uint32_t by) {
+  return spm_pack_mix(spm_pack_mix(spm_pack_mix(s) + (uint64_t)f) + by);
+}
+
+static uint32_t spm_pack_orig(const spm_pack_order_t *o, uint32_t i) {
+  return i == SPM_PACK_NONE ? i : o->perm[i];
+}
+
+// Sets the floor of section s (and the buffer whose top it is), keeping its
+// hash up to date.
+static void spm_pack_set_floor(spm_pack_order_t *o, uint32_t s, int64_t f,
+                               uint32_t by) {
+  if (o->ng_sec)
+    o->ng_sec[s] +=
+        spm_pack_ng_floor_key(s, f, spm_pack_orig(o, by)) -
+        spm_pack_ng_floor_key(s, o->floor[s], spm_pack_orig(o, o->floor_by[s]));
+  o->floor[s] = f;
+  o->floor_by[s] = by;
+}
+
+static void spm_pack_ng_clear(spm_pack_nogoods_t *ng) {
+  memset(ng->set, 0, ng->cap * sizeof *ng->set);
+  ng->count = 0;
+  for (size_t s = 0; s < ng->nsec; ++s) {
+    ng->head[s] = SPM_PACK_NONE;
+    ng->len[s] = 0;
+  }
+  ng->nwin = 0;
+}
+
+bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o) {
+  spm_pack_nogoods_t *ng = &x->ng;
+  if (!ng->set) { // sections are the same in every order
+    ng->nsec = o->nsec;
+    ng->cap = 1u << 12;
+    ng->set = malloc(ng->cap * sizeof *ng->set);
+    ng->head = malloc(o->nsec * sizeof *ng->head);
+    ng->len = malloc(o->nsec * sizeof *ng->len);
+    if (!ng->set || !ng->head || !ng->len) {
+      o->oom = true;
+      return false;
+    }
+    spm_pack_ng_clear(ng);
+    ng->capacity = x->cap;
+  }
+  if (ng->capacity != x->cap || getenv("NG_CLEAR")) {
+    spm_pack_ng_clear(ng);
+    ng->capacity = x->cap;
+  }
+  if (!o->ng_sec) {
+    o->ng_z = malloc(o->n * sizeof *o->ng_z);
+    o->ng_sec = malloc(o->nsec * sizeof *o->ng_sec);
+    if (!o->ng_z || !o->ng_sec) {
+      o->oom = true;
+      return false;
+    }
+    for (size_t k = 0; k < o->n; ++k)
+      o->ng_z[k] = spm_pack_mix(0x5DEECE66Dull * ((uint64_t)o->perm[k] + 1));
+  }
+  for (uint32_t s = 0; s < o->nsec; ++s) {
+    uint64_t h = spm_pack_ng_floor_key(s, o->floor[s],
+                                       spm_pack_orig(o, o->floor_by[s]));
+    for (size_t e = o->sec_off[s]; e < o->sec_off[s + 1]; ++e)
+      h += o->ng_z[o->sec_buf[e]];
+    o->ng_sec[s] = h;
+  }
+  return true;
+}
+
+// The key of the current state of sections [lo, hi) (never 0).
+static uint64_t spm_pack_ng_key(spm_pack_exact_t *x, const spm_pack_order_t *o,
+                                uint32_t lo, uint32_t hi) {
+  uint64_t h = spm_pack_mix(((uint64_t)lo << 32) | hi);
+  for (uint32_t s = lo; s < hi; ++s)
+    h += o->ng_sec[s];
+  x->work += hi - lo;
+  h = spm_pack_mix(h);
+  return h ? h : 1;
+}
+
+// The slot of key k in the set: where it is, or the empty slot ending its
+// probe sequence.
+static size_t spm_pack_ng_slot(const spm_pack_nogoods_t *ng, uint64_t k) {
+  size_t mask = ng->cap - 1, i = (size_t)k & mask;
+  while (ng->set[i] != 0 && ng->set[i] != k)
+    i = (i + 1) & mask;
+  return i;
+}
+
+// The key of the valley [a, b) and the state of its sections and its
+// two neighbours (never 0): recorded with every nogood found at the valley,
+// a cheap filter before the windows' keys.
+static uint64_t spm_pack_ng_valley_key(spm_pack_exact_t *x,
+                                       const spm_pack_order_t *o, uint32_t a,
+                                       uint32_t b) {
+  uint32_t lo = a > 0 ? a - 1 : 0, hi = b < o->nsec ? b + 1 : b;
+  uint64_t h = spm_pack_mix(((uint64_t)a << 32) ^ b ^ 0x7F4A7C159E3779B9ull);
+  for (uint32_t s = lo; s < hi; ++s)
+    h += o->ng_sec[s];
+  x->work += hi - lo;
+  h = spm_pack_mix(h ^ 0x94D049BB133111EBull);
+  return h ? h : 1;
+}
+
+// Whether a nogood recorded at a valley [a, b) holds now; if so, sets the
+// failure window to its window.
+static bool spm_pack_ng_match(spm_pack_exact_t *x, spm_pack_order_t *o,
+                              uint32_t a, uint32_t b) {
+  const spm_pack_nogoods_t *ng = &x->ng;
+  uint64_t vk = spm_pack_ng_valley_key(x, o, a, b);
+  if (ng->set[spm_pack_ng_slot(ng, vk)] != vk)
+    return false;
+  for (uint32_t w = ng->head[a]; w != SPM_PACK_NONE; w = ng->win[w].next) {
+    const spm_pack_ngwin_t *v = &ng->win[w];
+    if (v->b != b)
+      continue;
+    uint64_t k = spm_pack_ng_key(x, o, v->lo, v->hi);
+    dbg_lookups++;
+    if (ng->set[spm_pack_ng_slot(ng, k)] == k) {
+      dbg_hits++;
+      spm_pack_fail_at(x, o, v->lo, v->hi);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Doubles the set (rehashing), or, at its size limit, forgets everything:
+// nogoods only prune, so dropping them is always safe.
+static bool spm_pack_ng_grow(spm_pack_nogoods_t *ng) {
+  if (ng->cap >= SPM_PACK_NG_MAX) {
+    dbg_clears++;
+    spm_pack_ng_clear(ng);
+    return true;
+  }
+  uint64_t *old = ng->set;
+  size_t oldcap = ng->cap;
+  uint64_t *set = calloc(2 * oldcap, sizeof *set);
+  if (!set)
+    return false;
+  ng->set = set;
+  ng->cap = 2 * oldcap;
+  for (size_t i = 0; i < oldcap; ++i)
+    if (old[i])
+      ng->set[spm_pack_ng_slot(ng, old[i])] = old[i];
+  free(old);
+  return true;
+}
+
+// Records that the current state fails on the window [lo, hi), for lookup
+// at the valley [a, b) (which lies in the window).
+static void spm_pack_ng_record(spm_pack_exact_t *x, spm_pack_order_t *o,
+                               uint32_t a, uint32_t b, uint32_t lo,
+                               uint32_t hi) {
+  spm_pack_nogoods_t *ng = &x->ng;
+  if (2 * (ng->count + 2) > ng->cap && !spm_pack_ng_grow(ng))
+    return; // out of memory: just do not record
+  uint32_t w = ng->head[a];
+  while (w != SPM_PACK_NONE &&
+         !(ng->win[w].b == b && ng->win[w].lo == lo && ng->win[w].hi == hi))
+    w = ng->win[w].next;
+  if (w == SPM_PACK_NONE) {
+    if (ng->len[a] >= SPM_PACK_NG_WINDOWS) {
+      dbg_refused++;
+      return; // could not be looked up
+    }
+    if (ng->nwin == ng->capwin) {
+      size_t nc = ng->capwin ? 2 * ng->capwin : 256;
+      spm_pack_ngwin_t *nw = realloc(ng->win, nc * sizeof *nw);
+      if (!nw)
+        return;
+      ng->win = nw;
+      ng->capwin = nc;
+    }
+    ng->win[ng->nwin] = (spm_pack_ngwin_t){b, lo, hi, ng->head[a]};
+    ng->head[a] = (uint32_t)ng->nwin++;
+    ng->len[a]++;
+  }
+  uint64_t keys[2] = {spm_pack_ng_key(x, o, lo, hi),
+                      spm_pack_ng_valley_key(x, o, a, b)};
+  dbg_rec++;
+  for (int j = 0; j < 2; ++j) {
+    size_t i = spm_pack_ng_slot(ng, keys[j]);
+    if (ng->set[i] == 0) {
+      ng->set[i] = keys[j];
+      ng->count++;
+    }
+  }
+}
+
 static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
   int64_t h = off + o->size[i];
   spm_pack_touch_begin(o);
@@ -101,8 +322,9 @@ static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
     if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
                             o->floor[s]))
       o->tfloor[o->ntfloor - 1].old_by = o->floor_by[s];
-    o->floor[s] = h;
-    o->floor_by[s] = i;
+    spm_pack_set_floor(o, s, h, i);
+    if (o->ng_sec)
+      o->ng_sec[s] -= o->ng_z[i];
   }
   spm_pack_place_common(o, i, off, spm_pack_touch);
 }
@@ -197,8 +419,7 @@ bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
 static void spm_pack_floor_restore(spm_pack_order_t *o, size_t mark) {
   while (o->ntfloor > mark) {
     spm_pack_trail_t t = o->tfloor[--o->ntfloor];
-    o->floor[t.idx] = t.old;
-    o->floor_by[t.idx] = t.old_by;
+    spm_pack_set_floor(o, t.idx, t.old, t.old_by);
   }
 }
 
@@ -216,6 +437,8 @@ static void spm_pack_bl_unplace(spm_pack_order_t *o, uint32_t i, size_t mark,
   for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
     o->total[s] += o->size[i];
     o->sec_cnt[s]++;
+    if (o->ng_sec)
+      o->ng_sec[s] += o->ng_z[i];
   }
   o->off[i] = -1;
 }
@@ -234,9 +457,10 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
   if (o->ident_prev[w] != SPM_PACK_NONE && o->off[o->ident_prev[w]] < 0)
     return false;
   // A stack of buffers with the same live range and alignment (sizes
-  // multiples of it) can be reordered freely: keep it in index order.
+  // multiples of it) can be reordered freely: keep it in stack_rank order
+  // (larger ones lower; the same in every order, as nogoods need).
   uint32_t u = o->floor_by[c];
-  return !(u != SPM_PACK_NONE && u > w && o->slo[u] == o->slo[w] &&
+  return !(u != SPM_PACK_NONE && o->stack_rank[u] > o->stack_rank[w] && o->slo[u] == o->slo[w] &&
            o->shi[u] == o->shi[w] && o->align[u] == o->align[w] &&
            o->size[u] % o->align[u] == 0 && o->size[w] % o->align[w] == 0);
 }
@@ -292,6 +516,15 @@ static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
   return o->reach[o->slo[w] - a] && o->reach2[o->shi[w] - a];
 }
 
+// A node that branched on the valley [a, b) failed on the window in
+// x->fail_*: remembers it (a nogood).
+static int spm_pack_bl_fail(spm_pack_exact_t *x, spm_pack_order_t *o,
+                            uint32_t a, uint32_t b) {
+  if (o->ng_sec)
+    spm_pack_ng_record(x, o, a, b, x->fail_lo, x->fail_hi);
+  return SPM_PACK_NOTFOUND;
+}
+
 static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
                             const spm_pack_part_t *p) {
   if (!spm_pack_node_enter(x))
@@ -303,6 +536,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   uint32_t ba = 0, bb = 0, bc = SPM_PACK_NONE;
   int64_t bf = 0;
   size_t bcost = SIZE_MAX;
+  bool known = false; // a recorded nogood holds
   for (uint32_t s = p->slo; s < p->shi && bcost > 0;) {
     if (o->sec_cnt[s] == 0) {
       s++;
@@ -316,6 +550,12 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if ((a > p->slo && o->sec_cnt[a - 1] > 0 && o->floor[a - 1] < f) ||
         (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < f))
       continue; // not a valley
+    if (o->ng_sec && x->ng.head[a] != SPM_PACK_NONE &&
+        spm_pack_ng_match(x, o, a, b)) {
+      bcost = 0; // a known dead end (the window is set)
+      known = true;
+      break;
+    }
     bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
     if (dp && !spm_pack_valley_reach(x, o, a, b, f)) {
       bcost = 0;
@@ -341,7 +581,8 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     }
   }
   if (bcost == 0) {
-    spm_pack_fail_around(x, o, ba, bb); // a valley with no way out
+    if (!known)
+      spm_pack_fail_around(x, o, ba, bb); // a valley with no way out
     return SPM_PACK_NOTFOUND;
   }
   if (bc == SPM_PACK_NONE)
@@ -373,8 +614,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       return SPM_PACK_ABORT;
   }
   size_t cend = o->ncand;
-  if (cend - cbeg > 1)
-    qsort(o->cand + cbeg, cend - cbeg, sizeof *o->cand, spm_pack_cand_cmp);
+  spm_pack_cand_sort(x, o, cbeg, cend);
   // The failure window of this node: the valley (its definition and its
   // candidates), grown by the windows of the failed branches.
   uint32_t wlo = a > 0 ? a - 1 : 0, whi = b < o->nsec ? b + 1 : b;
@@ -384,6 +624,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     uint32_t w = o->cand[k].i;
     size_t mark = o->ntfloor, mark_min = o->ntmin;
     spm_pack_bl_place(o, w, f);
+    x->work += spm_pack_place_work(o, w);
     if (o->oom) {
       r = SPM_PACK_ABORT;
     } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
@@ -417,11 +658,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   if (r != SPM_PACK_NOTFOUND || jump)
     return r; // on a backjump, x->fail_* still hold the branch's window
   spm_pack_fail_at(x, o, wlo, whi);
+  if (o->floor[c] + o->total[c] >= cap) // no slack: (c, f) cannot stay empty
+    return spm_pack_bl_fail(x, o, a, b);
   // Nothing at (c, f): the lowest buffer z of section c rests higher -- on
   // the floor of a neighbour of the valley (if z reaches it), on a buffer in
   // the valley that does not cover c, or at its own alignment.
-  if (o->floor[c] + o->total[c] >= cap)
-    return SPM_PACK_NOTFOUND; // no slack: (c, f) cannot stay empty
   int64_t h = INT64_MAX;
   if (a > p->slo && o->sec_cnt[a - 1] > 0)
     h = o->floor[a - 1];
@@ -444,13 +685,12 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       h = t;
   }
   if (h == INT64_MAX || h + o->total[c] > cap)
-    return SPM_PACK_NOTFOUND;
+    return spm_pack_bl_fail(x, o, a, b);
   size_t mark = o->ntfloor, mark_min = o->ntmin;
   if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
                           o->floor[c]))
     o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-  o->floor[c] = h;
-  o->floor_by[c] = SPM_PACK_NONE;
+  spm_pack_set_floor(o, c, h, SPM_PACK_NONE);
   spm_pack_touch_begin(o);
   for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
     uint32_t w = lc[e];
@@ -483,6 +723,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
     whi = x->fail_hi > whi ? x->fail_hi : whi;
     spm_pack_fail_at(x, o, wlo, whi);
+    return spm_pack_bl_fail(x, o, a, b);
   }
   return r;
 }

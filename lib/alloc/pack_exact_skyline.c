@@ -138,13 +138,13 @@ static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       return SPM_PACK_ABORT;
   }
   size_t cend = o->ncand;
-  if (cend - cbeg > 1)
-    qsort(o->cand + cbeg, cend - cbeg, sizeof *o->cand, spm_pack_cand_cmp);
+  spm_pack_cand_sort(x, o, cbeg, cend);
   int r = SPM_PACK_NOTFOUND;
   for (size_t c = cbeg; c < cend && r == SPM_PACK_NOTFOUND; ++c) {
     spm_pack_cand_t cd = o->cand[c];
     size_t mark_min = o->ntmin;
     spm_pack_place(o, cd.i, cd.o);
+    x->work += spm_pack_place_work(o, cd.i);
     if (o->oom) {
       r = SPM_PACK_ABORT;
     } else if ((flags & SPM_PACK_NO_SECTIONS) ||

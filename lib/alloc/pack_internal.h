@@ -71,6 +71,7 @@ enum {
   SPM_PACK_ONLY_CANONICAL = 1u << 5, // only the skyline-order search
   SPM_PACK_ONLY_BL = 1u << 6,        // only the bottom-left search
   SPM_PACK_NO_BACKJUMP = 1u << 7,    // no backjumping (bottom-left search)
+  SPM_PACK_NO_NOGOODS = 1u << 8,     // no nogood recording (bottom-left)
 };
 
 typedef struct spm_pack_exact_s spm_pack_exact_t;
