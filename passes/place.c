@@ -11,10 +11,15 @@
 //      the op's cost by more than the eviction costs (write-back if dirty,
 //      plus one read per later reader) -- furthest next use first;
 //   4. the op is emitted as tiles (place_op.c).
-// A whole-tensor linalg.fill is deferred to the tensor's next writer: done
-// in place if the tensor becomes resident, applied per tile on first visit
-// (no DRAM traffic) if that writer covers the whole tensor, else emitted
-// as its own tiled op.
+// A linalg.fill (of a whole tensor, or of a box of it: a view with unit
+// steps) is deferred to the tensor's next use; up to two are pending, the
+// second inside the first (a padded buffer zeroed, then its interior set to
+// -inf for a max pool). At that use: done in place if the tensor becomes
+// resident; the last one applied per tile on first visit (no DRAM traffic)
+// when the writer covers exactly its box; the parts of earlier fills (and of
+// the last one) that the writer overwrites without reading them are never
+// written: only the rest (a padding border) is emitted, as tiled fills of
+// boxes; otherwise each is emitted whole, as its own tiled op.
 #define _POSIX_C_SOURCE 200809L
 #include <stdalign.h>
 #include <stdlib.h>
@@ -47,7 +52,8 @@ typedef struct {
   bool born;       // written already (arguments: always)
   bool dirty;      // resident contents not in global memory
   bool dram_home;  // the memref.alloc stays as a global buffer
-  MlirOperation fill; // deferred whole-tensor fill
+  int fills[2]; // deferred fills (model op indices, earlier first)
+  int nfills;
   spm_place_buf_t b;
 } spm_pt_state_t;
 
@@ -63,6 +69,9 @@ typedef struct {
   int64_t per_transfer;
   spm_place_stats_t *stats;
 } spm_pl_t;
+
+static bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
+                                 int k);
 
 static int64_t spm_pl_aligned(const spm_pl_t *p, int64_t bytes) {
   int64_t a = p->t->alignment > 0 ? p->t->alignment : 1;
@@ -121,7 +130,7 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
     r->resident[k] = s->resident || o->shape_only ||
                      (extra_resident && extra_resident[o->tensor]);
     // a deferred fill applied per tile: first visits load nothing
-    r->no_initial_read[k] = o->output && !mlirOperationIsNull(s->fill);
+    r->no_initial_read[k] = spm_pl_fill_per_tile(p, op, k);
   }
 }
 
@@ -184,52 +193,200 @@ static void spm_pl_error(MlirOperation op, const char *msg) {
                 msg);
 }
 
-// A whole-tensor fill of an intermediate not yet written: deferred.
-static bool spm_pl_defer_fill(spm_pl_t *p, const spm_place_op_t *op) {
-  if (!op->is_fill || op->noperands != 1 ||
-      p->o->strategy != SPM_PLACE_REUSE)
-    return false;
-  const spm_place_operand_t *o = &op->operands[0];
-  const spm_place_tensor_t *x = &p->m->tensors[o->tensor];
-  spm_pt_state_t *s = &p->st[o->tensor];
-  if (s->resident)
-    return false; // filled in place, no traffic
+// --- deferred fills (see the top of this file) -------------------------------
+
+static bool spm_pl_unit_steps(const spm_place_operand_t *o) {
   for (int d = 0; d < o->rank; ++d)
-    if (o->off[d] != 0 || o->step[d] != 1 || o->shape[d] != x->shape[d])
+    if (o->step[d] != 1)
       return false;
-  if (x->last == (int)(op - p->m->ops))
-    return false; // nothing after it
-  s->fill = op->op;
   return true;
 }
 
-// Whether op's output operand k covers its whole tensor (a deferred fill
-// can then be applied per tile).
-static bool spm_pl_covers(const spm_pl_t *p, const spm_place_op_t *op,
-                          int k) {
-  const spm_place_operand_t *o = &op->operands[k];
-  const spm_place_tensor_t *x = &p->m->tensors[o->tensor];
-  if (!o->output)
-    return false;
-  for (int d = 0; d < o->rank; ++d)
-    if (o->off[d] != 0 || o->step[d] != 1 || o->shape[d] != x->shape[d])
+// Whether the root box of operand a equals / lies inside that of b (both
+// with unit steps, same tensor).
+static bool spm_pl_box_eq(const spm_place_operand_t *a,
+                          const spm_place_operand_t *b) {
+  for (int d = 0; d < a->rank; ++d)
+    if (a->off[d] != b->off[d] || a->shape[d] != b->shape[d])
       return false;
   return true;
+}
+
+static bool spm_pl_box_in(const spm_place_operand_t *a,
+                          const spm_place_operand_t *b) {
+  for (int d = 0; d < a->rank; ++d)
+    if (a->off[d] < b->off[d] ||
+        a->off[d] + a->shape[d] > b->off[d] + b->shape[d])
+      return false;
+  return true;
+}
+
+// The box (operand) of the last pending fill of t, or NULL.
+static const spm_place_operand_t *spm_pl_fill_box_of(const spm_pl_t *p,
+                                                     int t) {
+  const spm_pt_state_t *s = &p->st[t];
+  return s->nfills ? &p->m->ops[s->fills[s->nfills - 1]].operands[0] : NULL;
 }
 
 static spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
                                       int64_t budget);
 
-// Emits the deferred fill of tensor t as its own op into global memory.
-static spm_status_t spm_pl_materialize_fill(spm_pl_t *p, int t,
-                                            int64_t budget) {
+// Emits fill f (a model fill op) on the box [off, off + size) of its tensor
+// (root coordinates) into global memory, as its own tiled op.
+static spm_status_t spm_pl_fill_box(spm_pl_t *p, const spm_place_op_t *f,
+                                    const int64_t *off, const int64_t *size) {
+  spm_place_op_t b = *f;
+  spm_place_operand_t *o = &b.operands[0];
+  b.macs = 1;
+  for (int d = 0; d < o->rank; ++d) {
+    o->off[d] = off[d];
+    o->shape[d] = size[d];
+    b.extent[d] = size[d];
+    b.macs *= size[d];
+  }
+  p->st[o->tensor].born = true;
+  return spm_pl_emit_plain(p, &b, p->cap - p->resident_bytes);
+}
+
+// Emits fill f on its box minus the box of `in` (inside it): in each dim d,
+// the slabs below and above `in`, with the dims before d restricted to it.
+static spm_status_t spm_pl_fill_outside(spm_pl_t *p, const spm_place_op_t *f,
+                                        const spm_place_operand_t *in) {
+  const spm_place_operand_t *o = &f->operands[0];
+  int64_t lo[SPM_PLACE_MAX_RANK], hi[SPM_PLACE_MAX_RANK];
+  for (int d = 0; d < o->rank; ++d) {
+    lo[d] = o->off[d];
+    hi[d] = o->off[d] + o->shape[d];
+  }
+  for (int d = 0; d < o->rank; ++d) {
+    int64_t ilo = in->off[d], ihi = in->off[d] + in->shape[d];
+    int64_t slab[2][2] = {{lo[d], ilo}, {ihi, hi[d]}};
+    for (int k = 0; k < 2; ++k) {
+      if (slab[k][1] <= slab[k][0])
+        continue;
+      int64_t off[SPM_PLACE_MAX_RANK], size[SPM_PLACE_MAX_RANK];
+      for (int e = 0; e < o->rank; ++e) {
+        off[e] = lo[e];
+        size[e] = hi[e] - lo[e];
+      }
+      off[d] = slab[k][0];
+      size[d] = slab[k][1] - slab[k][0];
+      spm_status_t s = spm_pl_fill_box(p, f, off, size);
+      if (!spm_status_is_ok(s))
+        return s;
+    }
+    lo[d] = ilo;
+    hi[d] = ihi;
+  }
+  return SPM_OK;
+}
+
+// Emits the pending fills of t whole, earliest first.
+static spm_status_t spm_pl_fills_emit(spm_pl_t *p, int t) {
   spm_pt_state_t *s = &p->st[t];
-  MlirOperation f = s->fill;
-  s->fill = (MlirOperation){NULL};
-  for (size_t j = 0; j < p->m->nops; ++j)
-    if (mlirOperationEqual(p->m->ops[j].op, f))
-      return spm_pl_emit_plain(p, &p->m->ops[j], budget);
-  return spm_status_make(SPM_STATUS_INTERNAL, "lost a deferred fill");
+  spm_status_t st = SPM_OK;
+  for (int i = 0; i < s->nfills && spm_status_is_ok(st); ++i) {
+    const spm_place_op_t *f = &p->m->ops[s->fills[i]];
+    st = spm_pl_fill_box(p, f, f->operands[0].off, f->operands[0].shape);
+  }
+  s->nfills = 0;
+  return st;
+}
+
+// A fill (with an identity map and unit steps) of a tensor that is not
+// resident and is used later: deferred (*deferred). A pending fill whose
+// box it equals is dead; one it does not lie inside (or a third one) is
+// emitted first.
+static spm_status_t spm_pl_defer_fill(spm_pl_t *p, const spm_place_op_t *op,
+                                      bool *deferred) {
+  *deferred = false;
+  if (!op->is_fill || op->noperands != 1 ||
+      p->o->strategy != SPM_PLACE_REUSE)
+    return SPM_OK;
+  const spm_place_operand_t *o = &op->operands[0];
+  const spm_place_tensor_t *x = &p->m->tensors[o->tensor];
+  spm_pt_state_t *s = &p->st[o->tensor];
+  int i = (int)(op - p->m->ops);
+  if (s->resident || x->last == i || !spm_pl_unit_steps(o) ||
+      op->ndims != o->rank)
+    return SPM_OK; // in place / nothing after it / its own op
+  for (int d = 0; d < o->rank; ++d)
+    for (int j = 0; j < op->ndims; ++j)
+      if (o->coef[d][j] != (d == j))
+        return SPM_OK;
+  spm_status_t st = SPM_OK;
+  const spm_place_operand_t *last = spm_pl_fill_box_of(p, o->tensor);
+  if (last && spm_pl_box_eq(o, last))
+    s->nfills--;
+  else if (last && (s->nfills == 2 || !spm_pl_box_in(o, last)))
+    st = spm_pl_fills_emit(p, o->tensor);
+  if (!spm_status_is_ok(st))
+    return st;
+  s->fills[s->nfills++] = i;
+  *deferred = true;
+  return SPM_OK;
+}
+
+// How op's use of tensor t resolves t's pending fills: 0 emit them whole
+// first (op reads t, or writes it otherwise than once in a box inside the
+// last fill's); 1 the writer's box is the last fill's: that fill is applied
+// per tile (first visits load nothing), earlier ones outside its box;
+// 2 the writer overwrites its box without reading it: the fills are
+// emitted outside it only.
+static int spm_pl_fill_fate(const spm_pl_t *p, const spm_place_op_t *op,
+                            int t, int *kw) {
+  const spm_place_operand_t *last = spm_pl_fill_box_of(p, t), *w = NULL;
+  for (int k = 0; k < op->noperands; ++k) {
+    const spm_place_operand_t *o = &op->operands[k];
+    if (o->tensor != t)
+      continue;
+    if (!o->output || w)
+      return 0;
+    w = o;
+    *kw = k;
+  }
+  if (!w || !last || !spm_pl_unit_steps(w) || !spm_pl_box_in(w, last))
+    return 0;
+  if (spm_pl_box_eq(w, last))
+    return 1;
+  return w->read ? 0 : 2;
+}
+
+// Whether op's output operand k starts from a fill applied per tile.
+static bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
+                                 int k) {
+  int t = op->operands[k].tensor, kw = -1;
+  return op->operands[k].output && p->st[t].nfills > 0 &&
+         !p->st[t].resident && spm_pl_fill_fate(p, op, t, &kw) == 1;
+}
+
+// Resolves the pending fills of the streamed tensors op uses (see
+// spm_pl_fill_fate); a fill applied per tile stays the only one pending.
+static spm_status_t spm_pl_fills_before(spm_pl_t *p,
+                                        const spm_place_op_t *op) {
+  for (int k = 0; k < op->noperands; ++k) {
+    int t = op->operands[k].tensor, kw = -1;
+    spm_pt_state_t *s = &p->st[t];
+    if (s->nfills == 0 || s->resident)
+      continue;
+    int fate = spm_pl_fill_fate(p, op, t, &kw);
+    spm_status_t st = SPM_OK;
+    if (fate == 0)
+      st = spm_pl_fills_emit(p, t);
+    else {
+      const spm_place_op_t *lf = &p->m->ops[s->fills[s->nfills - 1]];
+      if (s->nfills == 2)
+        st = spm_pl_fill_outside(p, &p->m->ops[s->fills[0]],
+                                 &lf->operands[0]);
+      if (spm_status_is_ok(st) && fate == 2)
+        st = spm_pl_fill_outside(p, lf, &op->operands[kw]);
+      s->fills[0] = s->fills[s->nfills - 1];
+      s->nfills = fate == 1 ? 1 : 0;
+    }
+    if (!spm_status_is_ok(st))
+      return st;
+  }
+  return SPM_OK;
 }
 
 // Emits op with the current residency within `budget` (no decisions).
@@ -248,8 +405,8 @@ static void spm_pl_homes(spm_pl_t *p, const spm_place_op_t *op,
     home[k].global = p->m->tensors[o->tensor].value;
     if (!ts->resident && !o->scratch && !p->m->tensors[o->tensor].is_arg)
       ts->dram_home = true;
-    if (fused_fill && o->output && !ts->resident)
-      home[k].fill = ts->fill;
+    if (fused_fill && o->output && !ts->resident && ts->nfills == 1)
+      home[k].fill = p->m->ops[ts->fills[0]].op;
   }
 }
 
@@ -389,7 +546,7 @@ static bool spm_pl_fusable(const spm_pl_t *p, size_t i, size_t *je,
   const spm_pt_state_t *ts = &p->st[t];
   if (x->is_arg || ts->born || ts->resident || x->last != (int)j)
     return false;
-  if (P->operands[kp].read && mlirOperationIsNull(ts->fill))
+  if (P->operands[kp].read && ts->nfills == 0)
     return false; // accumulates into contents that only DRAM would hold
   for (int k = 0; k < P->noperands; ++k)
     if (k != kp && P->operands[k].tensor == t)
@@ -491,12 +648,14 @@ static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
   p->e.before =
       mlirOperationIsNull(op->epilogue) ? op->op : op->epilogue;
   p->e.loc = mlirOperationGetLocation(op->op);
-  if (spm_pl_defer_fill(p, op))
-    return SPM_OK;
+  bool deferred;
+  spm_status_t s = spm_pl_defer_fill(p, op, &deferred);
+  if (!spm_status_is_ok(s) || deferred)
+    return s;
   bool reuse = p->o->strategy == SPM_PLACE_REUSE;
   int64_t budget = p->cap - p->resident_bytes;
   spm_place_plan_t plan;
-  spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
+  s = spm_pl_plan(p, op, NULL, budget, &plan);
   // 1. make room when nothing fits
   while (!spm_status_is_ok(s) && spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE) {
     int v = spm_pl_victim(p, op, hi, false);
@@ -580,23 +739,18 @@ static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     ts->resident = true;
     ts->dirty = true;
     p->resident_bytes += spm_pl_aligned(p, x->bytes);
-    if (!mlirOperationIsNull(ts->fill)) {
-      int last = mlirOperationGetNumOperands(ts->fill) - 1;
-      spm_place_emit_clone(&p->e, ts->fill, 1, &last, &ts->b.mem);
-      ts->fill = (MlirOperation){NULL};
+    for (int i = 0; i < ts->nfills; ++i) { // the pending fills, in place
+      const spm_place_op_t *f = &p->m->ops[ts->fills[i]];
+      const spm_place_operand_t *fo = &f->operands[0];
+      MlirValue v = spm_place_emit_subview(&p->e, ts->b.mem, fo->rank,
+                                           fo->off, fo->shape, fo->step);
+      int last = mlirOperationGetNumOperands(f->op) - 1;
+      spm_place_emit_clone(&p->e, f->op, 1, &last, &v);
     }
+    ts->nfills = 0;
   }
-  for (int k = 0; k < op->noperands; ++k) {
-    const spm_place_operand_t *o = &op->operands[k];
-    spm_pt_state_t *ts = &p->st[o->tensor];
-    if (!mlirOperationIsNull(ts->fill) && !ts->resident &&
-        !spm_pl_covers(p, op, k)) {
-      // the writer covers part of the tensor: the fill goes first, alone
-      s = spm_pl_materialize_fill(p, o->tensor, p->cap - p->resident_bytes);
-      if (!spm_status_is_ok(s))
-        break;
-    }
-  }
+  if (spm_status_is_ok(s))
+    s = spm_pl_fills_before(p, op);
   int64_t rd0 = p->e.bytes_read, wr0 = p->e.bytes_written;
   if (spm_status_is_ok(s)) {
     spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
@@ -621,7 +775,7 @@ static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
       spm_pt_state_t *ts = &p->st[o->tensor];
       if (o->output) {
         ts->born = true;
-        ts->fill = (MlirOperation){NULL};
+        ts->nfills = 0;
         if (ts->resident)
           ts->dirty = true;
       }
