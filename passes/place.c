@@ -730,6 +730,41 @@ static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     budget += freed;
     plan = p2;
   }
+  // 3b. streaming a resident input of op instead, when its space saves
+  // more than its write-back and reloads (this op's read is in the plan)
+  while (reuse) {
+    int best = -1;
+    double best_gain = 0;
+    spm_place_plan_t best_plan;
+    for (int k = 0; k < op->noperands; ++k) {
+      int v = op->operands[k].tensor;
+      bool r, w;
+      spm_pl_uses(op, v, &r, &w);
+      if (!p->st[v].resident || w || ex[v])
+        continue;
+      const spm_place_tensor_t *x = &p->m->tensors[v];
+      int64_t freed = spm_pl_aligned(p, x->bytes);
+      p->st[v].resident = false;
+      spm_place_plan_t p2;
+      spm_status_t s2 = spm_pl_plan(p, op, ex, budget + freed, &p2);
+      p->st[v].resident = true;
+      double evict_cost =
+          (p->st[v].dirty ? (double)x->bytes : 0.0) +
+          (double)x->bytes * (double)spm_pl_readers_from(p, v, hi + 1);
+      double gain = spm_status_is_ok(s2) ? plan.cost - p2.cost - evict_cost : 0;
+      spm_status_free(s2);
+      if (gain > best_gain) {
+        best = v;
+        best_gain = gain;
+        best_plan = p2;
+      }
+    }
+    if (best < 0)
+      break;
+    budget += spm_pl_aligned(p, p->m->tensors[best].bytes);
+    spm_pl_evict(p, best, lo);
+    plan = best_plan;
+  }
   // 4. emit: new residents, deferred fills, the tiles
   for (int n = 0; n < nnew; ++n) {
     int t = newres[n];
