@@ -2,12 +2,14 @@
 // generated instances, as a distribution over seeds (min / median / max).
 //
 //   spm-bench-pack [--seeds N] [--time-limit S] [--quick] [--family NAME]
-//                  [--buffers N] [--verbose]
+//                  [--buffers N] [--seed K] [--verbose]
 //
 // --family (dnn, tight or slivers) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
 // also prints one line per instance to standard error (seed, buffers, time,
-// nodes, outcome), to see which instances are hard.
+// nodes, outcome), to see which instances are hard; --seed K runs only
+// seed K (1-based, as --verbose numbers them), to study one instance
+// (with --seeds N: seeds K to K + N - 1).
 //
 // Families (lib/alloc/pack_gen.h):
 //   dnn      DNN-like schedules (two buffers per step, log-uniform sizes);
@@ -80,15 +82,15 @@ static const char *alg_name(spm_pack_algorithm_t a) {
                                  : "auto";
 }
 
-static void run_case(const bench_case_t *c, int seeds, double time_limit,
-                     bool verbose) {
+static void run_case(const bench_case_t *c, int first, int seeds,
+                     double time_limit, bool verbose) {
   spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
   double *ms = malloc((size_t)seeds * sizeof *ms);
   double *ratio = malloc((size_t)seeds * sizeof *ratio);
   int at_lb = 0, optimal = 0, limit = 0;
   for (int s = 0; s < seeds; ++s) {
     int64_t cap;
-    size_t m = generate(c->family, c->n, (uint64_t)s + 1, b, &cap);
+    size_t m = generate(c->family, c->n, (uint64_t)(first + s), b, &cap);
     spm_pack_options_t o = spm_pack_options_default();
     o.algorithm = c->algorithm;
     // Feasibility at capacity = lower bound (tight families), or the
@@ -112,7 +114,7 @@ static void run_case(const bench_case_t *c, int seeds, double time_limit,
       fprintf(stderr,
               "%s %zu seed %d: %zu buffers, %.1f ms, %" PRIu64
               " nodes, peak/lb %.4f%s%s\n",
-              family_names[c->family], c->n, s + 1, m, ms[s], r.nodes,
+              family_names[c->family], c->n, first + s, m, ms[s], r.nodes,
               (double)r.peak / (double)r.lower_bound,
               r.optimal ? ", optimal" : "",
               r.limit_reached ? ", limit" : "");
@@ -137,16 +139,18 @@ static void run_case(const bench_case_t *c, int seeds, double time_limit,
 }
 
 int main(int argc, char **argv) {
-  int seeds = 10;
+  int seeds = 10, first = 1;
   double time_limit = 10;
-  bool quick = false, verbose = false;
+  bool quick = false, verbose = false, seed_given = false, seeds_given = false;
   const char *family = NULL;
   long buffers = 0;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
-      seeds = atoi(argv[++i]);
+      seeds = atoi(argv[++i]), seeds_given = true;
     else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
       time_limit = atof(argv[++i]);
+    else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+      first = atoi(argv[++i]), seed_given = true;
     else if (strcmp(argv[i], "--quick") == 0)
       quick = true;
     else if (strcmp(argv[i], "--verbose") == 0)
@@ -158,12 +162,16 @@ int main(int argc, char **argv) {
     else {
       fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
                       "[--quick] [--family NAME] [--buffers N] "
-                      "[--verbose]\n");
+                      "[--seed K] [--verbose]\n");
       return 2;
     }
   }
+  if (seed_given && !seeds_given)
+    seeds = 1;
   if (seeds < 1)
     seeds = 1;
+  if (first < 1)
+    first = 1;
   static const bench_case_t cases[] = {
       {FAMILY_DNN, 100, SPM_PACK_HEURISTIC, true},
       {FAMILY_DNN, 1000, SPM_PACK_HEURISTIC, true},
@@ -200,7 +208,7 @@ int main(int argc, char **argv) {
       continue;
     if (buffers > 0 && cases[k].n != (size_t)buffers)
       continue;
-    run_case(&cases[k], seeds, time_limit, verbose);
+    run_case(&cases[k], first, seeds, time_limit, verbose);
   }
   return 0;
 }

@@ -26,7 +26,6 @@
 //     whole is deterministic. A run that finishes decides the question: it
 //     found a packing, or, having explored its whole space, proved that none
 //     exists.
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,8 +186,8 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->total = malloc(ns * sizeof *o->total);
   o->floor = malloc(ns * sizeof *o->floor);
   o->floor_by = malloc(ns * sizeof *o->floor_by);
-  o->reach = calloc(ns + 1, 1);
-  o->reach2 = calloc(ns + 1, 1);
+  o->reach = calloc(2 * (ns + 1), 1);
+  o->reach2 = calloc(2 * (ns + 1), 1);
   o->touched = malloc(ns * sizeof *o->touched);
   o->stamp = calloc(ns, sizeof *o->stamp);
   o->start_off = calloc(ns + 1, sizeof *o->start_off);
@@ -253,7 +252,7 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       k->k[0] = tt, k->k[1] = w, k->k[2] = area;
     } else { // random, for restarts (deterministic in `heuristic`)
       uint64_t z = (uint64_t)heuristic * 0x9E3779B97F4A7C15ull +
-                   (getenv("RK_RANGE") ? ((uint64_t)bufs[i].start * 0x2545F4914F6CDD1Dull + (uint64_t)bufs[i].end) * 0xBF58476D1CE4E5B9ull : (uint64_t)i * 0xBF58476D1CE4E5B9ull);
+                   (uint64_t)i * 0xBF58476D1CE4E5B9ull;
       z = (z ^ (z >> 31)) * 0x94D049BB133111EBull;
       z ^= z >> 29;
       k->k[0] = (double)(z >> 11), k->k[1] = area, k->k[2] = 0;
@@ -584,17 +583,25 @@ spm_status_t spm_pack_exact_create(const spm_pack_buffer_t *bufs, size_t n,
 void spm_pack_exact_destroy(spm_pack_exact_t *x) {
   if (!x)
     return;
+  spm_pack_exact_destroy(x->glued);
+  free(x->glue_of);
   for (int h = 0; h < SPM_PACK_NORDERS_X; ++h)
     spm_pack_order_free(x->ord[h]);
   free(x->ng.set);
-  free(x->ng.head);
-  free(x->ng.len);
+  free(x->ng.val);
   free(x->ng.win);
   free(x->bufs);
   free(x);
 }
 
 uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x) { return x->nodes; }
+
+// The unit of the random restarts' budgets, in multiples of the first
+// round's budget B (about the work of one descent through the whole
+// instance): with U = 1 most restarts stopped before their search had gone
+// deep enough to find anything. On tight 500-buffer instances (seeds 1-40
+// of spm-bench-pack, 1 s): 35 of 40 solved with U = 1, 38 with 4, 8 or 16.
+#define SPM_PACK_RESTART_UNIT 8
 
 // The Luby sequence 1 1 2 1 1 2 4 1 1 2 ... (i >= 1).
 static uint64_t spm_pack_luby(uint64_t i) {
@@ -629,6 +636,98 @@ static bool spm_pack_static_order(spm_pack_exact_t *x, int h) {
   return true;
 }
 
+// Gluing. Where two consecutive sections both hold exactly `cap` bytes of
+// live buffers, every packing within cap covers both columns completely:
+// the bytes not taken by the buffers spanning the boundary between them are
+// exactly those of the buffers ending at the boundary (on the left) and of
+// those starting there (on the right). When one buffer ends and one starts
+// there, the two therefore lie at the same offset (and have the same size)
+// in every packing within cap: they can be merged into one buffer over both
+// live ranges (alignment the larger of the two). Chains merge the same way.
+// The merged instance has a packing within cap exactly when the original
+// has, with the same offsets. Builds x->glued and x->glue_of for cap (both
+// left NULL when nothing glues); false when out of memory.
+static bool spm_pack_glue(spm_pack_exact_t *x, int64_t cap) {
+  spm_pack_exact_destroy(x->glued);
+  free(x->glue_of);
+  x->glued = NULL;
+  x->glue_of = NULL;
+  x->glue_cap = cap;
+  size_t n = x->n, m = 0;
+  bool ok = false;
+  int64_t *times = spm_pack_times(x->bufs, n, &m);
+  int64_t *total = calloc(m + 1, sizeof *total);
+  uint32_t *ends = calloc(m, sizeof *ends), *starts = calloc(m, sizeof *starts);
+  uint32_t *end_by = malloc(m * sizeof *end_by);
+  uint32_t *start_by = malloc(m * sizeof *start_by);
+  uint32_t *next = malloc(n * sizeof *next);
+  bool *has_prev = calloc(n, sizeof *has_prev);
+  spm_pack_buffer_t *mb = malloc(n * sizeof *mb);
+  uint32_t *of = malloc(n * sizeof *of);
+  if (!times || !total || !ends || !starts || !end_by || !start_by || !next ||
+      !has_prev || !mb || !of)
+    goto done;
+  // Section k is [times[k], times[k + 1]); time index t separates sections
+  // t - 1 and t.
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t a = spm_pack_time_index(times, m, x->bufs[i].start);
+    uint32_t b = spm_pack_time_index(times, m, x->bufs[i].end);
+    total[a] += x->bufs[i].size;
+    total[b] -= x->bufs[i].size;
+    starts[a]++, start_by[a] = (uint32_t)i;
+    ends[b]++, end_by[b] = (uint32_t)i;
+    next[i] = SPM_PACK_NONE;
+  }
+  for (size_t k = 1; k < m; ++k)
+    total[k] += total[k - 1];
+  size_t links = 0;
+  for (size_t t = 1; t + 1 < m; ++t)
+    if (ends[t] == 1 && starts[t] == 1 && total[t - 1] == cap &&
+        total[t] == cap) {
+      next[end_by[t]] = start_by[t];
+      has_prev[start_by[t]] = true;
+      links++;
+    }
+  ok = true;
+  if (links == 0)
+    goto done;
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (has_prev[i])
+      continue;
+    mb[k] = x->bufs[i];
+    for (uint32_t j = (uint32_t)i; j != SPM_PACK_NONE; j = next[j]) {
+      of[j] = (uint32_t)k;
+      mb[k].end = x->bufs[j].end;
+      if (x->bufs[j].align > mb[k].align)
+        mb[k].align = x->bufs[j].align;
+    }
+    k++;
+  }
+  spm_status_t st = spm_pack_exact_create(mb, k, x->flags | SPM_PACK_NO_GLUE,
+                                          &x->glued);
+  if (!spm_status_is_ok(st)) {
+    spm_status_free(st);
+    x->glued = NULL;
+    ok = false;
+    goto done;
+  }
+  x->glue_of = of;
+  of = NULL;
+done:
+  free(times);
+  free(total);
+  free(ends);
+  free(starts);
+  free(end_by);
+  free(start_by);
+  free(next);
+  free(has_prev);
+  free(mb);
+  free(of);
+  return ok;
+}
+
 spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
                                   double deadline, uint64_t node_limit,
                                   int64_t *off, spm_pack_outcome_t *outcome) {
@@ -646,16 +745,45 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
     *outcome = SPM_PACK_LIMIT;
     return SPM_OK;
   }
+  // Glued buffers: solve the merged instance instead (its nodes count as
+  // this one's, and so does the node limit).
+  if (!(x->flags & SPM_PACK_NO_GLUE)) {
+    if (x->glue_cap != capacity && !spm_pack_glue(x, capacity))
+      return spm_status_make(SPM_STATUS_INTERNAL,
+                             "out of memory for the exact search");
+    if (x->glued) {
+      spm_pack_exact_t *g = x->glued;
+      if (node_limit && x->nodes >= node_limit) {
+        *outcome = SPM_PACK_LIMIT;
+        return SPM_OK;
+      }
+      int64_t *goff = malloc(g->n * sizeof *goff);
+      if (!goff)
+        return spm_status_make(SPM_STATUS_INTERNAL,
+                               "out of memory for the exact search");
+      uint64_t before = g->nodes;
+      spm_status_t st = spm_pack_exact_solve(
+          g, capacity, deadline,
+          node_limit ? g->nodes + (node_limit - x->nodes) : 0, goff, outcome);
+      x->nodes += g->nodes - before;
+      if (spm_status_is_ok(st) && *outcome == SPM_PACK_FOUND)
+        for (size_t i = 0; i < x->n; ++i)
+          off[i] = goff[x->glue_of[i]];
+      free(goff);
+      return st;
+    }
+  }
   x->cap = capacity;
   x->deadline = deadline;
   x->global_stop = node_limit ? node_limit : UINT64_MAX;
   // The portfolio, in rounds k = 0, 1, ...: the skyline-order and the
   // bottom-left search under each static order with a work budget of
   // B * 2^k, then 2^k bottom-left runs under fresh random orders with
-  // budgets B * luby(j). The random restarts rescue instances where a wrong
-  // first choice hides every packing in a huge subtree; the doubling runs
-  // keep the whole thing complete (eventually one run finishes). Budgets are
-  // in work units, so everything is deterministic.
+  // budgets U * B * luby(j) (U = SPM_PACK_RESTART_UNIT). The random restarts
+  // rescue instances where a wrong first choice hides every packing in a
+  // huge subtree; the doubling runs keep the whole thing complete
+  // (eventually one run finishes). Budgets are in work units, so everything
+  // is deterministic.
   int nruns = 0, run_order[2 * SPM_PACK_NORDERS_X];
   bool run_bl[2 * SPM_PACK_NORDERS_X];
   int norders = (x->flags & SPM_PACK_ONE_ORDER) ? 1 : SPM_PACK_NORDERS_X;
@@ -704,7 +832,7 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
         o = spm_pack_order_build(x->bufs, x->n,
                                  SPM_PACK_NORDERS_X + (int)(luby_j % 1000003));
         bl = true;
-        b = base * spm_pack_luby(++luby_j);
+        b = SPM_PACK_RESTART_UNIT * base * spm_pack_luby(++luby_j);
       }
       if (!o)
         return spm_status_make(SPM_STATUS_INTERNAL,
@@ -713,10 +841,7 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
                       : b > UINT64_MAX - x->work ? UINT64_MAX
                                                  : x->work + b;
       x->abort_kind = 0;
-      uint64_t w0 = x->work, n0 = x->nodes; double t0 = spm_pack_now();
       int r = spm_pack_run(x, o, bl);
-      if (getenv("SPM_PACK_TRACE"))
-        fprintf(stderr, "  round %d k %d %s %s budget %llu work %llu nodes %llu %.1f ms r %d\n", round, (int)k, fresh ? "rand" : "static", bl ? "bl" : "sky", (unsigned long long)b, (unsigned long long)(x->work - w0), (unsigned long long)(x->nodes - n0), (spm_pack_now() - t0) * 1e3, r);
       bool oom = o->oom;
       if (r == SPM_PACK_FOUND_R && !oom)
         for (size_t i = 0; i < o->n; ++i)
@@ -726,9 +851,6 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
       if (oom)
         return spm_status_make(SPM_STATUS_INTERNAL,
                                "out of memory in the exact search");
-      if (r != SPM_PACK_ABORT || x->abort_kind == 2) { extern uint64_t dbg_hits, dbg_rec, dbg_refused, dbg_clears, dbg_lookups;
-        if (getenv("NG_STATS")) fprintf(stderr, "ng: hits %llu lookups %llu rec %llu refused %llu clears %llu count %zu nwin %zu\n", (unsigned long long)dbg_hits, (unsigned long long)dbg_lookups, (unsigned long long)dbg_rec, (unsigned long long)dbg_refused, (unsigned long long)dbg_clears, x->ng.count, x->ng.nwin);
-        dbg_hits = dbg_rec = dbg_refused = dbg_clears = dbg_lookups = 0; }
       if (r == SPM_PACK_FOUND_R) {
         *outcome = SPM_PACK_FOUND;
         return SPM_OK;

@@ -37,24 +37,31 @@ typedef struct {
   uint32_t i;
 } spm_pack_cand_t;
 
-// A window of sections [lo, hi) on which bottom-left nogoods were recorded
-// for valleys [a, b) (see pack_exact_bl.c); chained per a.
+// A window of sections [lo, hi) on which a bottom-left nogood was recorded
+// (see pack_exact_bl.c); chained per valley state.
 typedef struct {
-  uint32_t b, lo, hi, next;
+  uint32_t lo, hi, next;
 } spm_pack_ngwin_t;
 
+// A valley state (key, 0 = empty slot) and the chain of windows recorded
+// with it (head into win[], len entries).
+typedef struct {
+  uint64_t key;
+  uint32_t head, len;
+} spm_pack_ngval_t;
+
 // The bottom-left nogoods: the set of failed window states (keys, open
-// addressing, 0 = empty) and the windows they were recorded on, chained from
-// their valley's first section (head, len per section). Valid for one
-// capacity (`cap`) and every order: they are kept across runs.
+// addressing, 0 = empty) and, per valley state (open addressing), the
+// windows recorded with it. Valid for one capacity (`capacity`) and every
+// order: they are kept across runs. Owned by spm_pack_exact_t.
 typedef struct {
   uint64_t *set;
   size_t cap, count;
-  int64_t capacity;
-  uint32_t *head, *len;
-  size_t nsec;
+  spm_pack_ngval_t *val;
+  size_t vcap, vcount;
   spm_pack_ngwin_t *win;
   size_t nwin, capwin;
+  int64_t capacity;
 } spm_pack_nogoods_t;
 
 // One static order of the buffers: internal index k is original perm[k].
@@ -89,7 +96,9 @@ typedef struct {
   // Search state.
   int64_t *off, *minoff, *sol, *total, *floor;
   uint32_t *floor_by;      // bottom-left: the buffer whose top is the floor
-  uint8_t *reach, *reach2; // scratch for the valley check
+  // Scratch for the valley check: two halves of ns + 1 entries each (the
+  // best valley's so far and the one being scanned).
+  uint8_t *reach, *reach2;
   // Sections changed by the last placement (bottom-left), deduplicated by
   // stamp.
   uint32_t *touched, *stamp, stamp_now;
@@ -114,6 +123,12 @@ struct spm_pack_exact_s {
   unsigned flags;
   spm_pack_buffer_t *bufs;
   int64_t lb;
+  // Gluing (see spm_pack_glue in pack_exact.c): for capacity glue_cap, the
+  // instance with glued chains merged (owned; NULL when nothing glues) and
+  // each buffer's index in it.
+  int64_t glue_cap;
+  struct spm_pack_exact_s *glued;
+  uint32_t *glue_of;
   spm_pack_order_t *ord[SPM_PACK_NORDERS_X];
   bool ord_same[SPM_PACK_NORDERS_X]; // order h equals an earlier one: skipped
   uint64_t nodes;

@@ -109,10 +109,9 @@ static void spm_pack_fail_around(spm_pack_exact_t *x, const spm_pack_order_t *o,
 // the capacity: not on the order (static or random), the budget, or which
 // choices led to it. They are kept across all runs at one capacity.
 
-uint64_t dbg_hits, dbg_rec, dbg_refused, dbg_clears, dbg_lookups;
 enum {
   SPM_PACK_NG_MAX = 1u << 20, // stored window states at most (8 MB)
-  SPM_PACK_NG_WINDOWS = 128,  // windows per valley start at most
+  SPM_PACK_NG_WINDOWS = 16,   // windows per valley state at most
 };
 
 static uint64_t spm_pack_mix(uint64_t z) {
@@ -146,30 +145,24 @@ static void spm_pack_set_floor(spm_pack_order_t *o, uint32_t s, int64_t f,
 
 static void spm_pack_ng_clear(spm_pack_nogoods_t *ng) {
   memset(ng->set, 0, ng->cap * sizeof *ng->set);
-  ng->count = 0;
-  for (size_t s = 0; s < ng->nsec; ++s) {
-    ng->head[s] = SPM_PACK_NONE;
-    ng->len[s] = 0;
-  }
-  ng->nwin = 0;
+  memset(ng->val, 0, ng->vcap * sizeof *ng->val);
+  ng->count = ng->vcount = ng->nwin = 0;
 }
 
 bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o) {
   spm_pack_nogoods_t *ng = &x->ng;
-  if (!ng->set) { // sections are the same in every order
-    ng->nsec = o->nsec;
-    ng->cap = 1u << 12;
+  if (!ng->set) {
+    ng->cap = ng->vcap = 1u << 12;
     ng->set = malloc(ng->cap * sizeof *ng->set);
-    ng->head = malloc(o->nsec * sizeof *ng->head);
-    ng->len = malloc(o->nsec * sizeof *ng->len);
-    if (!ng->set || !ng->head || !ng->len) {
+    ng->val = malloc(ng->vcap * sizeof *ng->val);
+    if (!ng->set || !ng->val) {
       o->oom = true;
       return false;
     }
     spm_pack_ng_clear(ng);
     ng->capacity = x->cap;
   }
-  if (ng->capacity != x->cap || getenv("NG_CLEAR")) {
+  if (ng->capacity != x->cap) {
     spm_pack_ng_clear(ng);
     ng->capacity = x->cap;
   }
@@ -213,9 +206,18 @@ static size_t spm_pack_ng_slot(const spm_pack_nogoods_t *ng, uint64_t k) {
   return i;
 }
 
+// The same in the table of valley states.
+static size_t spm_pack_ng_vslot(const spm_pack_nogoods_t *ng, uint64_t k) {
+  size_t mask = ng->vcap - 1, i = (size_t)k & mask;
+  while (ng->val[i].key != 0 && ng->val[i].key != k)
+    i = (i + 1) & mask;
+  return i;
+}
+
 // The key of the valley [a, b) and the state of its sections and its
-// two neighbours (never 0): recorded with every nogood found at the valley,
-// a cheap filter before the windows' keys.
+// two neighbours (never 0): the windows recorded at a valley are chained
+// from its state, so that a lookup only tries the windows of nogoods found
+// at this very valley state.
 static uint64_t spm_pack_ng_valley_key(spm_pack_exact_t *x,
                                        const spm_pack_order_t *o, uint32_t a,
                                        uint32_t b) {
@@ -228,89 +230,104 @@ static uint64_t spm_pack_ng_valley_key(spm_pack_exact_t *x,
   return h ? h : 1;
 }
 
-// Whether a nogood recorded at a valley [a, b) holds now; if so, sets the
-// failure window to its window.
+// Whether a nogood recorded at the valley [a, b) in its current state
+// holds now; if so, sets the failure window to its window.
 static bool spm_pack_ng_match(spm_pack_exact_t *x, spm_pack_order_t *o,
                               uint32_t a, uint32_t b) {
   const spm_pack_nogoods_t *ng = &x->ng;
-  uint64_t vk = spm_pack_ng_valley_key(x, o, a, b);
-  if (ng->set[spm_pack_ng_slot(ng, vk)] != vk)
+  if (ng->vcount == 0)
     return false;
-  for (uint32_t w = ng->head[a]; w != SPM_PACK_NONE; w = ng->win[w].next) {
-    const spm_pack_ngwin_t *v = &ng->win[w];
-    if (v->b != b)
-      continue;
-    uint64_t k = spm_pack_ng_key(x, o, v->lo, v->hi);
-    dbg_lookups++;
+  uint64_t vk = spm_pack_ng_valley_key(x, o, a, b);
+  const spm_pack_ngval_t *v = &ng->val[spm_pack_ng_vslot(ng, vk)];
+  if (v->key != vk)
+    return false;
+  for (uint32_t w = v->head; w != SPM_PACK_NONE; w = ng->win[w].next) {
+    const spm_pack_ngwin_t *e = &ng->win[w];
+    uint64_t k = spm_pack_ng_key(x, o, e->lo, e->hi);
     if (ng->set[spm_pack_ng_slot(ng, k)] == k) {
-      dbg_hits++;
-      spm_pack_fail_at(x, o, v->lo, v->hi);
+      spm_pack_fail_at(x, o, e->lo, e->hi);
       return true;
     }
   }
   return false;
 }
 
-// Doubles the set (rehashing), or, at its size limit, forgets everything:
-// nogoods only prune, so dropping them is always safe.
-static bool spm_pack_ng_grow(spm_pack_nogoods_t *ng) {
-  if (ng->cap >= SPM_PACK_NG_MAX) {
-    dbg_clears++;
+// Makes room for one more window state and one more valley state: doubles
+// a table (rehashing) at half load, or, at the size limit, forgets
+// everything -- nogoods only prune, so dropping them is always safe.
+static bool spm_pack_ng_reserve(spm_pack_nogoods_t *ng) {
+  if (ng->count + 1 > SPM_PACK_NG_MAX || ng->vcount + 1 > SPM_PACK_NG_MAX ||
+      ng->nwin + 1 > SPM_PACK_NG_MAX) {
     spm_pack_ng_clear(ng);
     return true;
   }
-  uint64_t *old = ng->set;
-  size_t oldcap = ng->cap;
-  uint64_t *set = calloc(2 * oldcap, sizeof *set);
-  if (!set)
-    return false;
-  ng->set = set;
-  ng->cap = 2 * oldcap;
-  for (size_t i = 0; i < oldcap; ++i)
-    if (old[i])
-      ng->set[spm_pack_ng_slot(ng, old[i])] = old[i];
-  free(old);
+  if (2 * (ng->count + 1) > ng->cap) {
+    uint64_t *old = ng->set;
+    size_t oldcap = ng->cap;
+    uint64_t *set = calloc(2 * oldcap, sizeof *set);
+    if (!set)
+      return false;
+    ng->set = set;
+    ng->cap = 2 * oldcap;
+    for (size_t i = 0; i < oldcap; ++i)
+      if (old[i])
+        ng->set[spm_pack_ng_slot(ng, old[i])] = old[i];
+    free(old);
+  }
+  if (2 * (ng->vcount + 1) > ng->vcap) {
+    spm_pack_ngval_t *old = ng->val;
+    size_t oldcap = ng->vcap;
+    spm_pack_ngval_t *val = calloc(2 * oldcap, sizeof *val);
+    if (!val)
+      return false;
+    ng->val = val;
+    ng->vcap = 2 * oldcap;
+    for (size_t i = 0; i < oldcap; ++i)
+      if (old[i].key)
+        ng->val[spm_pack_ng_vslot(ng, old[i].key)] = old[i];
+    free(old);
+  }
+  if (ng->nwin == ng->capwin) {
+    size_t nc = ng->capwin ? 2 * ng->capwin : 256;
+    spm_pack_ngwin_t *nw = realloc(ng->win, nc * sizeof *nw);
+    if (!nw)
+      return false;
+    ng->win = nw;
+    ng->capwin = nc;
+  }
   return true;
 }
 
 // Records that the current state fails on the window [lo, hi), for lookup
-// at the valley [a, b) (which lies in the window).
+// at the valley [a, b) (which lies in the window) in its current state.
 static void spm_pack_ng_record(spm_pack_exact_t *x, spm_pack_order_t *o,
                                uint32_t a, uint32_t b, uint32_t lo,
                                uint32_t hi) {
   spm_pack_nogoods_t *ng = &x->ng;
-  if (2 * (ng->count + 2) > ng->cap && !spm_pack_ng_grow(ng))
+  if (!spm_pack_ng_reserve(ng))
     return; // out of memory: just do not record
-  uint32_t w = ng->head[a];
-  while (w != SPM_PACK_NONE &&
-         !(ng->win[w].b == b && ng->win[w].lo == lo && ng->win[w].hi == hi))
+  uint64_t vk = spm_pack_ng_valley_key(x, o, a, b);
+  spm_pack_ngval_t *v = &ng->val[spm_pack_ng_vslot(ng, vk)];
+  if (v->key == 0) {
+    *v = (spm_pack_ngval_t){vk, SPM_PACK_NONE, 0};
+    ng->vcount++;
+  }
+  uint32_t w = v->head;
+  while (w != SPM_PACK_NONE && !(ng->win[w].lo == lo && ng->win[w].hi == hi))
     w = ng->win[w].next;
   if (w == SPM_PACK_NONE) {
-    if (ng->len[a] >= SPM_PACK_NG_WINDOWS) {
-      dbg_refused++;
+    if (v->len >= SPM_PACK_NG_WINDOWS) {
       return; // could not be looked up
     }
-    if (ng->nwin == ng->capwin) {
-      size_t nc = ng->capwin ? 2 * ng->capwin : 256;
-      spm_pack_ngwin_t *nw = realloc(ng->win, nc * sizeof *nw);
-      if (!nw)
-        return;
-      ng->win = nw;
-      ng->capwin = nc;
-    }
-    ng->win[ng->nwin] = (spm_pack_ngwin_t){b, lo, hi, ng->head[a]};
-    ng->head[a] = (uint32_t)ng->nwin++;
-    ng->len[a]++;
+    ng->win[ng->nwin] = (spm_pack_ngwin_t){lo, hi, v->head};
+    v->head = (uint32_t)ng->nwin++;
+    v->len++;
   }
-  uint64_t keys[2] = {spm_pack_ng_key(x, o, lo, hi),
-                      spm_pack_ng_valley_key(x, o, a, b)};
-  dbg_rec++;
-  for (int j = 0; j < 2; ++j) {
-    size_t i = spm_pack_ng_slot(ng, keys[j]);
-    if (ng->set[i] == 0) {
-      ng->set[i] = keys[j];
-      ng->count++;
-    }
+  uint64_t k = spm_pack_ng_key(x, o, lo, hi);
+  size_t i = spm_pack_ng_slot(ng, k);
+  if (ng->set[i] == 0) {
+    ng->set[i] = k;
+    ng->count++;
   }
 }
 
@@ -466,13 +483,15 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
 }
 
 // The bottom of a valley [a, b) at floor f is tiled by buffers lying in it
-// at offset f, or given up on sections with slack. Computes which prefixes
-// (reach[k]: [a, a + k)) and suffixes (reach2[k]: [a + k, b)) can be so
-// resolved; a buffer can be at the bottom only if it joins a prefix and a
-// suffix. Returns whether the whole valley can.
+// at offset f, or given up on sections with slack. Computes, in half h of
+// the scratch arrays, which prefixes (reach[k]: [a, a + k)) and suffixes
+// (reach2[k]: [a + k, b)) can be so resolved; a buffer can be at the bottom
+// only if it joins a prefix and a suffix. Returns whether the whole valley
+// can.
 static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
-                                  uint32_t a, uint32_t b, int64_t f) {
-  uint8_t *fw = o->reach, *bw = o->reach2;
+                                  uint32_t a, uint32_t b, int64_t f, int h) {
+  uint8_t *fw = o->reach + h * (o->nsec + 1);
+  uint8_t *bw = o->reach2 + h * (o->nsec + 1);
   uint32_t len = b - a;
   int64_t cap = x->cap;
   memset(fw, 0, len + 1);
@@ -510,10 +529,11 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
 }
 
 // Whether w, fitting at the valley end, also completes a tiling of the
-// valley bottom (after spm_pack_valley_reach on that valley).
+// valley bottom (after spm_pack_valley_reach on that valley, in half h).
 static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
-                                   uint32_t a) {
-  return o->reach[o->slo[w] - a] && o->reach2[o->shi[w] - a];
+                                   uint32_t a, int h) {
+  size_t base = (size_t)h * (o->nsec + 1);
+  return o->reach[base + o->slo[w] - a] && o->reach2[base + o->shi[w] - a];
 }
 
 // A node that branched on the valley [a, b) failed on the window in
@@ -536,6 +556,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   uint32_t ba = 0, bb = 0, bc = SPM_PACK_NONE;
   int64_t bf = 0;
   size_t bcost = SIZE_MAX;
+  int scan = 0, best = 1; // halves of the reach arrays (see valley_reach)
   bool known = false; // a recorded nogood holds
   for (uint32_t s = p->slo; s < p->shi && bcost > 0;) {
     if (o->sec_cnt[s] == 0) {
@@ -550,14 +571,14 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if ((a > p->slo && o->sec_cnt[a - 1] > 0 && o->floor[a - 1] < f) ||
         (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < f))
       continue; // not a valley
-    if (o->ng_sec && x->ng.head[a] != SPM_PACK_NONE &&
-        spm_pack_ng_match(x, o, a, b)) {
+    if (o->ng_sec && spm_pack_ng_match(x, o, a, b)) {
       bcost = 0; // a known dead end (the window is set)
       known = true;
       break;
     }
     bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
-    if (dp && !spm_pack_valley_reach(x, o, a, b, f)) {
+    int cur = scan; // the half holding this valley's reach
+    if (dp && !spm_pack_valley_reach(x, o, a, b, f, cur)) {
       bcost = 0;
       ba = a, bb = b;
       break;
@@ -571,10 +592,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       const size_t *lo = end ? o->end_off : o->start_off;
       for (size_t e = lo[c]; e < lo[c + 1] && cost < bcost; ++e)
         cost += spm_pack_bl_fits(x, o, list[e], a, b, c, f) &&
-                (!dp || spm_pack_valley_viable(o, list[e], a));
+                (!dp || spm_pack_valley_viable(o, list[e], a, cur));
       if (cost < bcost || (cost == bcost && f < bf)) {
         bcost = cost;
         ba = a, bb = b, bc = c, bf = f;
+        best = cur, scan = cur ^ 1; // keep its reach: scan the other half
       }
       if (bcost == 0)
         break;
@@ -591,8 +613,6 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   int64_t f = bf;
   bool at_end = c != a;
   bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
-  if (dp)
-    spm_pack_valley_reach(x, o, a, b, f); // the chosen valley's, again
   const uint32_t *list = at_end ? o->end_buf : o->start_buf;
   const size_t *lo = at_end ? o->end_off : o->start_off;
   // Candidates, best first: a top flush with a neighbour's floor (packings
@@ -604,7 +624,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   for (size_t e = lo[c]; e < lo[c + 1]; ++e) {
     uint32_t w = list[e];
     if (!spm_pack_bl_fits(x, o, w, a, b, c, f) ||
-        (dp && !spm_pack_valley_viable(o, w, a)))
+        (dp && !spm_pack_valley_viable(o, w, a, best)))
       continue;
     int64_t top = f + o->size[w];
     int64_t score =

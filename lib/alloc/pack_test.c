@@ -178,6 +178,7 @@ static const unsigned flag_sets[] = {
     SPM_PACK_ONLY_CANONICAL,
     SPM_PACK_ONLY_BL,
     SPM_PACK_NO_BACKJUMP,
+    SPM_PACK_NO_GLUE,
     // The bottom-left search alone in one order, with and without
     // backjumping (so that its jumps decide the answer, not the portfolio).
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
@@ -255,6 +256,86 @@ SPM_TEST(brute_force_small) {
   printf("brute force: %d instances of 1..7 buffers, %d with optimum above "
          "the lower bound, heuristic optimal on %d\n",
          instances, above_lb, heuristic_opt);
+}
+
+// Whether some boundary between two sections that both hold exactly cap
+// bytes has one buffer ending and one starting there -- the pair the exact
+// search glues (pack_exact.c). Written independently of it, by brute force
+// over times.
+static bool has_glue(const spm_pack_buffer_t *b, size_t n, int64_t cap) {
+  for (size_t i = 0; i < n; ++i) {
+    int64_t t = b[i].end;
+    int ends = 0, starts = 0;
+    int64_t prev = INT64_MIN, next = INT64_MAX; // the neighbouring events
+    for (size_t j = 0; j < n; ++j) {
+      ends += b[j].end == t;
+      starts += b[j].start == t;
+      int64_t ev[2] = {b[j].start, b[j].end};
+      for (int k = 0; k < 2; ++k) {
+        if (ev[k] < t && ev[k] > prev)
+          prev = ev[k];
+        if (ev[k] > t && ev[k] < next)
+          next = ev[k];
+      }
+    }
+    if (ends != 1 || starts != 1 || prev == INT64_MIN || next == INT64_MAX)
+      continue;
+    int64_t left = 0, right = 0; // live in [prev, t) and in [t, next)
+    for (size_t j = 0; j < n; ++j) {
+      left += b[j].start <= prev && b[j].end >= t ? b[j].size : 0;
+      right += b[j].start <= t && b[j].end >= next ? b[j].size : 0;
+    }
+    if (left == cap && right == cap)
+      return true;
+  }
+  return false;
+}
+
+// Gluing (a buffer ending and one starting between two full columns lie at
+// the same offset) against brute force, on small cut rectangles -- full
+// columns everywhere, so gluing applies often -- and on the same with one
+// piece shrunk (columns with slack next to full ones).
+SPM_TEST(brute_force_glue) {
+  spm_pack_rng_t rng = spm_pack_rng(777);
+  int count = quick ? 60 : 900, glued = 0, mismatches = 0;
+  static const unsigned flags[] = {
+      0, SPM_PACK_NO_GLUE, SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
+      SPM_PACK_ONLY_CANONICAL | SPM_PACK_ONE_ORDER};
+  for (int c = 0; c < count; ++c) {
+    spm_pack_buffer_t b[8], w[8];
+    size_t n = 2 + (size_t)c % 6; // 2 .. 7
+    int64_t granule = c % 3 == 2 ? 2 : 1;
+    n = spm_pack_gen_tight(&rng, n, 8, 8, granule, c % 5 == 0, b);
+    if (c % 4 == 3) { // shrink one piece: slack in its columns
+      size_t k = (size_t)c / 4 % n;
+      if (b[k].size > granule)
+        b[k].size -= granule;
+    }
+    for (size_t i = 0; i < n; ++i)
+      b[i].offset = -1;
+    int64_t lb = spm_pack_lower_bound(b, n);
+    int64_t opt = brute_force(b, n, lb);
+    bool g = has_glue(b, n, opt);
+    glued += g;
+    bool bad = false;
+    for (size_t f = 0; f < sizeof flags / sizeof *flags; ++f) {
+      bad |= exact_with(b, n, flags[f], opt, w) != SPM_PACK_FOUND ||
+             !valid(w, n, opt);
+      if (opt > 1)
+        bad |= exact_with(b, n, flags[f], opt - 1, NULL) != SPM_PACK_INFEASIBLE;
+    }
+    memcpy(w, b, sizeof w);
+    spm_pack_result_t r = run(w, n, SPM_PACK_EXACT, 0, true);
+    bad |= !(r.peak == opt && r.optimal && valid(w, n, 0));
+    SPM_EXPECT(!bad);
+    if (bad && mismatches++ < 5) {
+      fprintf(stderr, "glue mismatch: optimum %" PRId64 "\n", opt);
+      dump(b, n);
+    }
+  }
+  SPM_EXPECT(glued > count / 10); // the rule is exercised
+  printf("glue: %d instances of 2..7 cut pieces, %d with a glued pair\n",
+         count, glued);
 }
 
 // Medium instances, beyond brute force: the exact optimum with every pruning
@@ -533,6 +614,7 @@ int main(int argc, char **argv) {
   SPM_RUN(validator);
   SPM_RUN(limits);
   SPM_RUN(brute_force_small);
+  SPM_RUN(brute_force_glue);
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
   SPM_RUN(heuristic_large);
