@@ -179,10 +179,12 @@ static const unsigned flag_sets[] = {
     SPM_PACK_ONLY_BL,
     SPM_PACK_NO_BACKJUMP,
     SPM_PACK_NO_GLUE,
+    SPM_PACK_NO_NOGOODS,
     // The bottom-left search alone in one order, with and without
     // backjumping (so that its jumps decide the answer, not the portfolio).
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SYMMETRY,
     SPM_PACK_ONLY_BL | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
