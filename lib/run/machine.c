@@ -94,7 +94,11 @@ void spm_run_fill_seeded(spm_run_machine_t *m, uint64_t seed) {
     if (t->role != SPM_RUN_ROLE_INPUT &&
         !(t->role == SPM_RUN_ROLE_WEIGHT && !t->data))
       continue;
-    uint64_t s = seed + UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)(i + 1);
+    // The stream's state is one splitmix64 output of seed + golden * (id +
+    // 1), not that value itself: with consecutive states tensor id + 1's
+    // stream would be tensor id's shifted by one element.
+    uint64_t s0 = seed + UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)(i + 1);
+    uint64_t s = splitmix64(&s0);
     int64_t n = spm_run_tensor_numel(t);
     for (int64_t e = 0; e < n; ++e) {
       uint64_t x = splitmix64(&s);

@@ -85,7 +85,9 @@ spm_status_t spm_run_set_tensor(spm_run_machine_t *m, uint32_t id,
 
 // Fills every INPUT tensor, and every WEIGHT tensor without constant data,
 // with values from a seeded generator: per tensor a splitmix64 stream
-// seeded with seed + 0x9e3779b97f4a7c15 * (id + 1); per element x = next():
+// whose state starts at splitmix64(seed + 0x9e3779b97f4a7c15 * (id + 1))
+// (so that streams of consecutive ids are not shifted copies of each
+// other); per element x = next():
 // f32: ((int32)(x >> 40) - 2^23) / 2^23 (exact, in [-1, 1)); i8 and i32:
 // (int8)(x >> 56).
 void spm_run_fill_seeded(spm_run_machine_t *m, uint64_t seed);
