@@ -1,0 +1,10 @@
+module attributes {spm.target = #spm.target<{name = "tiny", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 4.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 2 : i64, clock_mhz = 100 : i64, dram_pj_per_byte = 100.0 : f64, spm_pj_per_byte = 5.0 : f64, mac_pj = 0.5 : f64}>} {
+func.func @f(%a: memref<4xf32>) {
+  %b = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 4>, f32>
+  %c = "spm.alloc"() {offset = 16 : i64} : () -> !spm.buf<array<i64: 4>, f32>
+  %bm = builtin.unrealized_conversion_cast %b : !spm.buf<array<i64: 4>, f32> to memref<4xf32>
+  %cm = builtin.unrealized_conversion_cast %c : !spm.buf<array<i64: 4>, f32> to memref<4xf32>
+  memref.copy %bm, %cm : memref<4xf32> to memref<4xf32>
+  return
+}
+}
