@@ -552,6 +552,6 @@ bool spm_lower_compute(spm_lower_t *l, MlirOperation op) {
   else if (spm_op_is(op, "linalg.generic"))
     lower_generic(l, op);
   else
-    return false;
+    return spm_lower_spm_compute(l, op);
   return true;
 }

@@ -73,6 +73,9 @@ bool spm_lower_elem(MlirType t, spm_run_type_t *out);
 // possibly with diagnostics).
 bool spm_lower_compute(spm_lower_t *l, MlirOperation op);
 
+// The spm dialect's compute ops (lower_spm.c); same contract.
+bool spm_lower_spm_compute(spm_lower_t *l, MlirOperation op);
+
 void spm_lower_add_instr(spm_lower_t *l, MlirOperation op,
                          const spm_run_instr_t *in, const spm_run_uop_t *uops,
                          size_t nuops);
