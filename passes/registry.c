@@ -8,6 +8,7 @@ extern const spm_pass_info_t spm_pass_info_deps;
 extern const spm_pass_info_t spm_pass_info_liveness;
 extern const spm_pass_info_t spm_pass_info_place;
 extern const spm_pass_info_t spm_pass_info_allocate;
+extern const spm_pass_info_t spm_pass_info_lower;
 
 static const spm_pass_info_t *const spm_passes[] = {
     &spm_pass_info_verify,
@@ -15,6 +16,7 @@ static const spm_pass_info_t *const spm_passes[] = {
     &spm_pass_info_liveness,
     &spm_pass_info_place,
     &spm_pass_info_allocate,
+    &spm_pass_info_lower,
 };
 
 size_t spm_pass_registry_count(void) {
