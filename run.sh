@@ -14,3 +14,5 @@ build/bin/spm-opt --spm-deps examples/linalg_mlp.mlir -o /dev/null
 echo "== spm-opt --spm-target=gemmini --spm-place --spm-allocate examples/linalg_mlp.mlir | spm-run (the main job: place, pack, run on the modelled accelerator)"
 build/bin/spm-opt --spm-target=gemmini --spm-place --spm-allocate examples/linalg_mlp.mlir -o build/linalg_mlp.placed.mlir
 build/bin/spm-run build/linalg_mlp.placed.mlir
+echo "== spm-run examples/spm_conv_block.mlir (a hand-written accelerator program)"
+build/bin/spm-run examples/spm_conv_block.mlir
