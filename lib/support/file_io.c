@@ -35,6 +35,24 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
   return SPM_OK;
 }
 
+// Writes to an existing non-regular file (device, FIFO, symbolic link).
+static spm_status_t write_direct(const char *path, const char *data,
+                                 size_t n) {
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                           path, strerror(errno));
+  int err = 0;
+  if (fwrite(data, 1, n, f) != n || fflush(f) != 0)
+    err = errno;
+  if (fclose(f) != 0 && !err)
+    err = errno;
+  if (err)
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                           path, strerror(err));
+  return SPM_OK;
+}
+
 spm_status_t spm_file_write_atomic(const char *path, const char *data,
                                    size_t n) {
   if (strcmp(path, "-") == 0) {
@@ -44,6 +62,13 @@ spm_status_t spm_file_write_atomic(const char *path, const char *data,
                              strerror(errno));
     return SPM_OK;
   }
+  // Only a regular file (or a new one) is replaced by rename. Anything else
+  // that exists -- a device (/dev/null), a FIFO, a symbolic link
+  // (/dev/stdout) -- is opened and written directly (through the link), so
+  // it is never replaced by a regular file (which root could otherwise do).
+  struct stat st;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return write_direct(path, data, n);
   size_t plen = strlen(path);
   char *tmp = malloc(plen + 16);
   if (!tmp)

@@ -19,7 +19,9 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
 // Writes `n` bytes to `path` atomically: the data goes to a temporary file
 // in the same directory which is renamed over `path` only when everything
 // was written and flushed, so a failure never leaves a partial file.
-// "-" writes to standard output.
+// "-" writes to standard output. A path that exists and is not a regular
+// file (a device such as /dev/null, a FIFO, a symbolic link such as
+// /dev/stdout) is opened and written directly instead: never replaced.
 spm_status_t spm_file_write_atomic(const char *path, const char *data,
                                    size_t n);
 

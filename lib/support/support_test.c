@@ -1,5 +1,6 @@
 // Unit tests of lib/support: status, strbuf, file_io.
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,10 +71,44 @@ SPM_TEST(file_write_atomic_roundtrip) {
   SPM_EXPECT(rmdir(dir) == 0); // empty: no temporary file left
 }
 
+// Existing non-regular files are written, never replaced (as root a
+// rename over /dev/null would succeed): a FIFO stays a FIFO and its reader
+// gets the data; a symbolic link stays a link and its target gets the data.
+SPM_TEST(file_write_atomic_special_files) {
+  struct stat st;
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char fifo[256], target[256], link[256];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  snprintf(target, sizeof target, "%s/target.txt", dir);
+  snprintf(link, sizeof link, "%s/link.txt", dir);
+  SPM_EXPECT(mkfifo(fifo, 0600) == 0);
+  int rd = open(fifo, O_RDONLY | O_NONBLOCK); // so that opening to write
+  SPM_EXPECT(rd >= 0);                        // does not block
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(fifo, "pipe", 4)));
+  char got[8] = {0};
+  SPM_EXPECT(read(rd, got, sizeof got) == 4 && memcmp(got, "pipe", 4) == 0);
+  close(rd);
+  SPM_EXPECT(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(target, "old\n", 4)));
+  SPM_EXPECT(symlink("target.txt", link) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(link, "new\n", 4)));
+  SPM_EXPECT(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  SPM_EXPECT(spm_status_is_ok(spm_file_read(target, &b)));
+  SPM_EXPECT(strcmp(spm_strbuf_cstr(&b), "new\n") == 0);
+  spm_strbuf_free(&b);
+  unlink(fifo);
+  unlink(link);
+  unlink(target);
+  SPM_EXPECT(rmdir(dir) == 0); // no temporary file left
+}
+
 int main(void) {
   SPM_RUN(status_ok_and_error);
   SPM_RUN(strbuf_grows);
   SPM_RUN(file_read_errors);
   SPM_RUN(file_write_atomic_roundtrip);
+  SPM_RUN(file_write_atomic_special_files);
   return spm_test_finish();
 }
