@@ -110,13 +110,16 @@ spm_status_t spm_run_exec_eltwise(spm_run_machine_t *m,
           if (e != SPM_RUN_UOP_OK) {
             spm_strbuf_t t = SPM_STRBUF_INIT;
             spm_run_uop_text(&u[bad], &t);
-            int r = op->out.rank;
+            // The element's index in the output view (its rank only).
+            spm_strbuf_t at = SPM_STRBUF_INIT;
+            for (int d = 4 - op->out.rank; d < 4; ++d)
+              spm_strbuf_appendf(&at, "%s%lld", d > 4 - op->out.rank ? "," : "",
+                                 (long long)idx[d]);
             spm_status_t s = spm_run_fault(
-                m, "output element [%lld,%lld,%lld,%lld] (last %d indices "
-                   "count), micro-op %zu `%s`: %s",
-                (long long)idx[0], (long long)idx[1], (long long)idx[2],
-                (long long)idx[3], r, bad, spm_strbuf_cstr(&t),
+                m, "output element [%s], micro-op %zu `%s`: %s",
+                spm_strbuf_cstr(&at), bad, spm_strbuf_cstr(&t),
                 spm_run_uop_error_text(e));
+            spm_strbuf_free(&at);
             spm_strbuf_free(&t);
             return s;
           }
