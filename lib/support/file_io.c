@@ -113,3 +113,39 @@ spm_status_t spm_file_write_atomic(const char *path, const char *data,
   free(tmp);
   return SPM_OK;
 }
+
+spm_status_t spm_file_check_writable(const char *path) {
+  if (strcmp(path, "-") == 0)
+    return SPM_OK;
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                             path, strerror(EISDIR));
+    if (access(path, W_OK) != 0)
+      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                             path, strerror(errno));
+    return SPM_OK;
+  }
+  // A new file: its directory must exist and be writable.
+  const char *slash = strrchr(path, '/');
+  size_t dlen = slash ? (size_t)(slash - path) : 0;
+  char *dir = malloc(dlen + 2);
+  if (!dir)
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  if (!slash)
+    strcpy(dir, ".");
+  else if (dlen == 0)
+    strcpy(dir, "/");
+  else {
+    memcpy(dir, path, dlen);
+    dir[dlen] = '\0';
+  }
+  int ok = access(dir, W_OK | X_OK) == 0;
+  int err = errno;
+  free(dir);
+  if (!ok)
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                           path, strerror(err));
+  return SPM_OK;
+}

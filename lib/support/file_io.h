@@ -25,6 +25,13 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
 spm_status_t spm_file_write_atomic(const char *path, const char *data,
                                    size_t n);
 
+// Checks, before any work is done, that spm_file_write_atomic(path, ...)
+// can be expected to succeed: "-" always; an existing path must be
+// writable, a new one's directory writable. SPM_STATUS_IO_ERROR naming the
+// path and the reason otherwise. (The write itself can still fail, e.g.
+// when the disk fills up; it then reports that, and leaves no file.)
+spm_status_t spm_file_check_writable(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,11 +104,43 @@ SPM_TEST(file_write_atomic_special_files) {
   SPM_EXPECT(rmdir(dir) == 0); // no temporary file left
 }
 
+static bool writable(const char *path) {
+  spm_status_t s = spm_file_check_writable(path);
+  bool ok = spm_status_is_ok(s);
+  if (!ok)
+    SPM_EXPECT(spm_status_code(s) == SPM_STATUS_IO_ERROR);
+  spm_status_free(s);
+  return ok;
+}
+
+// The pre-check agrees with what the write would do: "-", an existing
+// file, a new file in an existing directory, a bare name (the current
+// directory) are writable; a file in a missing directory and a directory
+// are not.
+SPM_TEST(file_check_writable) {
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char path[256], missing[256];
+  snprintf(path, sizeof path, "%s/out.txt", dir);
+  snprintf(missing, sizeof missing, "%s/missing/out.txt", dir);
+  SPM_EXPECT(writable("-"));
+  SPM_EXPECT(writable(path)); // new
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(path, "x", 1)));
+  SPM_EXPECT(writable(path)); // existing
+  SPM_EXPECT(writable("spm-unit-bare-name-never-created"));
+  SPM_EXPECT(!writable(missing));
+  SPM_EXPECT(!writable(dir));
+  SPM_EXPECT(writable("/dev/null"));
+  unlink(path);
+  SPM_EXPECT(rmdir(dir) == 0);
+}
+
 int main(void) {
   SPM_RUN(status_ok_and_error);
   SPM_RUN(strbuf_grows);
   SPM_RUN(file_read_errors);
   SPM_RUN(file_write_atomic_roundtrip);
   SPM_RUN(file_write_atomic_special_files);
+  SPM_RUN(file_check_writable);
   return spm_test_finish();
 }

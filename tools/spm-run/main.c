@@ -224,6 +224,35 @@ static spm_status_t write_outputs(const options_t *o,
   return SPM_OK;
 }
 
+// Before the run: every file the run will write can be written, and every
+// --output names a tensor, so that a long run does not end in an error
+// that was known at the start.
+static spm_status_t check_output_paths(const options_t *o,
+                                       const spm_run_program_t *p) {
+  if (o->trace)
+    SPM_RETURN_IF_ERROR(spm_file_check_writable(o->trace));
+  if (o->report_file)
+    SPM_RETURN_IF_ERROR(spm_file_check_writable(o->report_file));
+  for (int k = 0; k < o->noutputs; ++k) {
+    uint32_t id = 0;
+    SPM_RETURN_IF_ERROR(find_tensor(p, o->outputs[k].name, &id));
+    SPM_RETURN_IF_ERROR(spm_file_check_writable(o->outputs[k].path));
+  }
+  if (o->outputs_dir) {
+    spm_strbuf_t probe = SPM_STRBUF_INIT;
+    spm_strbuf_appendf(&probe, "%s/x.bin", o->outputs_dir);
+    spm_status_t st = spm_file_check_writable(spm_strbuf_cstr(&probe));
+    spm_strbuf_free(&probe);
+    if (!spm_status_is_ok(st)) {
+      spm_status_free(st);
+      return spm_status_make(SPM_STATUS_IO_ERROR,
+                             "--outputs: '%s' is not a writable directory",
+                             o->outputs_dir);
+    }
+  }
+  return SPM_OK;
+}
+
 static spm_status_t emit(const options_t *o, const spm_run_program_t *p) {
   spm_strbuf_t b = SPM_STRBUF_INIT;
   spm_status_t st = SPM_OK;
@@ -280,18 +309,48 @@ int main(int argc, char **argv) {
   }
   spm_run_machine_t *m = NULL;
   st = spm_run_machine_create(p, &m);
+  if (spm_status_is_ok(st))
+    st = check_output_paths(&o, p);
   if (spm_status_is_ok(st)) {
     spm_run_fill_seeded(m, o.seed);
     st = load_inputs(&o, p, m);
   }
-  if (spm_status_is_ok(st) && o.trace)
-    st = spm_run_set_trace_path(m, o.trace);
+  // The trace is collected in memory and written atomically after the run
+  // (also after a fault: it shows what ran up to it).
+  char *trace_data = NULL;
+  size_t trace_size = 0;
+  FILE *trace = NULL;
+  if (spm_status_is_ok(st) && o.trace) {
+    trace = open_memstream(&trace_data, &trace_size);
+    if (!trace)
+      st = spm_status_make(SPM_STATUS_IO_ERROR, "cannot buffer the trace: %s",
+                           strerror(errno));
+    else
+      spm_run_set_trace(m, trace);
+  }
   if (!spm_status_is_ok(st)) {
     spm_run_machine_free(m);
     spm_run_program_free(p);
     return fail(st, NULL);
   }
   st = spm_run_execute(m);
+  if (trace) {
+    spm_run_set_trace(m, NULL);
+    spm_status_t ts = fclose(trace) == 0
+                          ? spm_file_write_atomic(o.trace, trace_data,
+                                                  trace_size)
+                          : spm_status_make(SPM_STATUS_IO_ERROR,
+                                            "cannot buffer the trace");
+    free(trace_data);
+    if (!spm_status_is_ok(ts)) {
+      if (spm_status_is_ok(st)) {
+        spm_run_machine_free(m);
+        spm_run_program_free(p);
+        return fail(ts, NULL);
+      }
+      (void)fail(ts, NULL); // and then the fault itself
+    }
+  }
   if (!spm_status_is_ok(st)) {
     // The fault, then what ran before it; no outputs are written.
     fprintf(stderr, "spm-run: error: %s\n", spm_status_message(st));
