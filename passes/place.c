@@ -27,11 +27,7 @@
 
 #include "mlir-c/BuiltinAttributes.h"
 #include "passes/pass.h"
-#include "passes/place.h"
-#include "passes/place_emit.h"
-#include "passes/place_model.h"
-#include "passes/place_op.h"
-#include "passes/place_plan.h"
+#include "passes/place_internal.h"
 #include "support/diag.h"
 #include "support/mlir_util.h"
 #include "support/strbuf.h"
@@ -43,42 +39,18 @@ spm_place_options_t spm_place_options_default(void) {
   o.reserve = 0.1;
   o.double_buffer = true;
   o.fuse = true;
+  o.chain = true;
   o.report = SPM_PLACE_REPORT_SUMMARY;
   return o;
 }
 
-typedef struct {
-  bool resident;   // whole tensor in the scratchpad now
-  bool born;       // written already (arguments: always)
-  bool dirty;      // resident contents not in global memory
-  bool dram_home;  // the memref.alloc stays as a global buffer
-  int fills[2]; // deferred fills (model op indices, earlier first)
-  int nfills;
-  spm_place_buf_t b;
-} spm_pt_state_t;
 
-typedef struct {
-  spm_place_model_t *m;
-  const spm_target_t *t;
-  const spm_place_options_t *o;
-  spm_pt_state_t *st;
-  bool *extra; // per tensor: scratch for the residency trials of an op
-  spm_place_emit_t e;
-  int64_t cap;           // usable bytes (capacity minus the reserve)
-  int64_t resident_bytes;
-  int64_t per_transfer;
-  spm_place_stats_t *stats;
-} spm_pl_t;
-
-static bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
-                                 int k);
-
-static int64_t spm_pl_aligned(const spm_pl_t *p, int64_t bytes) {
+int64_t spm_pl_aligned(const spm_pl_t *p, int64_t bytes) {
   int64_t a = p->t->alignment > 0 ? p->t->alignment : 1;
   return (bytes + a - 1) / a * a;
 }
 
-static bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads,
+bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads,
                         bool *writes) {
   bool u = false;
   *reads = *writes = false;
@@ -92,7 +64,7 @@ static bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads,
 }
 
 // Ops from `from` on that read tensor t.
-static int64_t spm_pl_readers_from(const spm_pl_t *p, int t, size_t from) {
+int64_t spm_pl_readers_from(const spm_pl_t *p, int t, size_t from) {
   int64_t n = 0;
   for (size_t j = from; j < p->m->nops && (int)j <= p->m->tensors[t].last;
        ++j) {
@@ -136,7 +108,7 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
 
 // The plan for op within budget: untiled when the whole op fits (single
 // buffered: there is nothing to overlap), else the tile search.
-static spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
+spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
                                 const bool *extra, int64_t budget,
                                 spm_place_plan_t *out) {
   spm_place_plan_request_t r;
@@ -148,7 +120,7 @@ static spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
 }
 
 // Evicts resident t; written back when dirty and used from op `from` on.
-static void spm_pl_evict(spm_pl_t *p, int t, size_t from) {
+void spm_pl_evict(spm_pl_t *p, int t, size_t from) {
   spm_pt_state_t *s = &p->st[t];
   const spm_place_tensor_t *x = &p->m->tensors[t];
   if (s->dirty && spm_pl_next_use_from(p, t, from) != INT32_MAX) {
@@ -188,7 +160,7 @@ static int spm_pl_victim(const spm_pl_t *p, const spm_place_op_t *op,
   return best;
 }
 
-static void spm_pl_error(MlirOperation op, const char *msg) {
+void spm_pl_error(MlirOperation op, const char *msg) {
   spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, "spm-place: %s",
                 msg);
 }
@@ -282,7 +254,7 @@ static spm_status_t spm_pl_fill_outside(spm_pl_t *p, const spm_place_op_t *f,
 }
 
 // Emits the pending fills of t whole, earliest first.
-static spm_status_t spm_pl_fills_emit(spm_pl_t *p, int t) {
+spm_status_t spm_pl_fills_emit(spm_pl_t *p, int t) {
   spm_pt_state_t *s = &p->st[t];
   spm_status_t st = SPM_OK;
   for (int i = 0; i < s->nfills && spm_status_is_ok(st); ++i) {
@@ -353,7 +325,7 @@ static int spm_pl_fill_fate(const spm_pl_t *p, const spm_place_op_t *op,
 }
 
 // Whether op's output operand k starts from a fill applied per tile.
-static bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
+bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
                                  int k) {
   int t = op->operands[k].tensor, kw = -1;
   return op->operands[k].output && p->st[t].nfills > 0 &&
@@ -362,7 +334,7 @@ static bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op,
 
 // Resolves the pending fills of the streamed tensors op uses (see
 // spm_pl_fill_fate); a fill applied per tile stays the only one pending.
-static spm_status_t spm_pl_fills_before(spm_pl_t *p,
+spm_status_t spm_pl_fills_before(spm_pl_t *p,
                                         const spm_place_op_t *op) {
   for (int k = 0; k < op->noperands; ++k) {
     int t = op->operands[k].tensor, kw = -1;
@@ -639,7 +611,7 @@ static bool spm_pl_fuse_pays(const spm_pl_t *p, size_t i, size_t j,
 }
 
 // Places `op`: model op lo, or (fused) ops lo..hi.
-static spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
+spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
                               size_t lo, size_t hi) {
   // A fused op runs where its epilogue was: the epilogue's operands (a
   // padded buffer allocated after the producer, say) are defined there, and
@@ -911,22 +883,30 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
   spm_status_t s = SPM_OK;
   for (size_t i = 0; i < m->nops && spm_status_is_ok(s); ++i) {
     spm_place_op_t fused;
-    size_t j;
-    if (!spm_pl_fusable(&p, i, &j, &fused)) {
-      s = spm_pl_op(&p, &m->ops[i], i, i);
-      continue;
+    const spm_place_op_t *op = &m->ops[i];
+    size_t j, hi = i, skip_to = i;
+    if (spm_pl_fusable(&p, i, &j, &fused)) {
+      for (size_t k = i + 1; k < j && spm_status_is_ok(s); ++k)
+        s = spm_pl_op(&p, &m->ops[k], k, k); // the fills in between
+      if (!spm_status_is_ok(s))
+        break;
+      if (spm_pl_fuse_pays(&p, i, j, &fused)) {
+        op = &fused;
+        hi = skip_to = j;
+      } else {
+        skip_to = j - 1;
+      }
     }
-    for (size_t k = i + 1; k < j && spm_status_is_ok(s); ++k)
-      s = spm_pl_op(&p, &m->ops[k], k, k); // the fills in between
-    if (!spm_status_is_ok(s))
-      break;
-    if (spm_pl_fuse_pays(&p, i, j, &fused)) {
-      s = spm_pl_op(&p, &fused, i, j);
-      i = j;
-    } else {
-      s = spm_pl_op(&p, &m->ops[i], i, i);
-      i = j - 1;
-    }
+    // The op and a consumer reading its output through windows, as one
+    // chain (place_chain.c), when that pays.
+    bool chained = false;
+    size_t next = skip_to > hi ? skip_to : hi;
+    s = spm_pl_chain(&p, op, i, hi, &chained, &next);
+    if (spm_status_is_ok(s) && !chained)
+      s = spm_pl_op(&p, op, i, hi);
+    if (next > skip_to)
+      skip_to = next;
+    i = skip_to;
   }
   if (spm_status_is_ok(s)) {
     for (size_t k = 0; k < m->ntensors; ++k)

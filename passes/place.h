@@ -38,6 +38,9 @@ typedef struct spm_place_options_s {
   double reserve;    // fraction of the capacity left for packing slack
   bool double_buffer;
   bool fuse; // an element-wise consumer runs in its producer's tiles
+  bool chain; // a producer whose output does not fit and the consumer
+              // reading it through (overlapping) windows run as one tiled
+              // chain, the producer recomputing halos (place_chain.c)
   spm_place_report_kind_t report;
 } spm_place_options_t;
 
@@ -46,6 +49,7 @@ spm_place_options_t spm_place_options_default(void);
 typedef struct spm_place_stats_s {
   int64_t ops, tiled_ops, tiles;
   int64_t fused; // producer + epilogue pairs run as one tiled op
+  int64_t chained; // producer + windowed consumer chains
   int64_t resident, spilled; // intermediates kept on chip / given a home
   int64_t read, written;     // DRAM bytes moved by the emitted DMAs
   int64_t predicted_read, predicted_written; // by the traffic model

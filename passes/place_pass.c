@@ -3,7 +3,7 @@
 //
 // Options (mlir-opt syntax): strategy=reuse|static, capacity=BYTES,
 // reserve=FRACTION, double-buffer=true|false, fuse=true|false,
-// report=summary|ops|none.
+// chain=true|false, report=summary|ops|none.
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +34,15 @@ void spm_place_report_summary(MlirOperation func, const spm_place_stats_t *s,
   int64_t moved = s->read + s->written;
   spm_diag_emit(
       mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-      "spm-place: %lld ops (%lld tiled, %lld tiles, %lld fused pairs), "
+      "spm-place: %lld ops (%lld tiled, %lld tiles, %lld fused pairs, %lld "
+      "chains), "
       "strategy %s, %s "
       "capacity %lld bytes; DRAM read %lld bytes, written %lld bytes, total "
       "%.3fx the compulsory %lld bytes (traffic model: read %lld, written "
       "%lld); %lld intermediates on chip, %lld in global memory; %lld DMA "
       "transfers",
       (long long)s->ops, (long long)s->tiled_ops, (long long)s->tiles,
-      (long long)s->fused, o->strategy == SPM_PLACE_STATIC ? "static" : "reuse", t->what,
+      (long long)s->fused, (long long)s->chained, o->strategy == SPM_PLACE_STATIC ? "static" : "reuse", t->what,
       (long long)t->t.capacity, (long long)s->read, (long long)s->written,
       s->compulsory ? (double)moved / (double)s->compulsory : 0.0,
       (long long)s->compulsory, (long long)s->predicted_read,
@@ -125,6 +126,8 @@ static spm_status_t spm_place_option(const char *key, const char *value,
     return spm_place_bool(key, value, &o->double_buffer);
   if (strcmp(key, "fuse") == 0)
     return spm_place_bool(key, value, &o->fuse);
+  if (strcmp(key, "chain") == 0)
+    return spm_place_bool(key, value, &o->chain);
   if (strcmp(key, "report") == 0) {
     if (strcmp(value, "summary") == 0)
       o->report = SPM_PLACE_REPORT_SUMMARY;
@@ -141,7 +144,7 @@ static spm_status_t spm_place_option(const char *key, const char *value,
   }
   return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "'spm-place' has no option '%s' (options: strategy, "
-                         "capacity, reserve, double-buffer, fuse, report)",
+                         "capacity, reserve, double-buffer, fuse, chain, report)",
                          key);
 }
 
@@ -184,6 +187,9 @@ const spm_pass_info_t spm_pass_info_place = {
                "(default true)\n"
                "      fuse=true|false              run an element-wise "
                "consumer in its producer's tiles (default true)\n"
+               "      chain=true|false             run a producer whose output "
+               "does not fit and its windowed consumer (a pool) as one tiled "
+               "chain, recomputing halos (default true)\n"
                "      report=summary|ops|none      remarks: per function "
                "(default), also per op, or none\n",
     .create = spm_place_create,

@@ -4,12 +4,18 @@
 // max pool). Streamed, only the border of the zero fill is ever written to
 // DRAM; a fill whose box the next writer covers exactly is applied in that
 // writer's tiles (no DRAM traffic, no initial read); resident, every fill
-// runs in place, in order.
-// RUN: spm-opt --spm-place=report=ops %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=REPORT
-// RUN: spm-opt --spm-place %s 2>/dev/null | FileCheck %s --check-prefix=IR
+// runs in place, in order. (These checks run with chain=false: with chains,
+// the first function's copy and read-out run as one chain, the padded
+// buffer lives in its tiles, its zero border is filled there: CHAIN.)
+// RUN: spm-opt --spm-place='report=ops chain=false' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: spm-opt --spm-place=chain=false %s 2>/dev/null | FileCheck %s --check-prefix=IR
 // RUN: spm-opt --spm-place='capacity=64K' %s 2>/dev/null | FileCheck %s --check-prefix=RES
-// RUN: spm-opt --spm-place %s 2>/dev/null | spm-opt --spm-allocate -o %t.mlir
+// RUN: spm-opt --spm-place=chain=false %s 2>/dev/null | spm-opt --spm-allocate -o %t.mlir
 // RUN: spm-opt %t.mlir -o /dev/null
+// RUN: spm-opt --spm-place=report=ops %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=CHAIN
+// RUN: spm-opt --spm-place %s 2>/dev/null | spm-opt --spm-allocate -o /dev/null
+// CHAIN: remark: spm-place: linalg.generic + linalg.generic (chained with halo, no DRAM for %alloc0): 5 tiles [1x4x10x2] of the consumer; DRAM read 1024 B, written 1600 B (model 1024, 1600); resident: none
+// CHAIN: remark: spm-place: 2 ops (1 tiled, 5 tiles, 0 fused pairs, 1 chains), {{.*}} total 1.000x the compulsory 2624 bytes
 module attributes {spm.target = #spm.target<{name = "tiny", capacity = 1024 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 16.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 16 : i64, clock_mhz = 100 : i64, dram_pj_per_byte = 100.0 : f64, spm_pj_per_byte = 5.0 : f64, mac_pj = 0.5 : f64}>} {
 
 // A 1600-byte padded buffer (it does not fit): the zero fill is written

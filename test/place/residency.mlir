@@ -4,11 +4,15 @@
 // producer to its last reader: no DMA touches it and no global buffer is
 // kept for it. Without room (16 KiB), it gets a global home (the
 // memref.alloc stays, marked spm.global), its tiles are stored once and
-// read back by each consumer.
+// read back by each consumer (chain=false). With chains (the default), the
+// second op and the third (the only reader of %u) run as one chain: %u
+// lives in the chain's tiles only, %t is still spilled.
 // RUN: spm-opt --spm-place='report=ops capacity=64K' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=FITS
 // RUN: spm-opt --spm-place='capacity=64K' %s 2>/dev/null | FileCheck %s --check-prefix=FITS-IR
-// RUN: spm-opt --spm-place='report=ops capacity=16K' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=SPILL
-// RUN: spm-opt --spm-place='capacity=16K' %s 2>/dev/null | FileCheck %s --check-prefix=SPILL-IR
+// RUN: spm-opt --spm-place='report=ops capacity=16K chain=false' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=SPILL
+// RUN: spm-opt --spm-place='capacity=16K chain=false' %s 2>/dev/null | FileCheck %s --check-prefix=SPILL-IR
+// RUN: spm-opt --spm-place='capacity=16K chain=false' %s 2>/dev/null | spm-opt --spm-allocate -o /dev/null
+// RUN: spm-opt --spm-place='report=ops capacity=16K' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=CHAIN
 // RUN: spm-opt --spm-place='capacity=16K' %s 2>/dev/null | spm-opt --spm-allocate -o /dev/null
 // The static baseline: nothing stays on chip between ops.
 // RUN: spm-opt --spm-place='report=ops capacity=64K strategy=static' %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=STATIC
@@ -56,6 +60,10 @@ func.func @skip(%x: memref<64x64xf32>, %y: memref<64x64xf32>) {
 // SPILL: remark: spm-place: linalg.generic: {{[0-9]+}} tiles {{.*}}; DRAM read 16384 B, written 16384 B (model 16384, 16384); resident: none
 // SPILL: remark: spm-place: linalg.generic: {{[0-9]+}} tiles {{.*}}; DRAM read 32768 B, written 16384 B (model 32768, 16384); resident: none
 // SPILL: total 3.500x the compulsory 32768 bytes {{.*}}; 0 intermediates on chip, 2 in global memory
+
+// CHAIN: remark: spm-place: linalg.generic: {{[0-9]+}} tiles {{.*}}; DRAM read 16384 B, written 16384 B (model 16384, 16384); resident: none
+// CHAIN: remark: spm-place: linalg.generic + linalg.generic (chained with halo, no DRAM for %alloc1): {{[0-9]+}} tiles {{.*}}; DRAM read 32768 B, written 16384 B (model 32768, 16384); resident: none
+// CHAIN: (2 tiled, {{[0-9]+}} tiles, 0 fused pairs, 1 chains), {{.*}} total 2.500x the compulsory 32768 bytes {{.*}}; 1 intermediates on chip, 1 in global memory
 
 // SPILL-IR: %[[T:.*]] = memref.alloc() {spm.global} : memref<64x64xf32>
 // SPILL-IR: "spm.dma_store"(%{{.*}}, %[[T]])

@@ -1,0 +1,74 @@
+// spm-place internals shared by place.c (the walk over the ops) and
+// place_chain.c (a producer and its windowed consumer as one tiled chain).
+// Not a public API.
+#ifndef SPM_PASSES_PLACE_INTERNAL_H
+#define SPM_PASSES_PLACE_INTERNAL_H
+
+#include "passes/place.h"
+#include "passes/place_emit.h"
+#include "passes/place_model.h"
+#include "passes/place_op.h"
+#include "passes/place_plan.h"
+
+typedef struct {
+  bool resident;   // whole tensor in the scratchpad now
+  bool born;       // written already (arguments: always)
+  bool dirty;      // resident contents not in global memory
+  bool dram_home;  // the memref.alloc stays as a global buffer
+  int fills[2]; // deferred fills (model op indices, earlier first)
+  int nfills;
+  spm_place_buf_t b;
+} spm_pt_state_t;
+
+typedef struct {
+  spm_place_model_t *m;
+  const spm_target_t *t;
+  const spm_place_options_t *o;
+  spm_pt_state_t *st;
+  bool *extra; // per tensor: scratch for the residency trials of an op
+  spm_place_emit_t e;
+  int64_t cap;           // usable bytes (capacity minus the reserve)
+  int64_t resident_bytes;
+  int64_t per_transfer;
+  spm_place_stats_t *stats;
+} spm_pl_t;
+
+// Bytes rounded up to the target's alignment.
+int64_t spm_pl_aligned(const spm_pl_t *p, int64_t bytes);
+// Whether op uses tensor t (and whether it reads / writes it).
+bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads, bool *writes);
+// Ops from `from` on that read tensor t.
+int64_t spm_pl_readers_from(const spm_pl_t *p, int t, size_t from);
+// The plan for op within budget with the current residency (plus the
+// tensors flagged in `extra`, may be NULL): untiled when it fits, else the
+// tile search (OUT_OF_RANGE when nothing fits).
+spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
+                         const bool *extra, int64_t budget,
+                         spm_place_plan_t *out);
+// Places model op lo, or the fused op of model ops lo..hi.
+spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op, size_t lo,
+                       size_t hi);
+// Emits the pending fills of t whole (into its global home), earliest first.
+spm_status_t spm_pl_fills_emit(spm_pl_t *p, int t);
+// Resolves the pending fills of the streamed tensors op uses: emitted
+// whole, outside the box op overwrites, or (one) left to apply per tile.
+spm_status_t spm_pl_fills_before(spm_pl_t *p, const spm_place_op_t *op);
+// Whether op's output operand k starts from a deferred fill applied per
+// tile (its first visits load nothing).
+bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op, int k);
+// Evicts resident t (written back when dirty and used from op `from` on).
+void spm_pl_evict(spm_pl_t *p, int t, size_t from);
+// The error diagnostic "spm-place: MSG" at op.
+void spm_pl_error(MlirOperation op, const char *msg);
+
+// Tries to place the op `F` (model ops lo..hi, possibly a fused pair) and
+// the next op that reads its output through overlapping windows as one
+// chain (place_chain.c). *handled: the chain was emitted and *next is the
+// consumer's model index (every op up to it is placed). Otherwise nothing
+// was emitted for F, but fills between F and the consumer may have been
+// placed (they commute with F): *next is the last model op placed. On
+// entry *next is the last model op placed already (>= hi).
+spm_status_t spm_pl_chain(spm_pl_t *p, const spm_place_op_t *F, size_t lo,
+                          size_t hi, bool *handled, size_t *next);
+
+#endif
