@@ -484,7 +484,7 @@ static bool spm_pl_whole_perm(const spm_place_op_t *op,
 // and read only by E, through a permutation map; E is all-parallel with
 // one loop per dim of T and reads T once the same way; E touches none of
 // P's other tensors. E's operands are then indexed by P's loops through T.
-static bool spm_pl_fusable(const spm_pl_t *p, size_t i, size_t *je,
+bool spm_pl_fusable(const spm_pl_t *p, size_t i, size_t *je,
                            spm_place_op_t *f) {
   if (p->o->strategy != SPM_PLACE_REUSE || !p->o->fuse)
     return false;

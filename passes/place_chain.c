@@ -719,6 +719,12 @@ spm_status_t spm_pl_chain(spm_pl_t *p, const spm_place_op_t *F, size_t lo,
     SPM_RETURN_IF_ERROR(spm_pl_op(p, &p->m->ops[k], k, k));
     *next = k;
   }
+  // A consumer with an epilogue of its own is left to that fusion (its
+  // output, an accumulator, would otherwise go to DRAM).
+  spm_place_op_t qf;
+  size_t qj;
+  if (spm_pl_fusable(p, q, &qj, &qf))
+    return SPM_OK;
   if (!ch_fills_ok(&c))
     return SPM_OK;
   // Q's output: its fills resolved as for Q alone (a border emitted, one

@@ -61,6 +61,11 @@ void spm_pl_evict(spm_pl_t *p, int t, size_t from);
 // The error diagnostic "spm-place: MSG" at op.
 void spm_pl_error(MlirOperation op, const char *msg);
 
+// Whether model op i and its element-wise epilogue (model op *je) can run
+// as one tiled op, built in *f.
+bool spm_pl_fusable(const spm_pl_t *p, size_t i, size_t *je,
+                    spm_place_op_t *f);
+
 // Tries to place the op `F` (model ops lo..hi, possibly a fused pair) and
 // the next op that reads its output through overlapping windows as one
 // chain (place_chain.c). *handled: the chain was emitted and *next is the
