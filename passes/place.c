@@ -40,6 +40,7 @@ spm_place_options_t spm_place_options_default(void) {
   o.double_buffer = true;
   o.fuse = true;
   o.chain = true;
+  o.residency = SPM_PLACE_RESIDENCY_COST;
   o.report = SPM_PLACE_REPORT_SUMMARY;
   return o;
 }
@@ -668,12 +669,20 @@ spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     int64_t need = spm_pl_aligned(p, x->bytes);
     if (need > budget)
       continue;
+    // residency=reuse-distance: kept iff reused, and it and everything the
+    // ops up to its reuse touch fit in the scratchpad together.
+    bool by_distance = p->o->residency == SPM_PLACE_RESIDENCY_DISTANCE;
+    if (by_distance) {
+      int64_t rd = spm_place_reuse_distance(p->reuse, t, (int)hi);
+      if (rd < 0 || rd + need > p->cap)
+        continue;
+    }
     ex[t] = true;
     spm_place_plan_t p1;
     spm_status_t s1 = spm_pl_plan(p, op, ex, budget - need, &p1);
     double stream_cost =
         plan.cost + (double)x->bytes * (double)spm_pl_readers_from(p, t, hi + 1);
-    if (spm_status_is_ok(s1) && p1.cost <= stream_cost) {
+    if (spm_status_is_ok(s1) && (by_distance || p1.cost <= stream_cost)) {
       plan = p1;
       budget -= need;
       newres[nnew++] = t;
@@ -799,6 +808,41 @@ spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
   return s;
 }
 
+// report=reuse: per intermediate, at its memref.alloc: size, uses, reads,
+// the reuse distance from each use to the next, where it ended up.
+static void spm_pl_report_reuse(spm_pl_t *p) {
+  for (size_t t = 0; t < p->m->ntensors; ++t) {
+    const spm_place_tensor_t *x = &p->m->tensors[t];
+    if (x->is_arg || x->first < 0)
+      continue;
+    int nuse = 0, nread = 0;
+    for (size_t i = 0; i < p->m->nops; ++i) {
+      bool r, w;
+      if (spm_pl_uses(&p->m->ops[i], (int)t, &r, &w)) {
+        nuse++;
+        nread += r;
+      }
+    }
+    spm_strbuf_t b = SPM_STRBUF_INIT;
+    spm_strbuf_appendf(&b, "spm-place: reuse of %s (%lld bytes): %d uses, "
+                       "%d reading; reuse distances [",
+                       x->name, (long long)x->bytes, nuse, nread);
+    int n = 0;
+    for (int i = x->first; i >= 0;
+         i = spm_place_reuse_next_use(p->reuse, (int)t, i)) {
+      int64_t d = spm_place_reuse_distance(p->reuse, (int)t, i);
+      if (d < 0)
+        break;
+      spm_strbuf_appendf(&b, "%s%lld", n++ ? ", " : "", (long long)d);
+    }
+    spm_strbuf_appendf(&b, "] bytes; %s",
+                       p->st[t].dram_home ? "global home" : "on chip");
+    spm_diag_emit(mlirOperationGetLocation(x->alloc), SPM_DIAG_REMARK, "%s",
+                  spm_strbuf_cstr(&b));
+    spm_strbuf_free(&b);
+  }
+}
+
 // Removes the original ops and views, and the allocs that got no global
 // home; marks the others `spm.global`.
 static void spm_pl_cleanup(spm_pl_t *p) {
@@ -856,7 +900,8 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
   p.stats = stats;
   p.st = calloc(m->ntensors + 1, sizeof *p.st);
   p.extra = calloc(m->ntensors + 1, sizeof *p.extra);
-  if (!p.st || !p.extra)
+  p.reuse = spm_place_reuse_create(m);
+  if (!p.st || !p.extra || !p.reuse)
     abort();
   p.e.ctx = mlirOperationGetContext(func);
   p.e.body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
@@ -912,6 +957,8 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
     for (size_t k = 0; k < m->ntensors; ++k)
       stats->resident += !m->tensors[k].is_arg && !p.st[k].dram_home &&
                          m->tensors[k].first >= 0;
+    if (o->report == SPM_PLACE_REPORT_REUSE)
+      spm_pl_report_reuse(&p);
     spm_pl_cleanup(&p);
   }
   stats->read = p.e.bytes_read;
@@ -919,6 +966,7 @@ spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
   stats->transfers = p.e.transfers;
   free(p.st);
   free(p.extra);
+  spm_place_reuse_free(p.reuse);
   spm_place_model_free(m);
   return s;
 }

@@ -29,8 +29,17 @@ typedef enum spm_place_strategy_e {
 typedef enum spm_place_report_kind_e {
   SPM_PLACE_REPORT_SUMMARY, // one remark per function
   SPM_PLACE_REPORT_OPS,     // plus one remark per op
+  SPM_PLACE_REPORT_REUSE,   // plus one per intermediate: its reuse distances
   SPM_PLACE_REPORT_NONE,
 } spm_place_report_kind_t;
+
+// Which intermediates stay whole in the scratchpad from their first write.
+typedef enum spm_place_residency_e {
+  SPM_PLACE_RESIDENCY_COST,     // when the op's tiling with it resident
+                                // costs no more than streaming it
+  SPM_PLACE_RESIDENCY_DISTANCE, // when it is reused and its reuse distance
+                                // plus its size fit the capacity
+} spm_place_residency_t;
 
 typedef struct spm_place_options_s {
   spm_place_strategy_t strategy;
@@ -38,6 +47,7 @@ typedef struct spm_place_options_s {
   double reserve;    // fraction of the capacity left for packing slack
   bool double_buffer;
   bool fuse; // an element-wise consumer runs in its producer's tiles
+  spm_place_residency_t residency;
   bool chain; // a producer whose output does not fit and the consumer
               // reading it through (overlapping) windows run as one tiled
               // chain, the producer recomputing halos (place_chain.c)

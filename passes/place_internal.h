@@ -9,6 +9,7 @@
 #include "passes/place_model.h"
 #include "passes/place_op.h"
 #include "passes/place_plan.h"
+#include "passes/place_reuse.h"
 
 typedef struct {
   bool resident;   // whole tensor in the scratchpad now
@@ -31,6 +32,7 @@ typedef struct {
   int64_t resident_bytes;
   int64_t per_transfer;
   spm_place_stats_t *stats;
+  spm_place_reuse_t *reuse; // reuse distances (place_reuse.h)
 } spm_pl_t;
 
 // Bytes rounded up to the target's alignment.

@@ -3,7 +3,8 @@
 //
 // Options (mlir-opt syntax): strategy=reuse|static, capacity=BYTES,
 // reserve=FRACTION, double-buffer=true|false, fuse=true|false,
-// chain=true|false, report=summary|ops|none.
+// chain=true|false, residency=cost|reuse-distance,
+// report=summary|ops|reuse|none.
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,23 +129,37 @@ static spm_status_t spm_place_option(const char *key, const char *value,
     return spm_place_bool(key, value, &o->fuse);
   if (strcmp(key, "chain") == 0)
     return spm_place_bool(key, value, &o->chain);
+  if (strcmp(key, "residency") == 0) {
+    if (strcmp(value, "cost") == 0)
+      o->residency = SPM_PLACE_RESIDENCY_COST;
+    else if (strcmp(value, "reuse-distance") == 0)
+      o->residency = SPM_PLACE_RESIDENCY_DISTANCE;
+    else
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-place' option residency must be cost or "
+                             "reuse-distance, got '%s'",
+                             value);
+    return SPM_OK;
+  }
   if (strcmp(key, "report") == 0) {
     if (strcmp(value, "summary") == 0)
       o->report = SPM_PLACE_REPORT_SUMMARY;
     else if (strcmp(value, "ops") == 0)
       o->report = SPM_PLACE_REPORT_OPS;
+    else if (strcmp(value, "reuse") == 0)
+      o->report = SPM_PLACE_REPORT_REUSE;
     else if (strcmp(value, "none") == 0)
       o->report = SPM_PLACE_REPORT_NONE;
     else
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-place' option report must be summary, ops "
-                             "or none, got '%s'",
+                             "'spm-place' option report must be summary, ops, "
+                             "reuse or none, got '%s'",
                              value);
     return SPM_OK;
   }
   return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "'spm-place' has no option '%s' (options: strategy, "
-                         "capacity, reserve, double-buffer, fuse, chain, report)",
+                         "capacity, reserve, double-buffer, fuse, chain, residency, report)",
                          key);
 }
 
@@ -190,7 +205,11 @@ const spm_pass_info_t spm_pass_info_place = {
                "      chain=true|false             run a producer whose output "
                "does not fit and its windowed consumer (a pool) as one tiled "
                "chain, recomputing halos (default true)\n"
-               "      report=summary|ops|none      remarks: per function "
-               "(default), also per op, or none\n",
+               "      residency=cost|reuse-distance  keep an intermediate "
+               "whole when its tiling costs no more (default), or when its "
+               "reuse distance and size fit\n"
+               "      report=summary|ops|reuse|none  remarks: per function "
+               "(default), also per op, also per buffer's reuse distances, "
+               "or none\n",
     .create = spm_place_create,
 };

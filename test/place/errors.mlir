@@ -15,8 +15,8 @@
 // STRATEGY: 'spm-place' option strategy must be reuse or static, got 'lru'
 // RESERVE: 'spm-place' option reserve needs a fraction in [0, 1), got '1.5'
 // DB: 'spm-place' option double-buffer must be true or false, got 'maybe'
-// REPORT: 'spm-place' option report must be summary, ops or none, got 'all'
-// UNKNOWN: 'spm-place' has no option 'colour' (options: strategy, capacity, reserve, double-buffer, fuse, chain, report)
+// REPORT: 'spm-place' option report must be summary, ops, reuse or none, got 'all'
+// UNKNOWN: 'spm-place' has no option 'colour' (options: strategy, capacity, reserve, double-buffer, fuse, chain, residency, report)
 // CAP: error:
 
 func.func @loop(%a: memref<8xf32>) {
