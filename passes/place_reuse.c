@@ -146,6 +146,27 @@ static int64_t elems_of(const spm_place_tensor_t *x) {
   return n;
 }
 
+// Clears the bitmap for e elements (grown as needed); false: out of memory.
+static bool bits_clear(spm_place_reuse_t *r, int64_t e) {
+  size_t need = (size_t)(e + 7) / 8;
+  if (need > r->nbits) {
+    uint8_t *b = realloc(r->bits, need);
+    if (!b)
+      return false;
+    r->bits = b;
+    r->nbits = need;
+  }
+  memset(r->bits, 0, need);
+  return true;
+}
+
+static int64_t bits_count(const spm_place_reuse_t *r, int64_t e) {
+  int64_t cnt = 0;
+  for (size_t i = 0; i < (size_t)(e + 7) / 8; ++i)
+    cnt += __builtin_popcount(r->bits[i]);
+  return cnt;
+}
+
 int64_t spm_place_reuse_footprint(spm_place_reuse_t *r, int op, int t) {
   const spm_place_op_t *o = &r->m->ops[op];
   int64_t best = 0;
@@ -160,22 +181,12 @@ int64_t spm_place_reuse_footprint(spm_place_reuse_t *r, int op, int t) {
     return best;
   // several operands on t: their union
   int64_t e = elems_of(&r->m->tensors[t]);
-  size_t need = (size_t)(e + 7) / 8;
-  if (need > r->nbits) {
-    uint8_t *b = realloc(r->bits, need);
-    if (!b)
-      return best;
-    r->bits = b;
-    r->nbits = need;
-  }
-  memset(r->bits, 0, need);
+  if (!bits_clear(r, e))
+    return e; // a bound
   for (int k = 0; k < o->noperands; ++k)
     if (o->operands[k].tensor == t)
       footprint(r, o, &o->operands[k], true);
-  int64_t cnt = 0;
-  for (size_t i = 0; i < need; ++i)
-    cnt += __builtin_popcount(r->bits[i]);
-  return cnt;
+  return bits_count(r, e);
 }
 
 // Distinct elements of tensor u touched by ops in (lo, hi).
@@ -197,25 +208,15 @@ static int64_t union_between(spm_place_reuse_t *r, int u, int lo, int hi) {
   }
   if (nops <= 1)
     return nops ? single : 0;
-  size_t need = (size_t)(e + 7) / 8;
-  if (need > r->nbits) {
-    uint8_t *b = realloc(r->bits, need);
-    if (!b)
-      return e; // bound
-    r->bits = b;
-    r->nbits = need;
-  }
-  memset(r->bits, 0, need);
+  if (!bits_clear(r, e))
+    return e; // a bound
   for (int i = lo + 1; i < hi; ++i) {
     const spm_place_op_t *op = &r->m->ops[i];
     for (int k = 0; k < op->noperands; ++k)
       if (op->operands[k].tensor == u)
         footprint(r, op, &op->operands[k], true);
   }
-  int64_t cnt = 0;
-  for (size_t i = 0; i < need; ++i)
-    cnt += __builtin_popcount(r->bits[i]);
-  return cnt;
+  return bits_count(r, e);
 }
 
 int64_t spm_place_reuse_distance(spm_place_reuse_t *r, int t, int from) {
