@@ -107,13 +107,15 @@ irdl.dialect @spm {
     irdl.operands(input: %input, filter: %filter, output: %output)
   }
 
-  // spm.pool %in, %out {kind = "max" | "avg", window, strides, padding}
+  // spm.pool %in, %out {kind = "max" | "avg" | "sum", window, strides,
+  // padding} (optional: dilations, accumulate; see the C verifier)
   irdl.operation @pool {
     %input = irdl.base @spm::@buf
     %output = irdl.base @spm::@buf
     %max = irdl.is "max"
     %avg = irdl.is "avg"
-    %kind = irdl.any_of(%max, %avg)
+    %sum = irdl.is "sum"
+    %kind = irdl.any_of(%max, %avg, %sum)
     %window = irdl.base "#builtin.dense_array"
     %strides = irdl.base "#builtin.dense_array"
     %padding = irdl.base "#builtin.dense_array"
@@ -154,5 +156,44 @@ irdl.dialect @spm {
     %factor = irdl.base "#builtin.float"
     irdl.attributes { "factor" = %factor }
     irdl.operands(input: %input, output: %output)
+  }
+
+  // %v = spm.view %b {offset, strides} : a strided window of a buffer, for
+  // the compute ops of lowered code (spm-lower). Element i of the result is
+  // element offset + sum(i_d * strides[d]) of the source, counted in the
+  // source's row-major order; strides may be 0 (a broadcast input).
+  irdl.operation @view {
+    %source = irdl.base @spm::@buf
+    %offset = irdl.base "#builtin.integer"
+    %strides = irdl.base "#builtin.dense_array"
+    irdl.attributes { "offset" = %offset, "strides" = %strides }
+    irdl.operands(source: %source)
+    %result = irdl.base @spm::@buf
+    irdl.results(result: %result)
+  }
+
+  // spm.fill %out {value} : every element of out := value
+  irdl.operation @fill {
+    %output = irdl.base @spm::@buf
+    %value = irdl.any
+    irdl.attributes { "value" = %value }
+    irdl.operands(output: %output)
+  }
+
+  // spm.eltwise %in0, ..., %out {kernel = @f} : out[i] = f(in0[i], ...,
+  // out[i]) for every index i; @f is a scalar func.func of the module
+  // marked {spm.kernel}. Up to 4 inputs, each optional: an IRDL variadic
+  // would force all inputs to one type, and an i32 accumulator meets an i8
+  // residual; the generic form carries operandSegmentSizes.
+  irdl.operation @eltwise {
+    %in0 = irdl.base @spm::@buf
+    %in1 = irdl.base @spm::@buf
+    %in2 = irdl.base @spm::@buf
+    %in3 = irdl.base @spm::@buf
+    %output = irdl.base @spm::@buf
+    %kernel = irdl.base "#builtin.symbol_ref"
+    irdl.attributes { "kernel" = %kernel }
+    irdl.operands(in0: optional %in0, in1: optional %in1, in2: optional %in2,
+                  in3: optional %in3, output: %output)
   }
 }

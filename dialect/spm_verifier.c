@@ -9,6 +9,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "support/diag.h"
+#include "support/mlir_util.h"
 #include "target/target.h"
 
 typedef struct spm_verifier_s {
@@ -377,23 +378,35 @@ static void spm_verify_pool(spm_verifier_t *v, MlirOperation op) {
   if (!spm_operand_buf(v, op, name, 0, "input", &in) ||
       !spm_operand_buf(v, op, name, 1, "output", &out))
     return;
-  int64_t win[2], st[2], pad[4];
+  int64_t win[2], st[2], pad[4], dil[2] = {1, 1};
   if (spm_read_i64_array(v, op, name, "window", 2, win) < 0 ||
       spm_read_i64_array(v, op, name, "strides", 2, st) < 0 ||
       spm_read_i64_array(v, op, name, "padding", 4, pad) < 0)
     return;
+  // Optional: dilations (default 1, 1), accumulate (default false).
+  if (!mlirAttributeIsNull(spm_op_attr(op, "dilations")) &&
+      spm_read_i64_array(v, op, name, "dilations", 2, dil) < 0)
+    return;
+  MlirAttribute acc = spm_op_attr(op, "accumulate");
+  if (!mlirAttributeIsNull(acc) && !mlirAttributeIsABool(acc)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op attribute 'accumulate' must be true or "
+                     "false", name);
+    return;
+  }
   if (!spm_all_positive(win, 2) || !spm_all_positive(st, 2) ||
-      !spm_all_nonneg(pad, 4)) {
-    SPM_VERIFY_ERROR(v, op, "'%s' op window and strides must be >= 1 and "
-                     "padding >= 0", name);
+      !spm_all_positive(dil, 2) || !spm_all_nonneg(pad, 4)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op window, strides and dilations must be "
+                     ">= 1 and padding >= 0", name);
     return;
   }
   if (in.rank != 4 || out.rank != 4) {
     SPM_VERIFY_ERROR(v, op, "'%s' op operands must be rank 4 (NCHW)", name);
     return;
   }
-  int64_t oh = spm_window_out(in.shape[2], pad[0], pad[2], win[0], st[0], 1);
-  int64_t ow = spm_window_out(in.shape[3], pad[1], pad[3], win[1], st[1], 1);
+  int64_t oh =
+      spm_window_out(in.shape[2], pad[0], pad[2], win[0], st[0], dil[0]);
+  int64_t ow =
+      spm_window_out(in.shape[3], pad[1], pad[3], win[1], st[1], dil[1]);
   if (oh < 0 || ow < 0) {
     SPM_VERIFY_ERROR(v, op, "'%s' op the padded input size overflows int64",
                      name);
@@ -411,9 +424,14 @@ static void spm_verify_pool(spm_verifier_t *v, MlirOperation op) {
                      (long long)in.shape[1], (long long)oh, (long long)ow,
                      (long long)out.shape[0], (long long)out.shape[1],
                      (long long)out.shape[2], (long long)out.shape[3]);
-  if (!spm_same_elem(in.elem, out.elem))
-    SPM_VERIFY_ERROR(v, op, "'%s' op input and output element types differ",
-                     name);
+  MlirAttribute k = spm_op_attr(op, "kind");
+  bool sum = mlirAttributeIsAString(k) &&
+             mlirStringRefEqual(mlirStringAttrGetValue(k),
+                                mlirStringRefCreateFromCString("sum"));
+  if (sum ? !spm_mac_elems_ok(in.elem, in.elem, out.elem)
+          : !spm_same_elem(in.elem, out.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op input and output element types differ%s",
+                     name, sum ? " (a sum of i8 may accumulate into i32)" : "");
 }
 
 // add / relu / scale / bias_add: element-wise ops.
@@ -450,6 +468,119 @@ static void spm_verify_eltwise(spm_verifier_t *v, MlirOperation op,
   }
 }
 
+// spm.view: a strided window of an spm.alloc'd buffer.
+static void spm_verify_view(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.view";
+  spm_buf_type_t src, res;
+  if (!spm_operand_buf(v, op, name, 0, "source", &src))
+    return;
+  if (mlirOperationGetNumResults(op) != 1) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op must have one result", name);
+    return;
+  }
+  spm_status_t s = spm_buf_type_decode(
+      mlirValueGetType(mlirOperationGetResult(op, 0)), &res);
+  if (!spm_status_is_ok(s)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op result: %s", name, spm_status_message(s));
+    spm_status_free(s);
+    return;
+  }
+  MlirValue sv = mlirOperationGetOperand(op, 0);
+  if (mlirValueIsAOpResult(sv) &&
+      spm_op_is(mlirOpResultGetOwner(sv), "spm.view")) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op the source must be a buffer, not another "
+                     "spm.view", name);
+    return;
+  }
+  if (!spm_same_elem(src.elem, res.elem)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op source and result element types differ",
+                     name);
+    return;
+  }
+  int64_t strides[SPM_MAX_RANK];
+  if (spm_read_i64_array(v, op, name, "strides", res.rank, strides) < 0)
+    return;
+  MlirAttribute oa = spm_op_attr(op, "offset");
+  int64_t offset = mlirAttributeIsAInteger(oa) ? spm_int_attr_value(oa) : -1;
+  if (offset < 0 || !spm_all_nonneg(strides, res.rank)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op offset and strides must be >= 0", name);
+    return;
+  }
+  int64_t last = offset, n = spm_buf_type_bytes(&src) /
+                             spm_elem_type_bytes(src.elem);
+  bool empty = false;
+  for (int64_t d = 0; d < res.rank; ++d) {
+    empty |= res.shape[d] == 0;
+    last = spm_sat_add(last, spm_sat_mul(res.shape[d] - 1, strides[d]));
+  }
+  if (!empty && last >= n)
+    SPM_VERIFY_ERROR(v, op, "'%s' op the window reaches element %lld of a "
+                     "source of %lld elements", name, (long long)last,
+                     (long long)n);
+}
+
+// spm.fill: a typed value of the buffer's element type.
+static void spm_verify_fill(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.fill";
+  spm_buf_type_t out;
+  if (!spm_operand_buf(v, op, name, 0, "output", &out))
+    return;
+  MlirAttribute a = spm_op_attr(op, "value");
+  if ((!mlirAttributeIsAFloat(a) && !mlirAttributeIsAInteger(a)) ||
+      !mlirTypeEqual(mlirAttributeGetType(a), out.elem))
+    SPM_VERIFY_ERROR(v, op, "'%s' op value must be a scalar of the buffer's "
+                     "element type", name);
+}
+
+// spm.eltwise: operands of one shape; the kernel is a func.func of the
+// module taking their element types and returning the output's.
+static void spm_verify_eltwise_kernel(spm_verifier_t *v, MlirOperation op) {
+  const char *name = "spm.eltwise";
+  intptr_t n = mlirOperationGetNumOperands(op);
+  spm_buf_type_t first, t;
+  for (intptr_t i = 0; i < n; ++i) {
+    if (!spm_operand_buf(v, op, name, i, i == n - 1 ? "output" : "input",
+                         i ? &t : &first))
+      return;
+    if (i && !spm_same_shape(&first, &t)) {
+      SPM_VERIFY_ERROR(v, op, "'%s' op operand #%ld has another shape than "
+                       "operand #0", name, (long)i);
+      return;
+    }
+  }
+  MlirAttribute k = spm_op_attr(op, "kernel");
+  if (!mlirAttributeIsAFlatSymbolRef(k)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op attribute 'kernel' must be a symbol "
+                     "(@name)", name);
+    return;
+  }
+  MlirStringRef kn = mlirFlatSymbolRefAttrGetValue(k);
+  MlirOperation f = spm_lookup_symbol(op, kn);
+  MlirAttribute ft = mlirOperationIsNull(f)
+                         ? mlirAttributeGetNull()
+                         : spm_op_attr(f, "function_type");
+  if (mlirOperationIsNull(f) || !spm_op_is(f, "func.func") ||
+      !mlirAttributeIsAType(ft)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op kernel '@%.*s' is not a func.func of "
+                     "the module", name, (int)kn.length, kn.data);
+    return;
+  }
+  MlirType fty = mlirTypeAttrGetValue(ft);
+  bool ok = mlirFunctionTypeGetNumInputs(fty) == n &&
+            mlirFunctionTypeGetNumResults(fty) == 1;
+  for (intptr_t i = 0; ok && i < n; ++i) {
+    spm_status_free(spm_buf_type_decode(
+        mlirValueGetType(mlirOperationGetOperand(op, i)), &t));
+    ok = mlirTypeEqual(mlirFunctionTypeGetInput(fty, i), t.elem) &&
+         (i < n - 1 ||
+          mlirTypeEqual(mlirFunctionTypeGetResult(fty, 0), t.elem));
+  }
+  if (!ok)
+    SPM_VERIFY_ERROR(v, op, "'%s' op kernel '@%.*s' must take the operands' "
+                     "element types (%ld) and return the output's", name,
+                     (int)kn.length, kn.data, (long)n);
+}
+
 static bool spm_name_is(MlirStringRef n, const char *s) {
   size_t l = strlen(s);
   return n.length == l && memcmp(n.data, s, l) == 0;
@@ -484,6 +615,12 @@ static MlirWalkResult spm_verify_visit(MlirOperation op, void *user) {
     spm_verify_eltwise(v, op, "spm.scale", 1, false);
   else if (spm_name_is(n, "spm.bias_add"))
     spm_verify_eltwise(v, op, "spm.bias_add", 2, true);
+  else if (spm_name_is(n, "spm.view"))
+    spm_verify_view(v, op);
+  else if (spm_name_is(n, "spm.fill"))
+    spm_verify_fill(v, op);
+  else if (spm_name_is(n, "spm.eltwise"))
+    spm_verify_eltwise_kernel(v, op);
   return MlirWalkResultAdvance;
 }
 

@@ -1,10 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
 // spm-lower: lowers placed and allocated functions to the accelerator
-// program (lib/lower, docs/lowering.md) and writes it as the target
-// backend's binary or listing (docs/isa.md). The IR is left unchanged; a
-// remark at each function summarises its program:
+// program (lib/lower, docs/lowering.md): rewrites the IR into its spm form
+// (linalg compute -> spm.fill / matmul / conv2d / pool / eltwise on buffers
+// and spm.view windows, element-wise bodies as {spm.kernel} functions) and
+// writes the program as the target backend's binary or listing
+// (docs/isa.md). A remark at each function summarises its program:
 //   spm-lower: 57 instructions (9 DMA, 6 compute), 4 tensors, 12 buffers
 // Options:
+//   rewrite=true|false        rewrite the IR (default true); false leaves it
+//                             unchanged (only the program is produced)
 //   output=FILE               write the program (atomically); without it the
 //                             pass only checks that the function lowers
 //   format=binary|listing     (default binary)
@@ -31,7 +35,7 @@ static alignas(8) const char spm_lower_pass_id;
 
 typedef struct {
   char *output, *func;
-  bool listing;
+  bool listing, keep_ir;
 } spm_lower_options_t;
 
 static void spm_lower_construct(void *user) {}
@@ -49,6 +53,7 @@ static void *spm_lower_clone(void *user) {
   if (!c)
     return NULL;
   c->listing = o->listing;
+  c->keep_ir = o->keep_ir;
   c->output = o->output ? strdup(o->output) : NULL;
   c->func = o->func ? strdup(o->func) : NULL;
   return c;
@@ -71,6 +76,8 @@ static spm_status_t spm_lower_visit(MlirOperation func, void *user) {
   spm_lower_run_t *r = user;
   if (r->o->func && !func_named(func, r->o->func))
     return SPM_OK;
+  if (!r->o->keep_ir)
+    SPM_RETURN_IF_ERROR(spm_lower_rewrite_function(func, NULL));
   spm_run_program_t *p;
   SPM_RETURN_IF_ERROR(spm_lower_function(func, NULL, &p));
   size_t dma = 0, compute = 0;
@@ -136,10 +143,17 @@ static spm_status_t spm_lower_option(const char *key, const char *value,
                              "listing, got '%s'",
                              value);
     o->listing = strcmp(value, "listing") == 0;
+  } else if (strcmp(key, "rewrite") == 0) {
+    if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'spm-lower' option rewrite: expected true or "
+                             "false, got '%s'",
+                             value);
+    o->keep_ir = strcmp(value, "false") == 0;
   } else {
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "'spm-lower' has no option '%s' (options: output, "
-                           "format, func)",
+                           "format, func, rewrite)",
                            key);
   }
   return SPM_OK;
@@ -170,9 +184,11 @@ static spm_status_t spm_lower_create(const char *options, MlirPass *out) {
 const spm_pass_info_t spm_pass_info_lower = {
     .argument = "spm-lower",
     .description = "Lower placed and allocated functions to the accelerator "
-                   "program and write it (binary or listing) for spm-run",
+                   "program: spm compute ops on scratchpad views in the IR, "
+                   "and the binary or listing for spm-run",
     .options = "output=FILE: write the program there (atomically)\n"
                "format=binary|listing: the form written (default binary)\n"
-               "func=NAME: the function to lower",
+               "func=NAME: the function to lower\n"
+               "rewrite=true|false: rewrite the IR (default true)",
     .create = spm_lower_create,
 };

@@ -85,6 +85,8 @@ spm_status_t spm_pass_for_each_func(MlirOperation op,
            f = mlirOperationGetNextInBlock(f)) {
         MlirStringRef fn_name = mlirIdentifierStr(mlirOperationGetName(f));
         if (fn_name.length == 9 && memcmp(fn_name.data, "func.func", 9) == 0 &&
+            mlirAttributeIsNull(mlirOperationGetAttributeByName(
+                f, mlirStringRefCreateFromCString("spm.kernel"))) &&
             mlirOperationGetNumRegions(f) > 0 &&
             !mlirBlockIsNull(
                 mlirRegionGetFirstBlock(mlirOperationGetRegion(f, 0))))

@@ -75,7 +75,11 @@ void spm_lower_add_instr(spm_lower_t *l, MlirOperation op,
   if (!spm_status_is_ok(st)) {
     spm_lower_error(l, op, "%s", spm_status_message(st));
     spm_status_free(st);
+    return;
   }
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  if (l->rewrite && n.length > 7 && memcmp(n.data, "linalg.", 7) == 0)
+    spm_lower_emit(l, op, in);
 }
 
 // --- types and views -----------------------------------------------------------
@@ -144,19 +148,18 @@ bool spm_lower_mem(spm_lower_t *l, MlirOperation op, int idx, MlirValue v,
   return true;
 }
 
-bool spm_lower_view(spm_lower_t *l, MlirOperation op, int idx, MlirValue v,
-                    spm_run_view_t *out) {
-  spm_lower_mem_t m;
-  if (!spm_lower_mem(l, op, idx, v, &m))
-    return false;
+bool spm_lower_make_view(spm_lower_t *l, MlirOperation op, int idx,
+                         uint32_t buffer, spm_run_type_t elem,
+                         int64_t byte_offset, int rank, const int64_t *shape,
+                         const int64_t *strides, spm_run_view_t *out) {
   memset(out, 0, sizeof *out);
-  out->buffer = m.buffer;
-  out->elem = m.elem;
-  out->offset = m.byte_offset;
+  out->buffer = buffer;
+  out->elem = elem;
+  out->offset = byte_offset;
   int nonunit = 0;
-  for (int d = 0; d < m.rank; ++d)
-    nonunit += m.shape[d] != 1;
-  bool drop = m.rank > SPM_RUN_MAX_RANK; // drop unit dimensions to fit
+  for (int d = 0; d < rank; ++d)
+    nonunit += shape[d] != 1;
+  bool drop = rank > SPM_RUN_MAX_RANK; // drop unit dimensions to fit
   if (drop && nonunit > SPM_RUN_MAX_RANK) {
     spm_lower_error(l, op, "operand #%d has %d dimensions of extent > 1; "
                            "views have at most %d",
@@ -164,11 +167,11 @@ bool spm_lower_view(spm_lower_t *l, MlirOperation op, int idx, MlirValue v,
     return false;
   }
   int r = 0;
-  for (int d = 0; d < m.rank; ++d) {
-    if (drop && m.shape[d] == 1)
+  for (int d = 0; d < rank; ++d) {
+    if (drop && shape[d] == 1)
       continue;
-    out->shape[r] = m.shape[d];
-    out->stride[r] = m.shape[d] == 1 ? 1 : m.strides[d];
+    out->shape[r] = shape[d];
+    out->stride[r] = shape[d] == 1 ? 1 : strides[d];
     r++;
   }
   if (r == 0) { // rank 0 (or all units dropped): one element
@@ -178,6 +181,14 @@ bool spm_lower_view(spm_lower_t *l, MlirOperation op, int idx, MlirValue v,
   }
   out->rank = r;
   return true;
+}
+
+bool spm_lower_view(spm_lower_t *l, MlirOperation op, int idx, MlirValue v,
+                    spm_run_view_t *out) {
+  spm_lower_mem_t m;
+  return spm_lower_mem(l, op, idx, v, &m) &&
+         spm_lower_make_view(l, op, idx, m.buffer, m.elem, m.byte_offset,
+                             m.rank, m.shape, m.strides, out);
 }
 
 // --- global memory --------------------------------------------------------------
@@ -407,6 +418,18 @@ static void lower_alloc(spm_lower_t *l, MlirOperation op) {
   in.buffer = id;
   spm_lower_add_instr(l, op, &in, NULL, 0);
   spm_lower_set(l, res, SPM_LV_BUFFER, id);
+  if (l->rewrite) {
+    if (id >= l->nbufs_cap) {
+      size_t cap = l->nbufs_cap ? 2 * l->nbufs_cap : 64;
+      while (cap <= id)
+        cap *= 2;
+      l->buf_value = realloc(l->buf_value, cap * sizeof *l->buf_value);
+      if (!l->buf_value)
+        abort();
+      l->nbufs_cap = cap;
+    }
+    l->buf_value[id] = res;
+  }
 }
 
 static void lower_dealloc(spm_lower_t *l, MlirOperation op) {
@@ -420,6 +443,47 @@ static void lower_dealloc(spm_lower_t *l, MlirOperation op) {
   in.op = SPM_RUN_OP_DEALLOC;
   in.buffer = e->id;
   spm_lower_add_instr(l, op, &in, NULL, 0);
+}
+
+// spm.view: a strided window of an spm.alloc (the verifier checked bounds).
+static void lower_spm_view(spm_lower_t *l, MlirOperation op) {
+  const spm_lv_entry_t *e = spm_lower_get(l, mlirOperationGetOperand(op, 0));
+  if (!e || e->kind != SPM_LV_BUFFER) {
+    spm_lower_error(l, op, "the source is not an spm.alloc");
+    return;
+  }
+  MlirValue res = mlirOperationGetResult(op, 0);
+  spm_buf_type_t bt;
+  spm_status_t st = spm_buf_type_decode(mlirValueGetType(res), &bt);
+  if (!spm_status_is_ok(st)) {
+    spm_lower_error(l, op, "%s", spm_status_message(st));
+    spm_status_free(st);
+    return;
+  }
+  spm_run_type_t elem;
+  int64_t strides[SPM_MAX_RANK];
+  MlirAttribute oa = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("offset"));
+  if (!spm_lower_elem(bt.elem, &elem) || !mlirAttributeIsAInteger(oa) ||
+      !spm_op_static_i64_array(op, "strides", (int)bt.rank, strides)) {
+    spm_lower_error(l, op, "needs an f32, i8 or i32 result, an integer "
+                           "offset and %d strides",
+                    (int)bt.rank);
+    return;
+  }
+  spm_run_view_t v;
+  int64_t off = mlirIntegerAttrGetValueInt(oa) * spm_run_type_size(elem);
+  if (!spm_lower_make_view(l, op, 0, e->id, elem, off, (int)bt.rank,
+                           bt.shape, strides, &v))
+    return;
+  if (l->nviews == l->views_cap) {
+    l->views_cap = l->views_cap ? 2 * l->views_cap : 64;
+    l->views = realloc(l->views, l->views_cap * sizeof *l->views);
+    if (!l->views)
+      abort();
+  }
+  l->views[l->nviews] = v;
+  spm_lower_set(l, res, SPM_LV_VIEW, (uint32_t)l->nviews++);
 }
 
 // --- the walk --------------------------------------------------------------
@@ -443,6 +507,8 @@ static void lower_op(spm_lower_t *l, MlirOperation op) {
     lower_dma(l, op, false);
   else if (spm_op_is(op, "spm.wait"))
     lower_wait(l, op);
+  else if (spm_op_is(op, "spm.view"))
+    lower_spm_view(l, op);
   else if (is_view_op(op)) {
     if (mlirOperationGetNumResults(op) != 1 ||
         mlirOperationGetNumOperands(op) < 1) {
@@ -486,8 +552,10 @@ spm_status_t spm_lower_find_function(MlirModule module, const char *name,
   spm_strbuf_t names = SPM_STRBUF_INIT;
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
-    if (!spm_op_is(op, "func.func"))
-      continue;
+    if (!spm_op_is(op, "func.func") ||
+        !mlirAttributeIsNull(mlirOperationGetAttributeByName(
+            op, mlirStringRefCreateFromCString("spm.kernel"))))
+      continue; // kernels of spm.eltwise are not programs
     MlirAttribute a = mlirOperationGetAttributeByName(
         op, mlirStringRefCreateFromCString("sym_name"));
     MlirStringRef n = mlirStringAttrGetValue(a);
@@ -519,9 +587,11 @@ spm_status_t spm_lower_find_function(MlirModule module, const char *name,
   return st;
 }
 
-spm_status_t spm_lower_function(MlirOperation func, const spm_target_t *target,
-                                spm_run_program_t **out) {
-  *out = NULL;
+static spm_status_t lower_function(MlirOperation func,
+                                   const spm_target_t *target, bool rewrite,
+                                   spm_run_program_t **out) {
+  if (out)
+    *out = NULL;
   spm_target_t t;
   if (target) {
     t = *target;
@@ -545,6 +615,8 @@ spm_status_t spm_lower_function(MlirOperation func, const spm_target_t *target,
   spm_lower_t l;
   memset(&l, 0, sizeof l);
   l.next_token = 1;
+  l.rewrite = rewrite;
+  l.func = func;
   SPM_RETURN_IF_ERROR(spm_run_program_create(&t, &l.p));
   MlirBlock entry = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
   if (mlirBlockIsNull(entry)) {
@@ -588,13 +660,31 @@ spm_status_t spm_lower_function(MlirOperation func, const spm_target_t *target,
       spm_status_free(inner);
     }
   }
+  if (rewrite && spm_status_is_ok(st))
+    spm_lower_emit_finish(&l);
+  spm_lower_emit_free(&l);
   free(l.vals);
   free(l.free_tokens);
   free(l.arg_written);
   free(l.buf_bytes);
-  if (spm_status_is_ok(st))
+  free(l.views);
+  if (spm_status_is_ok(st) && out)
     *out = l.p;
   else
     spm_run_program_free(l.p);
   return st;
+}
+
+spm_status_t spm_lower_function(MlirOperation func, const spm_target_t *target,
+                                spm_run_program_t **out) {
+  return lower_function(func, target, false, out);
+}
+
+spm_status_t spm_lower_rewrite_function(MlirOperation func,
+                                        const spm_target_t *target) {
+  // Check first, so that a function that does not lower is left unchanged.
+  spm_run_program_t *p;
+  SPM_RETURN_IF_ERROR(lower_function(func, target, false, &p));
+  spm_run_program_free(p);
+  return lower_function(func, target, true, NULL);
 }

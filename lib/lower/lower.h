@@ -31,8 +31,21 @@ extern "C" {
 spm_status_t spm_lower_function(MlirOperation func, const spm_target_t *target,
                                 spm_run_program_t **out);
 
+// Rewrites `func` (borrowed, modified in place) into the accelerator's
+// form of spm IR, only when the whole function lowers (else the IR is left
+// as it was and the status says why, after diagnostics at the ops): every
+// linalg compute op becomes the spm op of its instruction (spm.fill,
+// spm.matmul, spm.conv2d, spm.pool, spm.eltwise) on whole buffers or
+// spm.view windows of them; element-wise bodies become private scalar
+// func.func kernels {spm.kernel} next to `func` (identical ones shared);
+// memref views of buffers, casts, constants and DRAM scratch memrefs left
+// unused are erased. The result lowers to the same instruction stream
+// (less the erased scratch tensors) with spm_lower_function.
+spm_status_t spm_lower_rewrite_function(MlirOperation func,
+                                        const spm_target_t *target);
+
 // The function to lower in `module`: the one named `name` when non-NULL,
-// else the only func.func with a body. NOT_FOUND / INVALID_ARGUMENT naming
+// else the only func.func with a body that is not an {spm.kernel}. NOT_FOUND / INVALID_ARGUMENT naming
 // the candidates otherwise.
 spm_status_t spm_lower_find_function(MlirModule module, const char *name,
                                      MlirOperation *out);

@@ -300,7 +300,9 @@ static bool lower_body(spm_lower_t *l, MlirOperation op, MlirBlock blk,
        !mlirOperationIsNull(o); o = mlirOperationGetNextInBlock(o)) {
     int regs[3] = {0, 0, 0};
     int n = (int)mlirOperationGetNumOperands(o);
-    if (spm_op_is(o, "linalg.yield")) {
+    if (spm_op_is(o, "arith.constant"))
+      continue; // a CONST where it is used (operand_reg)
+    if (spm_op_is(o, "linalg.yield") || spm_op_is(o, "func.return")) {
       if (n != 1) {
         spm_lower_error(l, op, "the body must yield one value");
         return false;
@@ -367,7 +369,7 @@ static bool lower_body(spm_lower_t *l, MlirOperation op, MlirBlock blk,
     if (!body_push(b, u))
       goto too_big;
   }
-  spm_lower_error(l, op, "the body has no linalg.yield");
+  spm_lower_error(l, op, "the body has no linalg.yield / func.return");
   return false;
 too_big:
   if (!l->errors)
@@ -535,6 +537,81 @@ static void lower_generic(spm_lower_t *l, MlirOperation op) {
   if (input_of_arg[nins] >= 0)
     in.eltwise.in[input_of_arg[nins]] = *out;
   in.eltwise.out = *out;
+  spm_lower_add_instr(l, op, &in, b.uops, (size_t)b.nuops);
+}
+
+// spm.eltwise %in..., %out {kernel = @f}: the operands are views of one
+// shape (the verifier checked); the kernel's body becomes the micro-ops,
+// its arguments LOADs of the inputs (the output's, when read, one more).
+void spm_lower_eltwise_kernel(spm_lower_t *l, MlirOperation op) {
+  int nops = (int)mlirOperationGetNumOperands(op), nins = nops - 1;
+  if (nops < 1 || nops > SPM_RUN_MAX_INPUTS + 1) {
+    spm_lower_error(l, op, "1 to %d operands are supported",
+                    SPM_RUN_MAX_INPUTS + 1);
+    return;
+  }
+  spm_run_view_t views[SPM_RUN_MAX_INPUTS + 1];
+  for (int i = 0; i < nops; ++i)
+    if (!spm_lower_buf_view(l, op, i, &views[i]))
+      return;
+  for (int i = 0; i < nops; ++i) {
+    bool same = views[i].rank == views[nins].rank;
+    for (int d = 0; same && d < views[i].rank; ++d)
+      same = views[i].shape[d] == views[nins].shape[d];
+    if (!same) {
+      spm_lower_error(l, op, "operand #%d has another shape than the output",
+                      i);
+      return;
+    }
+  }
+  for (int d = 0; d < views[nins].rank; ++d)
+    if (views[nins].stride[d] == 0 && views[nins].shape[d] > 1) {
+      spm_lower_error(l, op, "the output view has stride 0 (a reduction): "
+                             "not element-wise");
+      return;
+    }
+  MlirAttribute k = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("kernel"));
+  MlirOperation f = mlirAttributeIsAFlatSymbolRef(k)
+                        ? spm_lookup_symbol(op, mlirFlatSymbolRefAttrGetValue(k))
+                        : (MlirOperation){NULL};
+  if (mlirOperationIsNull(f) || !spm_op_is(f, "func.func")) {
+    spm_lower_error(l, op, "the kernel is not a func.func of the module");
+    return;
+  }
+  MlirBlock blk = mlirRegionGetFirstBlock(mlirOperationGetRegion(f, 0));
+  if (mlirBlockIsNull(blk) || mlirBlockGetNumArguments(blk) != nops ||
+      mlirBlockGetNextInRegion(blk).ptr) {
+    spm_lower_error(l, op, "the kernel must have one block with one "
+                           "argument per operand");
+    return;
+  }
+  int input_of_arg[SPM_RUN_MAX_INPUTS + 1];
+  int ninputs = nins;
+  for (int i = 0; i < nins; ++i)
+    input_of_arg[i] = i;
+  input_of_arg[nins] = -1;
+  if (!mlirOpOperandIsNull(
+          mlirValueGetFirstUse(mlirBlockGetArgument(blk, nins)))) {
+    if (ninputs == SPM_RUN_MAX_INPUTS) {
+      spm_lower_error(l, op, "more than %d inputs", SPM_RUN_MAX_INPUTS);
+      return;
+    }
+    input_of_arg[nins] = ninputs++;
+  }
+  body_t b;
+  memset(&b, 0, sizeof b);
+  if (!lower_body(l, op, blk, input_of_arg, &b))
+    return;
+  spm_run_instr_t in;
+  memset(&in, 0, sizeof in);
+  in.op = SPM_RUN_OP_ELTWISE;
+  in.eltwise.ninputs = ninputs;
+  for (int i = 0; i < nins; ++i)
+    in.eltwise.in[i] = views[i];
+  if (input_of_arg[nins] >= 0)
+    in.eltwise.in[input_of_arg[nins]] = views[nins];
+  in.eltwise.out = views[nins];
   spm_lower_add_instr(l, op, &in, b.uops, (size_t)b.nuops);
 }
 

@@ -14,6 +14,7 @@ typedef enum {
   SPM_LV_TENSOR, // a memref in global memory: tensor `id` (through views)
   SPM_LV_BUFFER, // an !spm.buf or a memref view of one: buffer `id`
   SPM_LV_TOKEN,  // an !spm.token: token `id`
+  SPM_LV_VIEW,   // an spm.view: views[`id`]
 } spm_lv_kind_t;
 
 typedef struct {
@@ -34,6 +35,18 @@ typedef struct spm_lower_s {
   int64_t *buf_bytes;     // per buffer id: its byte size
   size_t nbufs_cap;
   unsigned errors;        // diagnostics emitted
+  spm_run_view_t *views;  // of spm.view results (SPM_LV_VIEW)
+  size_t nviews, views_cap;
+  // Rewrite mode (lower_emit.c): each lowered linalg op gets its spm op
+  // inserted before it and is erased once the whole function lowered.
+  bool rewrite;
+  MlirValue *buf_value;   // per buffer id: the spm.alloc result
+  MlirOperation *replaced; // linalg ops to erase
+  size_t nreplaced, replaced_cap;
+  MlirOperation func, last_kernel; // kernels go after the last one
+  char **kernel_text;     // printed kernels, for sharing identical ones
+  char **kernel_name;
+  size_t nkernels;
 } spm_lower_t;
 
 // Emits "'OPNAME' op: <message>" at op's location and counts it.
@@ -73,8 +86,38 @@ bool spm_lower_elem(MlirType t, spm_run_type_t *out);
 // possibly with diagnostics).
 bool spm_lower_compute(spm_lower_t *l, MlirOperation op);
 
+// spm.eltwise {kernel = @f} (lower_compute.c, which has the body
+// translation).
+void spm_lower_eltwise_kernel(spm_lower_t *l, MlirOperation op);
+
 // The spm dialect's compute ops (lower_spm.c); same contract.
 bool spm_lower_spm_compute(spm_lower_t *l, MlirOperation op);
+
+// Builds the view of `buffer` at `byte_offset` with the given shape and
+// strides (elements); unit dimensions are dropped when rank > 4, rank 0
+// becomes [1]. False with a diagnostic (operand #idx) when more than 4
+// dimensions remain.
+bool spm_lower_make_view(spm_lower_t *l, MlirOperation op, int idx,
+                         uint32_t buffer, spm_run_type_t elem,
+                         int64_t byte_offset, int rank, const int64_t *shape,
+                         const int64_t *strides, spm_run_view_t *out);
+
+// The view of an !spm.buf operand: a whole spm.alloc buffer (dense) or an
+// spm.view. False with a diagnostic otherwise.
+bool spm_lower_buf_view(spm_lower_t *l, MlirOperation op, int idx,
+                        spm_run_view_t *out);
+
+// Rewrite mode (lower_emit.c): inserts the spm op equivalent to `in` (just
+// lowered from linalg op `op`) before `op` and records `op` for erasure.
+void spm_lower_emit(spm_lower_t *l, MlirOperation op,
+                    const spm_run_instr_t *in);
+
+// Rewrite mode: erases the recorded ops, then view ops, constants and
+// DRAM scratch allocations (with their deallocs) left without uses.
+void spm_lower_emit_finish(spm_lower_t *l);
+
+// Frees the rewrite state (not the IR).
+void spm_lower_emit_free(spm_lower_t *l);
 
 void spm_lower_add_instr(spm_lower_t *l, MlirOperation op,
                          const spm_run_instr_t *in, const spm_run_uop_t *uops,

@@ -1,6 +1,7 @@
-// spm-lower: the spm dialect's own compute ops on whole buffers
-// (docs/dialect.md): spm.matmul, spm.conv2d, spm.pool, spm.add, spm.relu,
-// spm.bias_add, spm.scale (lower_internal.h).
+// spm-lower: the spm dialect's own compute ops on whole buffers or
+// spm.view windows (docs/dialect.md): spm.fill, spm.matmul, spm.conv2d,
+// spm.pool, spm.eltwise, spm.add, spm.relu, spm.bias_add, spm.scale
+// (lower_internal.h).
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
@@ -9,15 +10,19 @@
 #include "lower_internal.h"
 #include "support/mlir_util.h"
 
-// The dense view of the whole buffer operand #idx (rank <= 4).
-static bool buf_view(spm_lower_t *l, MlirOperation op, int idx,
-                     spm_run_view_t *out) {
+bool spm_lower_buf_view(spm_lower_t *l, MlirOperation op, int idx,
+                        spm_run_view_t *out) {
   MlirValue v = mlirOperationGetOperand(op, idx);
   const spm_lv_entry_t *e = spm_lower_get(l, v);
   spm_buf_type_t bt;
   spm_run_type_t elem;
+  if (e && e->kind == SPM_LV_VIEW) {
+    *out = l->views[e->id];
+    return true;
+  }
   if (!e || e->kind != SPM_LV_BUFFER) {
-    spm_lower_error(l, op, "operand #%d is not an spm.alloc", idx);
+    spm_lower_error(l, op, "operand #%d is not an spm.alloc or spm.view",
+                    idx);
     return false;
   }
   spm_status_t st = spm_buf_type_decode(mlirValueGetType(v), &bt);
@@ -37,13 +42,17 @@ static bool buf_view(spm_lower_t *l, MlirOperation op, int idx,
     return false;
   }
   *out = spm_run_view_dense(e->id, 0, elem, (int)bt.rank, bt.shape);
+  for (int d = 0; d < out->rank; ++d) // as the memref views: unit stride 1
+    if (out->shape[d] == 1)
+      out->stride[d] = 1;
   return true;
 }
 
 static bool bool_attr(MlirOperation op, const char *name) {
   MlirAttribute a =
       mlirOperationGetAttributeByName(op, mlirStringRefCreateFromCString(name));
-  return mlirAttributeIsABool(a) && mlirBoolAttrGetValue(a);
+  return !mlirAttributeIsNull(a) && mlirAttributeIsABool(a) &&
+         mlirBoolAttrGetValue(a);
 }
 
 static int64_t int_attr(MlirOperation op, const char *name, int64_t dflt) {
@@ -57,8 +66,8 @@ static void lower_matmul(spm_lower_t *l, MlirOperation op) {
   memset(&in, 0, sizeof in);
   in.op = SPM_RUN_OP_MATMUL;
   in.matmul.accumulate = bool_attr(op, "accumulate");
-  if (buf_view(l, op, 0, &in.matmul.a) && buf_view(l, op, 1, &in.matmul.b) &&
-      buf_view(l, op, 2, &in.matmul.c))
+  if (spm_lower_buf_view(l, op, 0, &in.matmul.a) && spm_lower_buf_view(l, op, 1, &in.matmul.b) &&
+      spm_lower_buf_view(l, op, 2, &in.matmul.c))
     spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
@@ -78,8 +87,8 @@ static void lower_conv(spm_lower_t *l, MlirOperation op) {
   // Bottom / right padding only shape the output, which the view gives.
   in.conv.pad[0] = pad[0];
   in.conv.pad[1] = pad[1];
-  if (buf_view(l, op, 0, &in.conv.in) && buf_view(l, op, 1, &in.conv.filter) &&
-      buf_view(l, op, 2, &in.conv.out))
+  if (spm_lower_buf_view(l, op, 0, &in.conv.in) && spm_lower_buf_view(l, op, 1, &in.conv.filter) &&
+      spm_lower_buf_view(l, op, 2, &in.conv.out))
     spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
@@ -107,13 +116,23 @@ static void lower_pool(spm_lower_t *l, MlirOperation op) {
   MlirStringRef kind = mlirAttributeIsAString(k) ? mlirStringAttrGetValue(k)
                                                  : (MlirStringRef){"", 0};
   bool avg = kind.length == 3 && memcmp(kind.data, "avg", 3) == 0;
-  in.pool.kind = avg ? SPM_RUN_POOL_SUM : SPM_RUN_POOL_MAX;
+  bool max = kind.length == 3 && memcmp(kind.data, "max", 3) == 0;
+  in.pool.kind = max ? SPM_RUN_POOL_MAX : SPM_RUN_POOL_SUM;
+  in.pool.accumulate = bool_attr(op, "accumulate");
   in.pool.dilation[0] = in.pool.dilation[1] = 1;
   int64_t pad[4];
   if (!spm_op_static_i64_array(op, "window", 2, in.pool.window) ||
       !spm_op_static_i64_array(op, "strides", 2, in.pool.stride) ||
-      !spm_op_static_i64_array(op, "padding", 4, pad)) {
-    spm_lower_error(l, op, "window, strides (2) and padding (4) needed");
+      !spm_op_static_i64_array(op, "padding", 4, pad) ||
+      (!mlirAttributeIsNull(mlirOperationGetAttributeByName(
+           op, mlirStringRefCreateFromCString("dilations"))) &&
+       !spm_op_static_i64_array(op, "dilations", 2, in.pool.dilation))) {
+    spm_lower_error(l, op, "window, strides, dilations (2) and padding (4) "
+                           "needed");
+    return;
+  }
+  if (avg && in.pool.accumulate) {
+    spm_lower_error(l, op, "average pooling cannot accumulate");
     return;
   }
   if (avg && (pad[0] || pad[1] || pad[2] || pad[3])) {
@@ -125,7 +144,7 @@ static void lower_pool(spm_lower_t *l, MlirOperation op) {
   }
   in.pool.pad[0] = pad[0];
   in.pool.pad[1] = pad[1];
-  if (!buf_view(l, op, 0, &in.pool.in) || !buf_view(l, op, 1, &in.pool.out))
+  if (!spm_lower_buf_view(l, op, 0, &in.pool.in) || !spm_lower_buf_view(l, op, 1, &in.pool.out))
     return;
   spm_lower_add_instr(l, op, &in, NULL, 0);
   if (!avg || l->errors)
@@ -157,7 +176,7 @@ static void lower_elementwise(spm_lower_t *l, MlirOperation op) {
   int nin = add || bias ? 2 : 1;
   spm_run_view_t v[3];
   for (int i = 0; i <= nin; ++i)
-    if (!buf_view(l, op, i, &v[i]))
+    if (!spm_lower_buf_view(l, op, i, &v[i]))
       return;
   spm_run_view_t out = v[nin];
   spm_run_type_t t = out.elem;
@@ -203,8 +222,36 @@ static void lower_elementwise(spm_lower_t *l, MlirOperation op) {
   eltwise(l, op, nin, v, &out, u, n);
 }
 
+// spm.fill {value}: FILL with the value's bits (f32, or a sign-extended
+// integer).
+static void lower_fill(spm_lower_t *l, MlirOperation op) {
+  spm_run_instr_t in;
+  memset(&in, 0, sizeof in);
+  in.op = SPM_RUN_OP_FILL;
+  if (!spm_lower_buf_view(l, op, 0, &in.fill.out))
+    return;
+  MlirAttribute a = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("value"));
+  if (mlirAttributeIsAFloat(a) && in.fill.out.elem == SPM_RUN_F32) {
+    float f = (float)mlirFloatAttrGetValueDouble(a);
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    in.fill.value = u;
+  } else if (mlirAttributeIsAInteger(a) && in.fill.out.elem != SPM_RUN_F32) {
+    in.fill.value = (uint64_t)mlirIntegerAttrGetValueInt(a);
+  } else {
+    spm_lower_error(l, op, "the value's type differs from the buffer's");
+    return;
+  }
+  spm_lower_add_instr(l, op, &in, NULL, 0);
+}
+
 bool spm_lower_spm_compute(spm_lower_t *l, MlirOperation op) {
-  if (spm_op_is(op, "spm.matmul"))
+  if (spm_op_is(op, "spm.fill"))
+    lower_fill(l, op);
+  else if (spm_op_is(op, "spm.eltwise"))
+    spm_lower_eltwise_kernel(l, op);
+  else if (spm_op_is(op, "spm.matmul"))
     lower_matmul(l, op);
   else if (spm_op_is(op, "spm.conv2d"))
     lower_conv(l, op);

@@ -38,3 +38,21 @@ MlirOperation spm_op_build(MlirLocation loc, const char *name, intptr_t nops,
     mlirOperationStateAddAttributes(&st, nattrs, attrs);
   return mlirOperationCreate(&st);
 }
+
+MlirOperation spm_lookup_symbol(MlirOperation from, MlirStringRef name) {
+  MlirOperation m = from;
+  while (!mlirOperationIsNull(m) && !spm_op_is(m, "builtin.module"))
+    m = mlirOperationGetParentOperation(m);
+  if (mlirOperationIsNull(m))
+    return m;
+  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(m, 0));
+  for (MlirOperation op = mlirBlockGetFirstOperation(body);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
+    MlirAttribute a = mlirOperationGetAttributeByName(
+        op, mlirStringRefCreateFromCString("sym_name"));
+    if (mlirAttributeIsAString(a) &&
+        mlirStringRefEqual(mlirStringAttrGetValue(a), name))
+      return op;
+  }
+  return (MlirOperation){NULL};
+}

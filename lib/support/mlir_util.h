@@ -28,6 +28,10 @@ MlirOperation spm_op_build(MlirLocation loc, const char *name, intptr_t nops,
                            const MlirType *res, intptr_t nattrs,
                            const MlirNamedAttribute *attrs);
 
+// The op named `name` by a `sym_name` attribute at the top level of the
+// builtin.module enclosing `from` (both borrowed); a null op if none.
+MlirOperation spm_lookup_symbol(MlirOperation from, MlirStringRef name);
+
 #ifdef __cplusplus
 }
 #endif

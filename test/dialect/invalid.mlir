@@ -532,7 +532,7 @@ func.func @conv_bad_filter(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %w: !spm.b
 // -----
 
 func.func @pool_window0(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, f32>) {
-  // expected-error@+1 {{'spm.pool' op window and strides must be >= 1 and padding >= 0}}
+  // expected-error@+1 {{'spm.pool' op window, strides and dilations must be >= 1 and padding >= 0}}
   "spm.pool"(%i, %o) {kind = "max", window = array<i64: 0, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 1, 4, 4, 4>, f32>) -> ()
   return
 }
@@ -540,7 +540,7 @@ func.func @pool_window0(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<
 // -----
 
 func.func @pool_neg_pad(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, f32>) {
-  // expected-error@+1 {{'spm.pool' op window and strides must be >= 1 and padding >= 0}}
+  // expected-error@+1 {{'spm.pool' op window, strides and dilations must be >= 1 and padding >= 0}}
   "spm.pool"(%i, %o) {kind = "avg", window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, -1>} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 1, 4, 4, 4>, f32>) -> ()
   return
 }
