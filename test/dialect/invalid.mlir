@@ -714,3 +714,121 @@ module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, 
     return
   }
 }
+
+// ===------------------------------------------------------------------=== //
+// spm.pool (optional attributes), spm.view, spm.fill, spm.eltwise
+// ===------------------------------------------------------------------=== //
+
+// -----
+
+func.func @pool_acc_not_bool(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.pool' op attribute 'accumulate' must be true or false}}
+  "spm.pool"(%i, %o) {kind = "max", window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, accumulate = 1 : i64} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 1, 4, 4, 4>, f32>) -> ()
+  return
+}
+
+// -----
+
+func.func @pool_dilation0(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.pool' op window, strides and dilations must be >= 1 and padding >= 0}}
+  "spm.pool"(%i, %o) {kind = "max", window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 0, 1>} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 1, 4, 4, 4>, f32>) -> ()
+  return
+}
+
+// -----
+
+// A dilated window: 3 rows reach 5, so the output has 4 rows of 8.
+func.func @pool_dilated_shape(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.pool' op output must be 1x4x4x7, got 1x4x4x4}}
+  "spm.pool"(%i, %o) {kind = "max", window = array<i64: 3, 2>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 1>} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 1, 4, 4, 4>, f32>) -> ()
+  return
+}
+
+// -----
+
+// A sum of i8 may accumulate into i32; a max may not.
+func.func @pool_widen(%i: !spm.buf<array<i64: 1, 4, 8, 8>, i8>, %o: !spm.buf<array<i64: 1, 4, 4, 4>, i32>) {
+  "spm.pool"(%i, %o) {kind = "sum", window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : (!spm.buf<array<i64: 1, 4, 8, 8>, i8>, !spm.buf<array<i64: 1, 4, 4, 4>, i32>) -> ()
+  // expected-error@+1 {{'spm.pool' op input and output element types differ}}
+  "spm.pool"(%i, %o) {kind = "max", window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : (!spm.buf<array<i64: 1, 4, 8, 8>, i8>, !spm.buf<array<i64: 1, 4, 4, 4>, i32>) -> ()
+  return
+}
+
+// -----
+
+func.func @view_out_of_bounds(%b: !spm.buf<array<i64: 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.view' op the window reaches element 22 of a source of 16 elements}}
+  %v = "spm.view"(%b) {offset = 9 : i64, strides = array<i64: 4, 1>} : (!spm.buf<array<i64: 4, 4>, f32>) -> !spm.buf<array<i64: 4, 2>, f32>
+  return
+}
+
+// -----
+
+func.func @view_of_view(%b: !spm.buf<array<i64: 4, 4>, f32>) {
+  %v = "spm.view"(%b) {offset = 0 : i64, strides = array<i64: 4, 1>} : (!spm.buf<array<i64: 4, 4>, f32>) -> !spm.buf<array<i64: 4, 2>, f32>
+  // expected-error@+1 {{'spm.view' op the source must be a buffer, not another spm.view}}
+  %w = "spm.view"(%v) {offset = 0 : i64, strides = array<i64: 1>} : (!spm.buf<array<i64: 4, 2>, f32>) -> !spm.buf<array<i64: 2>, f32>
+  return
+}
+
+// -----
+
+func.func @view_elem(%b: !spm.buf<array<i64: 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.view' op source and result element types differ}}
+  %v = "spm.view"(%b) {offset = 0 : i64, strides = array<i64: 1>} : (!spm.buf<array<i64: 4, 4>, f32>) -> !spm.buf<array<i64: 4>, i32>
+  return
+}
+
+// -----
+
+func.func @view_strides_len(%b: !spm.buf<array<i64: 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.view' op attribute 'strides' must have 2 elements, got 1}}
+  %v = "spm.view"(%b) {offset = 0 : i64, strides = array<i64: 1>} : (!spm.buf<array<i64: 4, 4>, f32>) -> !spm.buf<array<i64: 2, 2>, f32>
+  return
+}
+
+// -----
+
+func.func @view_negative(%b: !spm.buf<array<i64: 4, 4>, f32>) {
+  // expected-error@+1 {{'spm.view' op offset and strides must be >= 0}}
+  %v = "spm.view"(%b) {offset = 4 : i64, strides = array<i64: -1>} : (!spm.buf<array<i64: 4, 4>, f32>) -> !spm.buf<array<i64: 2>, f32>
+  return
+}
+
+// -----
+
+func.func @fill_type(%b: !spm.buf<array<i64: 4>, f32>) {
+  // expected-error@+1 {{'spm.fill' op value must be a scalar of the buffer's element type}}
+  "spm.fill"(%b) {value = 1 : i32} : (!spm.buf<array<i64: 4>, f32>) -> ()
+  return
+}
+
+// -----
+
+func.func @eltwise_shape(%a: !spm.buf<array<i64: 4>, f32>, %b: !spm.buf<array<i64: 2>, f32>) {
+  // expected-error@+1 {{'spm.eltwise' op operand #1 has another shape than operand #0}}
+  "spm.eltwise"(%a, %b) {kernel = @k, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 4>, f32>, !spm.buf<array<i64: 2>, f32>) -> ()
+  return
+}
+func.func private @k(%a: f32, %o: f32) -> f32 attributes {spm.kernel} {
+  return %a : f32
+}
+
+// -----
+
+func.func @eltwise_no_kernel(%a: !spm.buf<array<i64: 4>, f32>) {
+  // expected-error@+1 {{'spm.eltwise' op kernel '@nope' is not a func.func of the module}}
+  "spm.eltwise"(%a, %a) {kernel = @nope, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 4>, f32>, !spm.buf<array<i64: 4>, f32>) -> ()
+  return
+}
+
+// -----
+
+func.func @eltwise_signature(%a: !spm.buf<array<i64: 4>, i8>, %o: !spm.buf<array<i64: 4>, i32>) {
+  // expected-error@+1 {{'spm.eltwise' op kernel '@k' must take the operands' element types (2) and return the output's}}
+  "spm.eltwise"(%a, %o) {kernel = @k, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 4>, i8>, !spm.buf<array<i64: 4>, i32>) -> ()
+  return
+}
+func.func private @k(%a: i8, %o: i32) -> i8 attributes {spm.kernel} {
+  return %a : i8
+}
