@@ -375,6 +375,17 @@ static void lower_wait(spm_lower_t *l, MlirOperation op) {
 
 // --- scratchpad buffers ------------------------------------------------------
 
+// The !spm.buf type of `res`, a result of `op`; false with a diagnostic.
+static bool result_buf_type(spm_lower_t *l, MlirOperation op, MlirValue res,
+                            spm_buf_type_t *bt) {
+  spm_status_t st = spm_buf_type_decode(mlirValueGetType(res), bt);
+  if (spm_status_is_ok(st))
+    return true;
+  spm_lower_error(l, op, "%s", spm_status_message(st));
+  spm_status_free(st);
+  return false;
+}
+
 static void lower_alloc(spm_lower_t *l, MlirOperation op) {
   MlirAttribute a = mlirOperationGetAttributeByName(
       op, mlirStringRefCreateFromCString("offset"));
@@ -391,12 +402,8 @@ static void lower_alloc(spm_lower_t *l, MlirOperation op) {
   }
   MlirValue res = mlirOperationGetResult(op, 0);
   spm_buf_type_t bt;
-  spm_status_t st = spm_buf_type_decode(mlirValueGetType(res), &bt);
-  if (!spm_status_is_ok(st)) {
-    spm_lower_error(l, op, "%s", spm_status_message(st));
-    spm_status_free(st);
+  if (!result_buf_type(l, op, res, &bt))
     return;
-  }
   spm_run_type_t elem;
   if (!spm_lower_elem(bt.elem, &elem)) {
     spm_lower_error(l, op, "element type must be f32, i8 or i32");
@@ -406,7 +413,7 @@ static void lower_alloc(spm_lower_t *l, MlirOperation op) {
   char name[32];
   snprintf(name, sizeof name, "b%zu", l->p->nbuffers);
   uint32_t id;
-  st = spm_run_program_add_buffer(l->p, name, offset, bytes, &id);
+  spm_status_t st = spm_run_program_add_buffer(l->p, name, offset, bytes, &id);
   if (!spm_status_is_ok(st)) {
     spm_lower_error(l, op, "%s", spm_status_message(st));
     spm_status_free(st);
@@ -454,12 +461,8 @@ static void lower_spm_view(spm_lower_t *l, MlirOperation op) {
   }
   MlirValue res = mlirOperationGetResult(op, 0);
   spm_buf_type_t bt;
-  spm_status_t st = spm_buf_type_decode(mlirValueGetType(res), &bt);
-  if (!spm_status_is_ok(st)) {
-    spm_lower_error(l, op, "%s", spm_status_message(st));
-    spm_status_free(st);
+  if (!result_buf_type(l, op, res, &bt))
     return;
-  }
   spm_run_type_t elem;
   int64_t strides[SPM_MAX_RANK];
   MlirAttribute oa = mlirOperationGetAttributeByName(

@@ -379,6 +379,40 @@ too_big:
   return false;
 }
 
+// The ELTWISE of `op` over views[0..nins] (inputs, then the output) with
+// the body of block `blk` (one argument per view): inputs are LOADs 0..
+// nins-1; the output's argument, when read, becomes one more input.
+static void eltwise_instr(spm_lower_t *l, MlirOperation op, MlirBlock blk,
+                          int nins, const spm_run_view_t *views) {
+  int input_of_arg[SPM_RUN_MAX_INPUTS + 1];
+  int ninputs = nins;
+  for (int i = 0; i < nins; ++i)
+    input_of_arg[i] = i;
+  input_of_arg[nins] = -1;
+  if (!mlirOpOperandIsNull(
+          mlirValueGetFirstUse(mlirBlockGetArgument(blk, nins)))) {
+    if (ninputs == SPM_RUN_MAX_INPUTS) {
+      spm_lower_error(l, op, "more than %d inputs", SPM_RUN_MAX_INPUTS);
+      return;
+    }
+    input_of_arg[nins] = ninputs++;
+  }
+  body_t b;
+  memset(&b, 0, sizeof b);
+  if (!lower_body(l, op, blk, input_of_arg, &b))
+    return;
+  spm_run_instr_t in;
+  memset(&in, 0, sizeof in);
+  in.op = SPM_RUN_OP_ELTWISE;
+  in.eltwise.ninputs = ninputs;
+  for (int i = 0; i < nins; ++i)
+    in.eltwise.in[i] = views[i];
+  if (input_of_arg[nins] >= 0)
+    in.eltwise.in[input_of_arg[nins]] = views[nins];
+  in.eltwise.out = views[nins];
+  spm_lower_add_instr(l, op, &in, b.uops, (size_t)b.nuops);
+}
+
 static void lower_generic(spm_lower_t *l, MlirOperation op) {
   MlirAttribute its = mlirOperationGetAttributeByName(
       op, mlirStringRefCreateFromCString("iterator_types"));
@@ -408,7 +442,7 @@ static void lower_generic(spm_lower_t *l, MlirOperation op) {
                     MAXD, SPM_RUN_MAX_INPUTS + 1);
     return;
   }
-  int nouts = 1, nins = nops - 1;
+  int nins = nops - 1;
   // Loop extents and each operand's strides in the loop space.
   int64_t ext[MAXD];
   for (int d = 0; d < nd; ++d)
@@ -506,39 +540,10 @@ static void lower_generic(spm_lower_t *l, MlirOperation op) {
                              "element-wise");
       return;
     }
-  // The body: ins are inputs 0..nins-1; the output block argument, if read,
-  // becomes one more input (the output view).
-  MlirBlock blk = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
-  int input_of_arg[SPM_RUN_MAX_INPUTS + 1];
-  int ninputs = nins;
-  for (int i = 0; i < nins; ++i)
-    input_of_arg[i] = i;
-  MlirValue outarg = mlirBlockGetArgument(blk, nins);
-  input_of_arg[nins] = -1;
-  if (!mlirValueIsNull(outarg) &&
-      !mlirOpOperandIsNull(mlirValueGetFirstUse(outarg))) {
-    if (ninputs == SPM_RUN_MAX_INPUTS) {
-      spm_lower_error(l, op, "more than %d inputs", SPM_RUN_MAX_INPUTS);
-      return;
-    }
-    input_of_arg[nins] = ninputs++;
-  }
-  (void)nouts;
-  body_t b;
-  memset(&b, 0, sizeof b);
-  if (!lower_body(l, op, blk, input_of_arg, &b))
-    return;
-  spm_run_instr_t in;
-  memset(&in, 0, sizeof in);
-  in.op = SPM_RUN_OP_ELTWISE;
-  in.eltwise.ninputs = ninputs;
-  for (int i = 0; i < nins; ++i)
-    in.eltwise.in[i] = views[i];
-  if (input_of_arg[nins] >= 0)
-    in.eltwise.in[input_of_arg[nins]] = *out;
-  in.eltwise.out = *out;
-  spm_lower_add_instr(l, op, &in, b.uops, (size_t)b.nuops);
+  eltwise_instr(l, op, mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0)),
+                nins, views);
 }
+
 
 // spm.eltwise %in..., %out {kernel = @f}: the operands are views of one
 // shape (the verifier checked); the kernel's body becomes the micro-ops,
@@ -586,33 +591,7 @@ void spm_lower_eltwise_kernel(spm_lower_t *l, MlirOperation op) {
                            "argument per operand");
     return;
   }
-  int input_of_arg[SPM_RUN_MAX_INPUTS + 1];
-  int ninputs = nins;
-  for (int i = 0; i < nins; ++i)
-    input_of_arg[i] = i;
-  input_of_arg[nins] = -1;
-  if (!mlirOpOperandIsNull(
-          mlirValueGetFirstUse(mlirBlockGetArgument(blk, nins)))) {
-    if (ninputs == SPM_RUN_MAX_INPUTS) {
-      spm_lower_error(l, op, "more than %d inputs", SPM_RUN_MAX_INPUTS);
-      return;
-    }
-    input_of_arg[nins] = ninputs++;
-  }
-  body_t b;
-  memset(&b, 0, sizeof b);
-  if (!lower_body(l, op, blk, input_of_arg, &b))
-    return;
-  spm_run_instr_t in;
-  memset(&in, 0, sizeof in);
-  in.op = SPM_RUN_OP_ELTWISE;
-  in.eltwise.ninputs = ninputs;
-  for (int i = 0; i < nins; ++i)
-    in.eltwise.in[i] = views[i];
-  if (input_of_arg[nins] >= 0)
-    in.eltwise.in[input_of_arg[nins]] = views[nins];
-  in.eltwise.out = views[nins];
-  spm_lower_add_instr(l, op, &in, b.uops, (size_t)b.nuops);
+  eltwise_instr(l, op, blk, nins, views);
 }
 
 bool spm_lower_compute(spm_lower_t *l, MlirOperation op) {
