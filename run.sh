@@ -11,8 +11,8 @@ echo "== spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linal
 build/bin/spm-opt --spm-target=gemmini --spm-verify --canonicalize examples/linalg_mlp.mlir
 echo "== spm-opt --spm-deps examples/linalg_mlp.mlir (dependences across all ops, as remarks)"
 build/bin/spm-opt --spm-deps examples/linalg_mlp.mlir -o /dev/null
-echo "== spm-opt --spm-target=gemmini --spm-place --spm-allocate examples/linalg_mlp.mlir | spm-run (the main job: place, pack, run on the modelled accelerator)"
-build/bin/spm-opt --spm-target=gemmini --spm-place --spm-allocate examples/linalg_mlp.mlir -o build/linalg_mlp.placed.mlir
-build/bin/spm-run build/linalg_mlp.placed.mlir
+echo "== spm-opt --spm-target=gemmini --spm-place --spm-allocate --spm-lower examples/linalg_mlp.mlir | spm-run (the main job: place, pack, lower, run on the modelled accelerator)"
+build/bin/spm-opt --spm-target=gemmini --spm-place --spm-allocate --spm-lower examples/linalg_mlp.mlir -o build/linalg_mlp.lowered.mlir
+build/bin/spm-run build/linalg_mlp.lowered.mlir
 echo "== spm-run examples/spm_conv_block.mlir (a hand-written accelerator program)"
 build/bin/spm-run examples/spm_conv_block.mlir
