@@ -584,7 +584,7 @@ spm_status_t spm_lower_find_function(MlirModule module, const char *name,
                          names.len ? names.data : "none");
   else if (bodies != 1)
     st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "%d functions with a body (%s): choose one (spm-run --func NAME)", bodies,
+                         "%d functions with a body (%s): choose one with --func NAME", bodies,
                          names.len ? names.data : "none");
   spm_strbuf_free(&names);
   return st;

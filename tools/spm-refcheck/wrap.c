@@ -9,6 +9,7 @@
 #include "mlir-c/IR.h"
 
 #include "dialect/spm_dialect.h"
+#include "lower/lower.h"
 #include "refcheck.h"
 #include "run/machine.h"
 #include "support/diag.h"
@@ -27,50 +28,6 @@ typedef struct {
 
 static void append_type(MlirType t, spm_strbuf_t *b) {
   mlirTypePrint(t, spm_strbuf_append_callback, b);
-}
-
-static bool func_name(MlirOperation f, MlirStringRef *name) {
-  MlirAttribute a = mlirOperationGetAttributeByName(
-      f, mlirStringRefCreateFromCString("sym_name"));
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsAString(a))
-    return false;
-  *name = mlirStringAttrGetValue(a);
-  return true;
-}
-
-static bool has_body(MlirOperation f) {
-  MlirRegion r = mlirOperationGetRegion(f, 0);
-  return !mlirBlockIsNull(mlirRegionGetFirstBlock(r));
-}
-
-// The function to wrap: `want` by name, else the only func.func with a body.
-static spm_status_t find_func(MlirModule m, const char *want,
-                              MlirOperation *out) {
-  MlirBlock body = mlirModuleGetBody(m);
-  int bodies = 0;
-  for (MlirOperation op = mlirBlockGetFirstOperation(body);
-       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
-    MlirStringRef n;
-    if (!spm_op_is(op, "func.func") || !func_name(op, &n))
-      continue;
-    if (want) {
-      if (strlen(want) == n.length && memcmp(want, n.data, n.length) == 0) {
-        *out = op;
-        return SPM_OK;
-      }
-    } else if (has_body(op)) {
-      *out = op;
-      bodies++;
-    }
-  }
-  if (want)
-    return spm_status_make(SPM_STATUS_NOT_FOUND, "no function named '%s'",
-                           want);
-  if (bodies != 1)
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "%d functions with a body; choose one with --func",
-                           bodies);
-  return SPM_OK;
 }
 
 static spm_status_t decode_arg(MlirType t, size_t i, wrap_arg_t *a) {
@@ -248,15 +205,9 @@ static void append_wrapper(spm_strbuf_t *b, MlirStringRef fname,
 }
 
 static bool module_has_symbol(MlirModule m, const char *name) {
-  MlirBlock body = mlirModuleGetBody(m);
-  for (MlirOperation op = mlirBlockGetFirstOperation(body);
-       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
-    MlirStringRef n;
-    if (func_name(op, &n) && strlen(name) == n.length &&
-        memcmp(name, n.data, n.length) == 0)
-      return true;
-  }
-  return false;
+  return !mlirOperationIsNull(
+      spm_lookup_symbol(mlirModuleGetOperation(m),
+                        mlirStringRefCreateFromCString(name)));
 }
 
 static spm_status_t write_data_files(const char *dir, size_t n,
@@ -304,11 +255,11 @@ spm_status_t spm_refcheck_wrap(const spm_refcheck_wrap_options_t *o) {
     goto done;
   }
   MlirOperation f = {NULL};
-  st = find_func(m, o->func, &f);
+  st = spm_lower_find_function(m, o->func, &f);
   if (!spm_status_is_ok(st))
     goto done;
-  MlirStringRef fname = {NULL, 0};
-  func_name(f, &fname);
+  MlirStringRef fname = mlirStringAttrGetValue(mlirOperationGetAttributeByName(
+      f, mlirStringRefCreateFromCString("sym_name")));
   MlirType ft = mlirTypeAttrGetValue(mlirOperationGetAttributeByName(
       f, mlirStringRefCreateFromCString("function_type")));
   if (mlirFunctionTypeGetNumResults(ft) != 0) {
