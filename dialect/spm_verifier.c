@@ -548,6 +548,24 @@ static void spm_verify_eltwise_kernel(spm_verifier_t *v, MlirOperation op) {
       return;
     }
   }
+  // An output that repeats an element (a stride-0 view) would make the
+  // op a reduction: every instance writes the same element.
+  MlirValue ov = mlirOperationGetOperand(op, n - 1);
+  if (mlirValueIsAOpResult(ov) &&
+      spm_op_is(mlirOpResultGetOwner(ov), "spm.view")) {
+    const spm_buf_type_t *out = n > 1 ? &t : &first;
+    int64_t st[SPM_MAX_RANK];
+    if (out->rank <= SPM_MAX_RANK &&
+        spm_op_static_i64_array(mlirOpResultGetOwner(ov), "strides",
+                                (int)out->rank, st))
+      for (int64_t d = 0; d < out->rank; ++d)
+        if (st[d] == 0 && out->shape[d] > 1) {
+          SPM_VERIFY_ERROR(v, op, "'%s' op the output view has stride 0 in "
+                           "dimension %lld: an element-wise op cannot "
+                           "reduce", name, (long long)d);
+          return;
+        }
+  }
   MlirAttribute k = spm_op_attr(op, "kernel");
   if (!mlirAttributeIsAFlatSymbolRef(k)) {
     SPM_VERIFY_ERROR(v, op, "'%s' op attribute 'kernel' must be a symbol "

@@ -816,6 +816,31 @@ func.func private @k(%a: f32, %o: f32) -> f32 attributes {spm.kernel} {
 
 // -----
 
+// A stride-0 output view would make every instance write one element.
+func.func @eltwise_reduce(%a: !spm.buf<array<i64: 2, 4>, f32>) {
+  %s = "spm.view"(%a) {offset = 0 : i64, strides = array<i64: 4, 0>} : (!spm.buf<array<i64: 2, 4>, f32>) -> !spm.buf<array<i64: 2, 4>, f32>
+  // expected-error@+1 {{'spm.eltwise' op the output view has stride 0 in dimension 1: an element-wise op cannot reduce}}
+  "spm.eltwise"(%a, %s) {kernel = @k, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 2, 4>, f32>, !spm.buf<array<i64: 2, 4>, f32>) -> ()
+  return
+}
+func.func private @k(%a: f32, %o: f32) -> f32 attributes {spm.kernel} {
+  return %a : f32
+}
+
+// -----
+
+// Stride 0 on a dimension of extent 1 repeats nothing: accepted.
+func.func @eltwise_unit_stride0(%a: !spm.buf<array<i64: 1, 4>, f32>) {
+  %s = "spm.view"(%a) {offset = 0 : i64, strides = array<i64: 0, 1>} : (!spm.buf<array<i64: 1, 4>, f32>) -> !spm.buf<array<i64: 1, 4>, f32>
+  "spm.eltwise"(%a, %s) {kernel = @k, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 1, 4>, f32>, !spm.buf<array<i64: 1, 4>, f32>) -> ()
+  return
+}
+func.func private @k(%a: f32, %o: f32) -> f32 attributes {spm.kernel} {
+  return %a : f32
+}
+
+// -----
+
 func.func @eltwise_no_kernel(%a: !spm.buf<array<i64: 4>, f32>) {
   // expected-error@+1 {{'spm.eltwise' op kernel '@nope' is not a func.func of the module}}
   "spm.eltwise"(%a, %a) {kernel = @nope, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 4>, f32>, !spm.buf<array<i64: 4>, f32>) -> ()

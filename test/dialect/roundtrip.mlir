@@ -117,20 +117,23 @@ module attributes {spm.target = #spm.target<{name = "test",
     return %t : !spm.token
   }
 
-  // The ops of lowered code (spm-lower): a strided view, a fill, an
+  // The ops of lowered code (spm-lower): strided views (a broadcast
+  // input, stride 0, and the output), a fill, an
   // element-wise op with its scalar kernel, a sum pool into i32 that
   // accumulates, with dilations.
   // CHECK-LABEL: func.func @lowered
   // CHECK-SAME: (%[[L:.*]]: !spm.buf<array<i64: 4, 4>, i32>, %[[Q:.*]]: !spm.buf<array<i64: 1, 1, 4, 4>, i8>, %[[S:.*]]: !spm.buf<array<i64: 1, 1, 2, 2>, i32>)
   // CHECK: %[[V:.*]] = "spm.view"(%[[L]]) {offset = 1 : i64, strides = array<i64: 4, 0>} : (!spm.buf<array<i64: 4, 4>, i32>) -> !spm.buf<array<i64: 3, 2>, i32>
   // CHECK: "spm.fill"(%[[L]]) {value = 7 : i32} : (!spm.buf<array<i64: 4, 4>, i32>) -> ()
-  // CHECK: "spm.eltwise"(%[[V]], %[[V]]) {kernel = @lowered_kernel, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 3, 2>, i32>, !spm.buf<array<i64: 3, 2>, i32>) -> ()
+  // CHECK: %[[W:.*]] = "spm.view"(%[[L]]) {offset = 8 : i64, strides = array<i64: 2, 1>} : (!spm.buf<array<i64: 4, 4>, i32>) -> !spm.buf<array<i64: 3, 2>, i32>
+  // CHECK: "spm.eltwise"(%[[V]], %[[W]]) {kernel = @lowered_kernel, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 3, 2>, i32>, !spm.buf<array<i64: 3, 2>, i32>) -> ()
   // CHECK: "spm.pool"(%[[Q]], %[[S]]) {accumulate = true, dilations = array<i64: 2, 2>, kind = "sum", padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, window = array<i64: 2, 2>} : (!spm.buf<array<i64: 1, 1, 4, 4>, i8>, !spm.buf<array<i64: 1, 1, 2, 2>, i32>) -> ()
   // CHECK: func.func private @lowered_kernel(%{{.*}}: i32, %{{.*}}: i32) -> i32 attributes {spm.kernel}
   func.func @lowered(%l: !spm.buf<array<i64: 4, 4>, i32>, %q: !spm.buf<array<i64: 1, 1, 4, 4>, i8>, %s: !spm.buf<array<i64: 1, 1, 2, 2>, i32>) {
     %v = "spm.view"(%l) {offset = 1 : i64, strides = array<i64: 4, 0>} : (!spm.buf<array<i64: 4, 4>, i32>) -> !spm.buf<array<i64: 3, 2>, i32>
     "spm.fill"(%l) {value = 7 : i32} : (!spm.buf<array<i64: 4, 4>, i32>) -> ()
-    "spm.eltwise"(%v, %v) {kernel = @lowered_kernel, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 3, 2>, i32>, !spm.buf<array<i64: 3, 2>, i32>) -> ()
+    %w = "spm.view"(%l) {offset = 8 : i64, strides = array<i64: 2, 1>} : (!spm.buf<array<i64: 4, 4>, i32>) -> !spm.buf<array<i64: 3, 2>, i32>
+    "spm.eltwise"(%v, %w) {kernel = @lowered_kernel, operandSegmentSizes = array<i32: 1, 0, 0, 0, 1>} : (!spm.buf<array<i64: 3, 2>, i32>, !spm.buf<array<i64: 3, 2>, i32>) -> ()
     "spm.pool"(%q, %s) {kind = "sum", window = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>, accumulate = true} : (!spm.buf<array<i64: 1, 1, 4, 4>, i8>, !spm.buf<array<i64: 1, 1, 2, 2>, i32>) -> ()
     return
   }
