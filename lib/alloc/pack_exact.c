@@ -133,6 +133,7 @@ static void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->sec_cnt);
   free(o->pos_base);
   free(o->pos);
+  spm_pack_pool_free(o);
   free(o);
 }
 
@@ -422,6 +423,8 @@ static spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
         o->parts[fill++] = o->parts[p];
     o->nparts = fill;
   }
+  if (!spm_pack_pool_build(o))
+    goto fail;
   free(times);
   free(keys);
   free(pb);
@@ -539,6 +542,8 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   }
   o->ntmin = o->ntfloor = o->ncand = 0;
   o->oom = false;
+  x->pool_unsure = false;
+  spm_pack_pool_begin(o, bl && !(x->flags & SPM_PACK_NO_POOL));
   if (bl && !(x->flags & SPM_PACK_NO_NOGOODS) &&
       !spm_pack_bl_nogood_begin(x, o))
     return SPM_PACK_ABORT;
@@ -550,6 +555,10 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
     else
       r = bl ? spm_pack_bl_search(x, o, &o->parts[k])
              : spm_pack_search(x, o, &o->parts[k], 0, -1);
+    if (r == SPM_PACK_NOTFOUND && x->pool_unsure) {
+      x->abort_kind = 1; // not a proof: as if its budget ran out
+      return SPM_PACK_ABORT;
+    }
     if (r != SPM_PACK_FOUND_R)
       return r;
   }

@@ -11,6 +11,11 @@
 #include "alloc/pack_internal.h"
 
 #define SPM_PACK_NONE UINT32_MAX
+// floor_by markers other than a buffer (bottom-left): the floor is the top
+// of a run of fillers (SPM_PACK_FILL) or of given-up cells (SPM_PACK_WASTE).
+// NONE is the initial floor 0.
+#define SPM_PACK_FILL (UINT32_MAX - 1)
+#define SPM_PACK_WASTE (UINT32_MAX - 2)
 // The search recurses once per decision (about 256 bytes of stack each), so
 // its depth is capped at SPM_PACK_MAX_DEPTH (about 3 MB of stack): deeper,
 // it stops as at a limit. Instances of more than SPM_PACK_EXACT_MAX_BUFFERS
@@ -115,6 +120,25 @@ typedef struct {
   // original index) and a hash per section of its state (floor, floor_by,
   // unplaced buffers).
   uint64_t *ng_z, *ng_sec;
+  // Filler pools (pack_exact_pool.c). A filler lives in one section only.
+  // pool_unit[s] > 0 marks a section whose fillers form a pool (their
+  // common alignment, every size a multiple of it); they are
+  // pool_buf[pool_off[s] .. pool_off[s + 1]), largest first, and dp[dp_off[s]
+  // ...] is the bitset of the sums (in units) their subsets make.
+  // pool_min[s] is the smallest one (bytes). During a bottom-left run with
+  // pools on (pool_on), pooled[i] marks a filler held in its pool instead of
+  // its section's lists, pool_sum[s] the bytes not yet committed to a run,
+  // and the runs committed in section s are (gap_at, gap_len)[pool_off[s] +
+  // k] for k < gap_n[s].
+  size_t *pool_off, *dp_off;
+  uint32_t *pool_buf, *gap_n;
+  int64_t *pool_unit, *pool_min, *pool_sum, *gap_at, *gap_len;
+  uint64_t *dp;
+  uint8_t *pooled;
+  size_t pool_max; // the largest pool (buffers)
+  int64_t *bp_item, *bp_bin; // scratch for the bin packing (pool_max + 1)
+  size_t *bp_where;
+  bool pool_on;
   bool oom;
 } spm_pack_order_t;
 
@@ -147,6 +171,9 @@ struct spm_pack_exact_s {
   // [fail_lo, fail_hi) whose state (floors, and the buffers live there)
   // the failure depends on (see pack_exact_bl.c).
   uint32_t fail_lo, fail_hi;
+  // A run's filler bin packing stopped at its step limit and was taken as
+  // feasible: a NOTFOUND of that run proves nothing (pack_exact_pool.c).
+  bool pool_unsure;
 };
 
 // Counts a node and checks the limits; false: stop (abort_kind set).
@@ -206,5 +233,59 @@ bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
 // (state: nothing placed, floors 0), dropping nogoods of another capacity;
 // false (and o->oom) when out of memory.
 bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o);
+
+// --- filler pools (pack_exact_pool.c)
+
+// Builds the pools of an order (its sections, lists and sizes built);
+// false when out of memory. Freed by spm_pack_pool_free.
+bool spm_pack_pool_build(spm_pack_order_t *o);
+void spm_pack_pool_free(spm_pack_order_t *o);
+// At the start of a run (lists full, nothing placed): with `on`, takes the
+// pooled fillers out of their sections' lists and fills the pools;
+// without, leaves every filler a plain buffer.
+void spm_pack_pool_begin(spm_pack_order_t *o, bool on);
+// Whether a run of fillers may rest on the floor of section s: s has
+// uncommitted fillers, and the floor is not itself the top of a run or of
+// given-up cells (a run there would belong to that run, or float). The run
+// starts at the floor aligned up to the pool's unit.
+static inline bool spm_pack_pool_can_fill(const spm_pack_order_t *o,
+                                          uint32_t s) {
+  return o->pool_on && o->pool_unit[s] > 0 && o->pool_sum[s] > 0 &&
+         o->floor_by[s] != SPM_PACK_FILL && o->floor_by[s] != SPM_PACK_WASTE;
+}
+// Whether subsets of section s's pool make up `len` units (bit test).
+static inline bool spm_pack_pool_sum_ok(const spm_pack_order_t *o, uint32_t s,
+                                        int64_t len) {
+  const uint64_t *d = o->dp + o->dp_off[s];
+  return (d[len >> 6] >> (len & 63)) & 1;
+}
+// The number of sums in [lo, hi] units that subsets of s's pool make.
+size_t spm_pack_pool_count(const spm_pack_order_t *o, uint32_t s, int64_t lo,
+                           int64_t hi);
+// The exact bin packing behind the pools: can the items (sizes, largest
+// first) be split among the bins so that every bin comes out exactly full?
+// Returns 1 (where[j] is item j's bin), 0 (no: also when the sums differ) or
+// -1 (gave up after `limit` steps); *steps is the steps taken. bin[] is
+// used as scratch and restored.
+int spm_pack_pool_bin_pack(const int64_t *item, size_t ni, int64_t *bin,
+                           size_t nb, size_t *where, uint64_t limit,
+                           uint64_t *steps);
+// Whether the runs committed in s plus one more of `len` units can all be
+// made up of distinct fillers of s (the rest left over). Counts its work;
+// a check cut short by its step limit answers true and sets
+// x->pool_unsure.
+bool spm_pack_pool_realizable(spm_pack_exact_t *x, spm_pack_order_t *o,
+                              uint32_t s, int64_t len);
+// Commits / uncommits (LIFO) a run of `len` units at offset `at` in s: the
+// pool, the gap list; the caller moves the floor and the totals.
+void spm_pack_pool_push(spm_pack_order_t *o, uint32_t s, int64_t at,
+                        int64_t len);
+void spm_pack_pool_pop(spm_pack_order_t *o, uint32_t s);
+// Once the sections [slo, shi) are packed (every pool committed): chooses
+// which fillers make up each run and writes their offsets to o->sol. False
+// when the bin packing fails within a generous step limit (only after an
+// unsure check; x->pool_unsure is set).
+bool spm_pack_pool_emit(spm_pack_exact_t *x, spm_pack_order_t *o,
+                        uint32_t slo, uint32_t shi);
 
 #endif

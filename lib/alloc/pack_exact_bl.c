@@ -128,7 +128,20 @@ static uint64_t spm_pack_ng_floor_key(uint32_t s, int64_t f, uint32_t by) {
 }
 
 static uint32_t spm_pack_orig(const spm_pack_order_t *o, uint32_t i) {
-  return i == SPM_PACK_NONE ? i : o->perm[i];
+  return i >= o->n ? i : o->perm[i]; // NONE, FILL, WASTE stay
+}
+
+// The key of a run of `len` units of fillers committed in section s (the
+// runs of a section are a multiset: their keys are summed).
+static uint64_t spm_pack_ng_run_key(uint32_t s, int64_t len) {
+  return spm_pack_mix(spm_pack_mix((uint64_t)s ^ 0xA24BAED4963EE407ull) +
+                      (uint64_t)len);
+}
+
+// Whether section s still has something to place: unplaced buffers in its
+// lists or fillers in its pool.
+static bool spm_pack_open(const spm_pack_order_t *o, uint32_t s) {
+  return o->sec_cnt[s] > 0 || o->pool_sum[s] > 0;
 }
 
 // Sets the floor of section s (and the buffer whose top it is), keeping its
@@ -355,11 +368,14 @@ static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
 static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
                                    uint64_t *work) {
   uint32_t cnt = o->sec_cnt[s];
-  if (cnt == 0)
-    return true;
   int64_t need = cap - o->total[s]; // the lowest must start at or below
   if (o->floor[s] > need)
     return false;
+  // Nothing but fillers left, or a run of them may start on the floor:
+  // the lowest can start at the floor.
+  if (cnt == 0 || (spm_pack_pool_can_fill(o, s) &&
+                   spm_pack_align_up(o->floor[s], o->pool_unit[s]) <= need))
+    return true;
   const uint32_t *list = o->sec_buf + o->sec_off[s];
   int64_t t = INT64_MAX; // the lowest skyline
   for (uint32_t e = 0; e < cnt && t > need; ++e)
@@ -466,7 +482,7 @@ static void spm_pack_bl_unplace(spm_pack_order_t *o, uint32_t i, size_t mark,
 static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
                              const spm_pack_order_t *o, uint32_t w, uint32_t a,
                              uint32_t b, uint32_t c, int64_t f) {
-  if (o->off[w] >= 0 || o->slo[w] < a || o->shi[w] > b ||
+  if (o->off[w] >= 0 || o->pooled[w] || o->slo[w] < a || o->shi[w] > b ||
       f % o->align[w] != 0 || f + o->size[w] > x->cap)
     return false;
   if (x->flags & SPM_PACK_NO_SYMMETRY)
@@ -477,7 +493,7 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
   // multiples of it) can be reordered freely: keep it in stack_rank order
   // (larger ones lower; the same in every order, as nogoods need).
   uint32_t u = o->floor_by[c];
-  return !(u != SPM_PACK_NONE && o->stack_rank[u] > o->stack_rank[w] && o->slo[u] == o->slo[w] &&
+  return !(u < o->n && o->stack_rank[u] > o->stack_rank[w] && o->slo[u] == o->slo[w] &&
            o->shi[u] == o->shi[w] && o->align[u] == o->align[w] &&
            o->size[u] % o->align[u] == 0 && o->size[w] % o->align[w] == 0);
 }
@@ -500,11 +516,13 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
   for (uint32_t t = a; t < b; ++t) {
     if (!fw[t - a])
       continue;
-    if (o->floor[t] + o->total[t] < cap)
+    if (o->floor[t] + o->total[t] < cap ||
+        (spm_pack_pool_can_fill(o, t) && f % o->pool_unit[t] == 0))
       fw[t + 1 - a] = 1;
     for (size_t e = o->start_off[t]; e < o->start_off[t + 1]; ++e) {
       uint32_t w = o->start_buf[e];
-      if (o->off[w] < 0 && o->shi[w] <= b && f % o->align[w] == 0 &&
+      if (o->off[w] < 0 && !o->pooled[w] && o->shi[w] <= b &&
+          f % o->align[w] == 0 &&
           f + o->size[w] <= cap)
         fw[o->shi[w] - a] = 1;
     }
@@ -514,12 +532,15 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
     return false;
   bw[len] = 1;
   for (uint32_t t = b; t-- > a;) {
-    if (o->floor[t] + o->total[t] < cap && bw[t + 1 - a])
+    if ((o->floor[t] + o->total[t] < cap ||
+         (spm_pack_pool_can_fill(o, t) && f % o->pool_unit[t] == 0)) &&
+        bw[t + 1 - a])
       bw[t - a] = 1;
     for (size_t e = o->start_off[t]; e < o->start_off[t + 1] && !bw[t - a];
          ++e) {
       uint32_t w = o->start_buf[e];
-      if (o->off[w] < 0 && o->shi[w] <= b && f % o->align[w] == 0 &&
+      if (o->off[w] < 0 && !o->pooled[w] && o->shi[w] <= b &&
+          f % o->align[w] == 0 &&
           f + o->size[w] <= cap && bw[o->shi[w] - a])
         bw[t - a] = 1;
     }
@@ -534,6 +555,38 @@ static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
                                    uint32_t a, int h) {
   size_t base = (size_t)h * (o->nsec + 1);
   return o->reach[base + o->slo[w] - a] && o->reach2[base + o->shi[w] - a];
+}
+
+// The lengths (in units of the pool) of a run of fillers at (c, f) worth
+// offering (none when c has no slack for the cells below the aligned
+// start): all that is left when c has nothing else; otherwise, when c has
+// no slack, the run must end where an unplaced buffer of c can start (at or
+// above its skyline), as nothing can stay empty above it.
+static void spm_pack_run_range(const spm_pack_order_t *o, uint32_t c,
+                               int64_t f, int64_t cap, int64_t *lo,
+                               int64_t *hi) {
+  int64_t unit = o->pool_unit[c], at = spm_pack_align_up(f, unit);
+  bool slack = o->floor[c] + o->total[c] < cap;
+  *hi = o->pool_sum[c] / unit;
+  *lo = 1;
+  if (at > f && !slack) { // [f, at) would stay empty
+    *lo = *hi + 1;
+    return;
+  }
+  f = at; // where the run starts
+  if (o->sec_cnt[c] == 0) {
+    *lo = *hi;
+    return;
+  }
+  if (slack)
+    return;
+  const uint32_t *lc = o->sec_buf + o->sec_off[c];
+  int64_t low = INT64_MAX;
+  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e)
+    if (o->minoff[lc[e]] < low)
+      low = o->minoff[lc[e]];
+  if (low > f && (low - f + unit - 1) / unit > *lo)
+    *lo = (low - f + unit - 1) / unit;
 }
 
 // A node that branched on the valley [a, b) failed on the window in
@@ -559,17 +612,17 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   int scan = 0, best = 1; // halves of the reach arrays (see valley_reach)
   bool known = false; // a recorded nogood holds
   for (uint32_t s = p->slo; s < p->shi && bcost > 0;) {
-    if (o->sec_cnt[s] == 0) {
+    if (!spm_pack_open(o, s)) {
       s++;
       continue;
     }
     int64_t f = o->floor[s];
     uint32_t a = s, b = s + 1;
-    while (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] == f)
+    while (b < p->shi && spm_pack_open(o, b) && o->floor[b] == f)
       b++;
     s = b;
-    if ((a > p->slo && o->sec_cnt[a - 1] > 0 && o->floor[a - 1] < f) ||
-        (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < f))
+    if ((a > p->slo && spm_pack_open(o, a - 1) && o->floor[a - 1] < f) ||
+        (b < p->shi && spm_pack_open(o, b) && o->floor[b] < f))
       continue; // not a valley
     if (o->ng_sec && spm_pack_ng_match(x, o, a, b)) {
       bcost = 0; // a known dead end (the window is set)
@@ -593,6 +646,12 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       for (size_t e = lo[c]; e < lo[c + 1] && cost < bcost; ++e)
         cost += spm_pack_bl_fits(x, o, list[e], a, b, c, f) &&
                 (!dp || spm_pack_valley_viable(o, list[e], a, cur));
+      if (cost < bcost && spm_pack_pool_can_fill(o, c)) {
+        int64_t lo_run, hi_run;
+        spm_pack_run_range(o, c, f, cap, &lo_run, &hi_run);
+        if (lo_run <= hi_run)
+          cost += spm_pack_pool_count(o, c, lo_run, hi_run);
+      }
       if (cost < bcost || (cost == bcost && f < bf)) {
         bcost = cost;
         ba = a, bb = b, bc = c, bf = f;
@@ -607,8 +666,12 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       spm_pack_fail_around(x, o, ba, bb); // a valley with no way out
     return SPM_PACK_NOTFOUND;
   }
-  if (bc == SPM_PACK_NONE)
-    return SPM_PACK_FOUND_R; // every section closed: all placed
+  if (bc == SPM_PACK_NONE) { // every section closed: all placed
+    if (spm_pack_pool_emit(x, o, p->slo, p->shi))
+      return SPM_PACK_FOUND_R;
+    spm_pack_fail_at(x, o, p->slo, p->shi); // (only after an unsure check)
+    return o->oom ? SPM_PACK_ABORT : SPM_PACK_NOTFOUND;
+  }
   uint32_t a = ba, b = bb, c = bc;
   int64_t f = bf;
   bool at_end = c != a;
@@ -618,8 +681,8 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   // Candidates, best first: a top flush with a neighbour's floor (packings
   // of cut rectangles are full of such edges), then spanning the valley,
   // then the static order.
-  int64_t nl = a > p->slo && o->sec_cnt[a - 1] > 0 ? o->floor[a - 1] : -1;
-  int64_t nr = b < p->shi && o->sec_cnt[b] > 0 ? o->floor[b] : -1;
+  int64_t nl = a > p->slo && spm_pack_open(o, a - 1) ? o->floor[a - 1] : -1;
+  int64_t nr = b < p->shi && spm_pack_open(o, b) ? o->floor[b] : -1;
   size_t cbeg = o->ncand;
   for (size_t e = lo[c]; e < lo[c + 1]; ++e) {
     uint32_t w = list[e];
@@ -677,20 +740,120 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   o->ncand = cbeg;
   if (r != SPM_PACK_NOTFOUND || jump)
     return r; // on a backjump, x->fail_* still hold the branch's window
+  // A run of fillers at (c, f) (pack_exact_pool.c), of each length the pool
+  // can make up: first those whose top is flush with a neighbour's floor or
+  // is the skyline of a buffer of c, then the others, shortest first.
+  if (spm_pack_pool_can_fill(o, c)) {
+    int64_t unit = o->pool_unit[c], lo_run, hi_run;
+    int64_t at = spm_pack_align_up(f, unit); // where the run starts
+    spm_pack_run_range(o, c, f, cap, &lo_run, &hi_run);
+    enum { NPREF = 16 };
+    int64_t pref[NPREF];
+    int npref = 0;
+    const uint32_t *lc = o->sec_buf + o->sec_off[c];
+    for (uint32_t e = 0; e < 2 + o->sec_cnt[c] && npref < NPREF; ++e) {
+      int64_t t = e == 0 ? nl : e == 1 ? nr : o->minoff[lc[e - 2]];
+      if (t <= at || (t - at) % unit != 0)
+        continue;
+      int64_t len = (t - at) / unit;
+      bool dup = len < lo_run || len > hi_run || !spm_pack_pool_sum_ok(o, c, len);
+      for (int k = 0; k < npref && !dup; ++k)
+        dup = pref[k] == len;
+      if (!dup)
+        pref[npref++] = len;
+    }
+    x->work += 2 + o->sec_cnt[c];
+    int64_t next = lo_run;
+    for (int k = 0; r == SPM_PACK_NOTFOUND && !jump;) {
+      int64_t len;
+      if (k < npref) {
+        len = pref[k++];
+      } else {
+        bool skip = true;
+        for (; next <= hi_run && skip; next += skip) {
+          skip = !spm_pack_pool_sum_ok(o, c, next);
+          for (int q = 0; q < npref && !skip; ++q)
+            skip = pref[q] == next;
+        }
+        if (skip)
+          break;
+        len = next++;
+        x->work++;
+      }
+      if (!spm_pack_pool_realizable(x, o, c, len))
+        continue;
+      size_t mark = o->ntfloor, mark_min = o->ntmin;
+      int64_t top = at + len * unit;
+      if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
+                              o->floor[c]))
+        o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
+      spm_pack_set_floor(o, c, top, SPM_PACK_FILL);
+      o->total[c] -= len * unit;
+      spm_pack_pool_push(o, c, at, len);
+      if (o->ng_sec)
+        o->ng_sec[c] += spm_pack_ng_run_key(c, len);
+      // The buffers of c now start above the run.
+      spm_pack_touch_begin(o);
+      for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+        uint32_t w = lc[e];
+        int64_t m = spm_pack_align_up(top, o->align[w]);
+        if (o->minoff[w] < m) {
+          spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w,
+                              o->minoff[w]);
+          o->minoff[w] = m;
+          spm_pack_touch(o, w);
+        }
+      }
+      x->work += 1 + o->sec_cnt[c];
+      if (o->oom) {
+        r = SPM_PACK_ABORT;
+      } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+                 !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
+        spm_pack_section_fail(x, o, c);
+        r = SPM_PACK_NOTFOUND;
+      } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
+                 !spm_pack_bl_touched_ok(x, o)) {
+        r = SPM_PACK_NOTFOUND;
+      } else {
+        r = spm_pack_bl_search(x, o, p);
+      }
+      if (o->ng_sec)
+        o->ng_sec[c] -= spm_pack_ng_run_key(c, len);
+      spm_pack_pool_pop(o, c);
+      o->total[c] += len * unit;
+      spm_pack_floor_restore(o, mark);
+      spm_pack_min_restore(o, mark_min);
+      if (r == SPM_PACK_NOTFOUND) {
+        // The run changed section c only (as the branch below does).
+        if (backjump && (x->fail_hi <= c || x->fail_lo > c))
+          jump = true;
+        else {
+          wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
+          whi = x->fail_hi > whi ? x->fail_hi : whi;
+        }
+      }
+    }
+    if (r != SPM_PACK_NOTFOUND || jump)
+      return r;
+  }
   spm_pack_fail_at(x, o, wlo, whi);
-  if (o->floor[c] + o->total[c] >= cap) // no slack: (c, f) cannot stay empty
+  // No slack: (c, f) cannot stay empty. Nothing but fillers left: they would
+  // rest on the floor, not above empty cells.
+  if (o->floor[c] + o->total[c] >= cap || o->sec_cnt[c] == 0)
     return spm_pack_bl_fail(x, o, a, b);
   // Nothing at (c, f): the lowest buffer z of section c rests higher -- on
   // the floor of a neighbour of the valley (if z reaches it), on a buffer in
   // the valley that does not cover c, or at its own alignment.
   int64_t h = INT64_MAX;
-  if (a > p->slo && o->sec_cnt[a - 1] > 0)
+  if (a > p->slo && spm_pack_open(o, a - 1))
     h = o->floor[a - 1];
-  if (b < p->shi && o->sec_cnt[b] > 0 && o->floor[b] < h)
+  if (b < p->shi && spm_pack_open(o, b) && o->floor[b] < h)
     h = o->floor[b];
   for (uint32_t t = a; t < b; ++t) {
     if (t == c)
       continue;
+    if (o->pool_sum[t] > 0 && f + o->pool_min[t] < h) // on a run of fillers
+      h = f + o->pool_min[t];
     const uint32_t *lt = o->sec_buf + o->sec_off[t];
     for (uint32_t e = 0; e < o->sec_cnt[t]; ++e) {
       uint32_t y = lt[e];
@@ -710,7 +873,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
                           o->floor[c]))
     o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-  spm_pack_set_floor(o, c, h, SPM_PACK_NONE);
+  spm_pack_set_floor(o, c, h, SPM_PACK_WASTE);
   spm_pack_touch_begin(o);
   for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
     uint32_t w = lc[e];

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc/pack.h"
+#include "alloc/pack_exact.h"
 #include "alloc/pack_gen.h"
 #include "alloc/pack_internal.h"
 #include "support/unit_test.h"
@@ -180,6 +181,7 @@ static const unsigned flag_sets[] = {
     SPM_PACK_NO_BACKJUMP,
     SPM_PACK_NO_GLUE,
     SPM_PACK_NO_NOGOODS,
+    SPM_PACK_NO_POOL,
     // The bottom-left search alone in one order, with and without
     // backjumping (so that its jumps decide the answer, not the portfolio).
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
@@ -187,6 +189,7 @@ static const unsigned flag_sets[] = {
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SYMMETRY,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_POOL,
     SPM_PACK_ONLY_BL | SPM_PACK_NO_SYMMETRY | SPM_PACK_NO_DECOMPOSE |
         SPM_PACK_NO_SECTIONS | SPM_PACK_NO_BACKJUMP,
     SPM_PACK_ONLY_CANONICAL | SPM_PACK_NO_DOMINANCE | SPM_PACK_NO_SYMMETRY |
@@ -302,6 +305,7 @@ SPM_TEST(brute_force_glue) {
   int count = quick ? 60 : 900, glued = 0, mismatches = 0;
   static const unsigned flags[] = {
       0, SPM_PACK_NO_GLUE, SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_POOL,
       SPM_PACK_ONLY_CANONICAL | SPM_PACK_ONE_ORDER};
   for (int c = 0; c < count; ++c) {
     spm_pack_buffer_t b[8], w[8];
@@ -338,6 +342,146 @@ SPM_TEST(brute_force_glue) {
   SPM_EXPECT(glued > count / 10); // the rule is exercised
   printf("glue: %d instances of 2..7 cut pieces, %d with a glued pair\n",
          count, glued);
+}
+
+// The bin packing behind the filler pools against brute force (every
+// assignment of the items to the bins): up to 7 items, up to 4 bins.
+SPM_TEST(pool_bin_pack) {
+  spm_pack_rng_t rng = spm_pack_rng(4242);
+  int count = quick ? 300 : 4000, yes = 0, no = 0;
+  for (int c = 0; c < count; ++c) {
+    size_t ni = 1 + (size_t)spm_pack_rng_range(&rng, 0, 6);
+    size_t nb = 1 + (size_t)spm_pack_rng_range(&rng, 0, 3);
+    int64_t item[7], bin[4], bin0[4], sum = 0;
+    for (size_t j = 0; j < ni; ++j) {
+      item[j] = spm_pack_rng_range(&rng, 1, 6);
+      sum += item[j];
+    }
+    for (size_t j = 1; j < ni; ++j) // largest first
+      for (size_t k = j; k > 0 && item[k - 1] < item[k]; --k) {
+        int64_t t = item[k];
+        item[k] = item[k - 1];
+        item[k - 1] = t;
+      }
+    // Bins that add up to the items' sum (most of the time): random cuts.
+    int64_t left = sum;
+    for (size_t b = 0; b + 1 < nb; ++b) {
+      bin[b] = spm_pack_rng_range(&rng, 0, left);
+      left -= bin[b];
+    }
+    bin[nb - 1] = left + (c % 10 == 0 ? 1 : 0);
+    memcpy(bin0, bin, sizeof bin);
+    // Brute force: nb^ni assignments.
+    bool exists = false;
+    size_t total = 1;
+    for (size_t j = 0; j < ni; ++j)
+      total *= nb;
+    for (size_t code = 0; code < total && !exists; ++code) {
+      int64_t fill[4] = {0, 0, 0, 0};
+      size_t x = code;
+      for (size_t j = 0; j < ni; ++j, x /= nb)
+        fill[x % nb] += item[j];
+      exists = true;
+      for (size_t b = 0; b < nb; ++b)
+        exists &= fill[b] == bin0[b];
+    }
+    size_t where[7];
+    uint64_t steps = 0;
+    int r = spm_pack_pool_bin_pack(item, ni, bin, nb, where, 1u << 20, &steps);
+    SPM_EXPECT(r == (exists ? 1 : 0));
+    SPM_EXPECT(memcmp(bin, bin0, sizeof bin) == 0); // restored
+    if (r == 1) {
+      int64_t fill[4] = {0, 0, 0, 0};
+      for (size_t j = 0; j < ni; ++j) {
+        SPM_EXPECT(where[j] < nb);
+        if (where[j] < nb)
+          fill[where[j]] += item[j];
+      }
+      for (size_t b = 0; b < nb; ++b)
+        SPM_EXPECT(fill[b] == bin0[b]);
+    }
+    yes += exists, no += !exists;
+  }
+  SPM_EXPECT(yes > count / 10 && no > count / 10); // both answers exercised
+  printf("pool bin packing: %d cases agree with brute force (%d feasible, "
+         "%d not)\n",
+         count, yes, no);
+}
+
+// Whether some section of the instance holds at least two fillers (buffers
+// live in that section only) with one alignment dividing their sizes: a
+// filler pool of the bottom-left search.
+static bool has_pool(const spm_pack_buffer_t *b, size_t n) {
+  int64_t t[2 * 8];
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i)
+    t[m++] = b[i].start, t[m++] = b[i].end;
+  for (size_t i = 0; i < n; ++i) {
+    // b[i] is a filler when no event time lies strictly inside its range.
+    bool filler = true;
+    for (size_t k = 0; k < m && filler; ++k)
+      filler = !(t[k] > b[i].start && t[k] < b[i].end);
+    if (!filler || b[i].size % b[i].align != 0)
+      continue;
+    for (size_t j = i + 1; j < n; ++j)
+      if (b[j].start == b[i].start && b[j].end == b[i].end &&
+          b[j].align == b[i].align && b[j].size % b[j].align == 0)
+        return true;
+  }
+  return false;
+}
+
+// Instances full of fillers (rectangles cut at random, short horizons)
+// against brute force, with and without pools: at the optimum a packing,
+// one byte below a proof that none exists. Some pieces are shrunk (slack)
+// and some cut in units of 2 with alignment 2.
+SPM_TEST(brute_force_pool) {
+  spm_pack_rng_t rng = spm_pack_rng(31337);
+  int count = quick ? 80 : 1200, pooled = 0, mismatches = 0;
+  static const unsigned flags[] = {
+      0,
+      SPM_PACK_NO_POOL,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_POOL,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SECTIONS,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_GLUE,
+  };
+  for (int c = 0; c < count; ++c) {
+    spm_pack_buffer_t b[8], w[8];
+    size_t n = 3 + (size_t)c % 5; // 3 .. 7
+    int64_t granule = c % 4 == 3 ? 2 : 1;
+    int64_t horizon = 2 + c % 3, cap = 6 + 2 * (c % 4);
+    n = spm_pack_gen_tight(&rng, n, horizon, cap, granule, false, b);
+    for (size_t i = 0; i < n; ++i) {
+      b[i].offset = -1;
+      b[i].align = granule;
+    }
+    if (c % 3 == 2) { // shrink one piece: slack in its column(s)
+      size_t k = (size_t)c / 3 % n;
+      if (b[k].size > granule)
+        b[k].size -= granule;
+    }
+    pooled += has_pool(b, n);
+    int64_t lb = spm_pack_lower_bound(b, n);
+    int64_t opt = brute_force(b, n, lb);
+    bool bad = false;
+    for (size_t f = 0; f < sizeof flags / sizeof *flags; ++f) {
+      bad |= exact_with(b, n, flags[f], opt, w) != SPM_PACK_FOUND ||
+             !valid(w, n, opt);
+      if (opt > 1)
+        bad |= exact_with(b, n, flags[f], opt - 1, NULL) != SPM_PACK_INFEASIBLE;
+    }
+    SPM_EXPECT(!bad);
+    if (bad && mismatches++ < 5) {
+      fprintf(stderr, "pool mismatch: optimum %" PRId64 "\n", opt);
+      dump(b, n);
+    }
+  }
+  SPM_EXPECT(pooled > count / 4); // pools are exercised
+  printf("pools: %d instances of 3..7 cut pieces, %d with a filler pool\n",
+         count, pooled);
 }
 
 // Medium instances, beyond brute force: the exact optimum with every pruning
@@ -617,6 +761,8 @@ int main(int argc, char **argv) {
   SPM_RUN(limits);
   SPM_RUN(brute_force_small);
   SPM_RUN(brute_force_glue);
+  SPM_RUN(pool_bin_pack);
+  SPM_RUN(brute_force_pool);
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
   SPM_RUN(heuristic_large);
