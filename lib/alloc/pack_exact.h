@@ -253,15 +253,19 @@ static inline bool spm_pack_pool_can_fill(const spm_pack_order_t *o,
   return o->pool_on && o->pool_unit[s] > 0 && o->pool_sum[s] > 0 &&
          o->floor_by[s] != SPM_PACK_FILL && o->floor_by[s] != SPM_PACK_WASTE;
 }
+// Whether the run of fillers that section s's floor is the top of may grow
+// (pack_exact_bl.c): the floor is a run's top and fillers are left.
+static inline bool spm_pack_pool_can_extend(const spm_pack_order_t *o,
+                                            uint32_t s) {
+  return o->pool_on && o->pool_unit[s] > 0 && o->pool_sum[s] > 0 &&
+         o->floor_by[s] == SPM_PACK_FILL;
+}
 // Whether subsets of section s's pool make up `len` units (bit test).
 static inline bool spm_pack_pool_sum_ok(const spm_pack_order_t *o, uint32_t s,
                                         int64_t len) {
   const uint64_t *d = o->dp + o->dp_off[s];
   return (d[len >> 6] >> (len & 63)) & 1;
 }
-// The number of sums in [lo, hi] units that subsets of s's pool make.
-size_t spm_pack_pool_count(const spm_pack_order_t *o, uint32_t s, int64_t lo,
-                           int64_t hi);
 // The exact bin packing behind the pools: can the items (sizes, largest
 // first) be split among the bins so that every bin comes out exactly full?
 // Returns 1 (where[j] is item j's bin), 0 (no: also when the sums differ) or

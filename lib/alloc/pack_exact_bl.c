@@ -373,8 +373,9 @@ static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
     return false;
   // Nothing but fillers left, or a run of them may start on the floor:
   // the lowest can start at the floor.
-  if (cnt == 0 || (spm_pack_pool_can_fill(o, s) &&
-                   spm_pack_align_up(o->floor[s], o->pool_unit[s]) <= need))
+  if (cnt == 0 || spm_pack_pool_can_extend(o, s) ||
+      (spm_pack_pool_can_fill(o, s) &&
+       spm_pack_align_up(o->floor[s], o->pool_unit[s]) <= need))
     return true;
   const uint32_t *list = o->sec_buf + o->sec_off[s];
   int64_t t = INT64_MAX; // the lowest skyline
@@ -517,6 +518,7 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (!fw[t - a])
       continue;
     if (o->floor[t] + o->total[t] < cap ||
+        spm_pack_pool_can_extend(o, t) ||
         (spm_pack_pool_can_fill(o, t) && f % o->pool_unit[t] == 0))
       fw[t + 1 - a] = 1;
     for (size_t e = o->start_off[t]; e < o->start_off[t + 1]; ++e) {
@@ -533,6 +535,7 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
   bw[len] = 1;
   for (uint32_t t = b; t-- > a;) {
     if ((o->floor[t] + o->total[t] < cap ||
+         spm_pack_pool_can_extend(o, t) ||
          (spm_pack_pool_can_fill(o, t) && f % o->pool_unit[t] == 0)) &&
         bw[t + 1 - a])
       bw[t - a] = 1;
@@ -557,23 +560,24 @@ static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
   return o->reach[base + o->slo[w] - a] && o->reach2[base + o->shi[w] - a];
 }
 
-// The lengths (in units of the pool) of a run of fillers at (c, f) worth
-// offering (none when c has no slack for the cells below the aligned
-// start): all that is left when c has nothing else; otherwise, when c has
-// no slack, the run must end where an unplaced buffer of c can start (at or
-// above its skyline), as nothing can stay empty above it.
+// The lengths (in units of the pool) worth trying for the run of fillers
+// at (c, f) that starts at `at` (f aligned up) and has `old` units so far
+// (0 for a new run; the floor is then its top): longer than `old`; none
+// when c has no slack for the cells below `at`; all that is left when c
+// has nothing else; otherwise, when c has no slack, the run must end where
+// an unplaced buffer of c can start (at or above its skyline), as nothing
+// can stay empty above it.
 static void spm_pack_run_range(const spm_pack_order_t *o, uint32_t c,
-                               int64_t f, int64_t cap, int64_t *lo,
-                               int64_t *hi) {
-  int64_t unit = o->pool_unit[c], at = spm_pack_align_up(f, unit);
+                               int64_t f, int64_t at, int64_t old,
+                               int64_t cap, int64_t *lo, int64_t *hi) {
+  int64_t unit = o->pool_unit[c];
   bool slack = o->floor[c] + o->total[c] < cap;
-  *hi = o->pool_sum[c] / unit;
-  *lo = 1;
+  *hi = old + o->pool_sum[c] / unit;
+  *lo = old + 1;
   if (at > f && !slack) { // [f, at) would stay empty
     *lo = *hi + 1;
     return;
   }
-  f = at; // where the run starts
   if (o->sec_cnt[c] == 0) {
     *lo = *hi;
     return;
@@ -585,8 +589,8 @@ static void spm_pack_run_range(const spm_pack_order_t *o, uint32_t c,
   for (uint32_t e = 0; e < o->sec_cnt[c]; ++e)
     if (o->minoff[lc[e]] < low)
       low = o->minoff[lc[e]];
-  if (low > f && (low - f + unit - 1) / unit > *lo)
-    *lo = (low - f + unit - 1) / unit;
+  if (low > at && (low - at + unit - 1) / unit > *lo)
+    *lo = (low - at + unit - 1) / unit;
 }
 
 // A node that branched on the valley [a, b) failed on the window in
@@ -646,12 +650,9 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       for (size_t e = lo[c]; e < lo[c + 1] && cost < bcost; ++e)
         cost += spm_pack_bl_fits(x, o, list[e], a, b, c, f) &&
                 (!dp || spm_pack_valley_viable(o, list[e], a, cur));
-      if (cost < bcost && spm_pack_pool_can_fill(o, c)) {
-        int64_t lo_run, hi_run;
-        spm_pack_run_range(o, c, f, cap, &lo_run, &hi_run);
-        if (lo_run <= hi_run)
-          cost += spm_pack_pool_count(o, c, lo_run, hi_run);
-      }
+      if (cost < bcost &&
+          (spm_pack_pool_can_fill(o, c) || spm_pack_pool_can_extend(o, c)))
+        cost++; // the run of fillers (see below)
       if (cost < bcost || (cost == bcost && f < bf)) {
         bcost = cost;
         ba = a, bb = b, bc = c, bf = f;
@@ -740,53 +741,40 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   o->ncand = cbeg;
   if (r != SPM_PACK_NOTFOUND || jump)
     return r; // on a backjump, x->fail_* still hold the branch's window
-  // A run of fillers at (c, f) (pack_exact_pool.c), of each length the pool
-  // can make up: first those whose top is flush with a neighbour's floor,
-  // then the others, longest first. (Measured on the sliver family, 10
-  // seeds of 300 buffers within 1 s: 6 solved this way; 3 shortest first,
-  // 4 longest first without the flush ones.)
-  if (spm_pack_pool_can_fill(o, c)) {
-    int64_t unit = o->pool_unit[c], lo_run, hi_run;
-    int64_t at = spm_pack_align_up(f, unit); // where the run starts
-    spm_pack_run_range(o, c, f, cap, &lo_run, &hi_run);
-    const uint32_t *lc = o->sec_buf + o->sec_off[c];
-    int64_t pref[2];
-    int npref = 0;
-    for (int e = 0; e < 2; ++e) {
-      int64_t t = e == 0 ? nl : nr;
-      if (t <= at || (t - at) % unit != 0)
-        continue;
-      int64_t len = (t - at) / unit;
-      if (len >= lo_run && len <= hi_run && spm_pack_pool_sum_ok(o, c, len) &&
-          !(npref == 1 && pref[0] == len))
-        pref[npref++] = len;
+  // A run of fillers at (c, f) (pack_exact_pool.c): a new one, or the run
+  // whose top f is grown. Either way one branch, of the shortest length the
+  // pool can make up that is worth trying: a longer one is reached by
+  // growing it again at (c, top) when that point comes up, so the length is
+  // decided only when the column above needs it (the state "a run up to at
+  // least f" stands for every longer one: each check made in it holds for
+  // them too).
+  bool grow = spm_pack_pool_can_extend(o, c);
+  if (grow || spm_pack_pool_can_fill(o, c)) {
+    int64_t unit = o->pool_unit[c];
+    size_t last = o->pool_off[c] + o->gap_n[c] - 1;
+    int64_t at = grow ? o->gap_at[last] : spm_pack_align_up(f, unit);
+    int64_t old = grow ? o->gap_len[last] : 0, lo_run, hi_run;
+    spm_pack_run_range(o, c, f, at, old, cap, &lo_run, &hi_run);
+    if (grow) { // judged without the old length
+      if (o->ng_sec)
+        o->ng_sec[c] -= spm_pack_ng_run_key(c, old);
+      spm_pack_pool_pop(o, c);
     }
-    int64_t next = hi_run;
-    for (int k = 0; r == SPM_PACK_NOTFOUND && !jump;) {
-      int64_t len;
-      if (k < npref) {
-        len = pref[k++];
-      } else {
-        bool skip = true;
-        for (; next >= lo_run && skip; next -= skip) {
-          skip = !spm_pack_pool_sum_ok(o, c, next);
-          for (int q = 0; q < npref && !skip; ++q)
-            skip = pref[q] == next;
-        }
-        if (skip)
-          break;
-        len = next--;
-        x->work++;
-      }
-      if (!spm_pack_pool_realizable(x, o, c, len))
-        continue;
+    int64_t len = lo_run;
+    for (; len <= hi_run; ++len)
+      if (spm_pack_pool_sum_ok(o, c, len) &&
+          spm_pack_pool_realizable(x, o, c, len))
+        break;
+    x->work += 1 + (uint64_t)(len - lo_run);
+    if (len <= hi_run) {
       size_t mark = o->ntfloor, mark_min = o->ntmin;
       int64_t top = at + len * unit;
+      const uint32_t *lc = o->sec_buf + o->sec_off[c];
       if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
                               o->floor[c]))
         o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
       spm_pack_set_floor(o, c, top, SPM_PACK_FILL);
-      o->total[c] -= len * unit;
+      o->total[c] -= (len - old) * unit;
       spm_pack_pool_push(o, c, at, len);
       if (o->ng_sec)
         o->ng_sec[c] += spm_pack_ng_run_key(c, len);
@@ -818,7 +806,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       if (o->ng_sec)
         o->ng_sec[c] -= spm_pack_ng_run_key(c, len);
       spm_pack_pool_pop(o, c);
-      o->total[c] += len * unit;
+      o->total[c] += (len - old) * unit;
       spm_pack_floor_restore(o, mark);
       spm_pack_min_restore(o, mark_min);
       if (r == SPM_PACK_NOTFOUND) {
@@ -830,6 +818,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
           whi = x->fail_hi > whi ? x->fail_hi : whi;
         }
       }
+    }
+    if (grow) {
+      spm_pack_pool_push(o, c, at, old);
+      if (o->ng_sec)
+        o->ng_sec[c] += spm_pack_ng_run_key(c, old);
     }
     if (r != SPM_PACK_NOTFOUND || jump)
       return r;

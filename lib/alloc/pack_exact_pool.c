@@ -6,19 +6,21 @@
 // the same floors -- the search refuted one dead end again under every
 // such subset (on instances with many one-step buffers, most of its nodes).
 // So the fillers of a section form a pool, and the search commits runs
-// instead: at a decision point (s, f) one option is to cover [f, f + len) of
-// column s with fillers, for every len that fillers of the pool can make
-// up together with the runs already committed in s (an exact bin packing of
-// the pool into the runs and what is left, checked here). Which filler
-// goes to which run is chosen only once the sections are packed
-// (spm_pack_pool_emit).
+// instead: at a decision point (s, f) one option is to cover [f, f + len)
+// of column s with fillers (f aligned up), and at a run's top one option is
+// to grow the run, for a len that fillers of the pool can make up together
+// with the runs already committed in s (an exact bin packing of the pool
+// into the runs and what is left, checked here). The bottom-left search
+// tries the shortest such len and grows it later when needed (see
+// pack_exact_bl.c). Which filler goes to which run is chosen only once the
+// sections are packed (spm_pack_pool_emit).
 //
 // Completeness: take a packing in which no buffer can move down. In column
 // s its fillers form maximal runs, and each run rests on 0 or on the top of
 // a buffer that is not a filler (a filler with free space below it could
 // move down). The bottom-left search reaches (s, f) with f that top, and
 // the run is one of the options there; after it, the next thing in the
-// column is a buffer that is not a filler -- so no run is offered on a
+// column is a buffer that is not a filler -- so no new run starts on a
 // run's top or on given-up cells (spm_pack_pool_can_fill).
 //
 // A section gets a pool when it has at least two fillers with one alignment
@@ -179,22 +181,6 @@ void spm_pack_pool_begin(spm_pack_order_t *o, bool on) {
       o->pos[o->pos_base[i]] = last;
     }
   }
-}
-
-size_t spm_pack_pool_count(const spm_pack_order_t *o, uint32_t s, int64_t lo,
-                           int64_t hi) {
-  const uint64_t *d = o->dp + o->dp_off[s];
-  size_t c = 0;
-  for (int64_t t = lo; t <= hi;) {
-    if ((t & 63) == 0 && t + 63 <= hi) {
-      c += (size_t)__builtin_popcountll(d[t >> 6]);
-      t += 64;
-    } else {
-      c += (d[t >> 6] >> (t & 63)) & 1;
-      t++;
-    }
-  }
-  return c;
 }
 
 // The bin packing (see spm_pack_pool_bin_pack). Identical items go to bins
