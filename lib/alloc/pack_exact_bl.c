@@ -602,6 +602,101 @@ static int spm_pack_bl_fail(spm_pack_exact_t *x, spm_pack_order_t *o,
   return SPM_PACK_NOTFOUND;
 }
 
+// The run-of-fillers branch of a node (pack_exact_pool.c) at (c, f): a new
+// run, or the run whose top f is grown. Either way one branch, of the
+// shortest length the pool can make up that is worth trying: a longer one
+// is reached by growing it again at (c, top) when that point comes up, so
+// the length is decided only when the column above needs it (the state "a
+// run up to at least f" stands for every longer one: each check made in it
+// holds for them too). Returns as the search does; on NOTFOUND, *jump is set
+// when the failure does not involve c (a backjump: x->fail_* hold its
+// window), else [*wlo, *whi) is widened by it.
+static int spm_pack_bl_run(spm_pack_exact_t *x, spm_pack_order_t *o,
+                           const spm_pack_part_t *p, uint32_t c, int64_t f,
+                           bool *jump, uint32_t *wlo, uint32_t *whi) {
+  int64_t cap = x->cap;
+  int r = SPM_PACK_NOTFOUND;
+  bool grow = spm_pack_pool_can_extend(o, c);
+  if (!grow && !spm_pack_pool_can_fill(o, c))
+    return SPM_PACK_NOTFOUND;
+  int64_t unit = o->pool_unit[c];
+  size_t last = o->pool_off[c] + o->gap_n[c] - 1;
+  int64_t at = grow ? o->gap_at[last] : spm_pack_align_up(f, unit);
+  int64_t old = grow ? o->gap_len[last] : 0, lo_run, hi_run;
+  spm_pack_run_range(o, c, f, at, old, cap, &lo_run, &hi_run);
+  if (grow) { // judged without the old length
+    if (o->ng_sec)
+      o->ng_sec[c] -= spm_pack_ng_run_key(c, old);
+    spm_pack_pool_pop(o, c);
+  }
+  int64_t len = lo_run;
+  for (; len <= hi_run; ++len)
+    if (spm_pack_pool_sum_ok(o, c, len) &&
+        spm_pack_pool_realizable(x, o, c, len))
+      break;
+  x->work += 1 + (uint64_t)(len - lo_run);
+  if (len <= hi_run) {
+    size_t mark = o->ntfloor, mark_min = o->ntmin;
+    int64_t top = at + len * unit;
+    const uint32_t *lc = o->sec_buf + o->sec_off[c];
+    if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
+                            o->floor[c]))
+      o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
+    spm_pack_set_floor(o, c, top, SPM_PACK_FILL);
+    o->total[c] -= (len - old) * unit;
+    spm_pack_pool_push(o, c, at, len);
+    if (o->ng_sec)
+      o->ng_sec[c] += spm_pack_ng_run_key(c, len);
+    // The buffers of c now start above the run.
+    spm_pack_touch_begin(o);
+    for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+      uint32_t w = lc[e];
+      int64_t m = spm_pack_align_up(top, o->align[w]);
+      if (o->minoff[w] < m) {
+        spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w,
+                            o->minoff[w]);
+        o->minoff[w] = m;
+        spm_pack_touch(o, w);
+      }
+    }
+    x->work += 1 + o->sec_cnt[c];
+    if (o->oom) {
+      r = SPM_PACK_ABORT;
+    } else if (!(x->flags & SPM_PACK_NO_SECTIONS) &&
+               !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
+      spm_pack_section_fail(x, o, c);
+      r = SPM_PACK_NOTFOUND;
+    } else if (!(x->flags & SPM_PACK_NO_SECTIONS) &&
+               !spm_pack_bl_touched_ok(x, o)) {
+      r = SPM_PACK_NOTFOUND;
+    } else {
+      r = spm_pack_bl_search(x, o, p);
+    }
+    if (o->ng_sec)
+      o->ng_sec[c] -= spm_pack_ng_run_key(c, len);
+    spm_pack_pool_pop(o, c);
+    o->total[c] += (len - old) * unit;
+    spm_pack_floor_restore(o, mark);
+    spm_pack_min_restore(o, mark_min);
+    if (r == SPM_PACK_NOTFOUND) {
+      // The run changed section c only (as the branch below does).
+      if (!(x->flags & SPM_PACK_NO_BACKJUMP) &&
+          (x->fail_hi <= c || x->fail_lo > c))
+        *jump = true;
+      else {
+        *wlo = x->fail_lo < *wlo ? x->fail_lo : *wlo;
+        *whi = x->fail_hi > *whi ? x->fail_hi : *whi;
+      }
+    }
+  }
+  if (grow) {
+    spm_pack_pool_push(o, c, at, old);
+    if (o->ng_sec)
+      o->ng_sec[c] += spm_pack_ng_run_key(c, old);
+  }
+  return r;
+}
+
 static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
                             const spm_pack_part_t *p) {
   if (!spm_pack_node_enter(x))
@@ -741,89 +836,8 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   o->ncand = cbeg;
   if (r != SPM_PACK_NOTFOUND || jump)
     return r; // on a backjump, x->fail_* still hold the branch's window
-  // A run of fillers at (c, f) (pack_exact_pool.c): a new one, or the run
-  // whose top f is grown. Either way one branch, of the shortest length the
-  // pool can make up that is worth trying: a longer one is reached by
-  // growing it again at (c, top) when that point comes up, so the length is
-  // decided only when the column above needs it (the state "a run up to at
-  // least f" stands for every longer one: each check made in it holds for
-  // them too).
-  bool grow = spm_pack_pool_can_extend(o, c);
-  if (grow || spm_pack_pool_can_fill(o, c)) {
-    int64_t unit = o->pool_unit[c];
-    size_t last = o->pool_off[c] + o->gap_n[c] - 1;
-    int64_t at = grow ? o->gap_at[last] : spm_pack_align_up(f, unit);
-    int64_t old = grow ? o->gap_len[last] : 0, lo_run, hi_run;
-    spm_pack_run_range(o, c, f, at, old, cap, &lo_run, &hi_run);
-    if (grow) { // judged without the old length
-      if (o->ng_sec)
-        o->ng_sec[c] -= spm_pack_ng_run_key(c, old);
-      spm_pack_pool_pop(o, c);
-    }
-    int64_t len = lo_run;
-    for (; len <= hi_run; ++len)
-      if (spm_pack_pool_sum_ok(o, c, len) &&
-          spm_pack_pool_realizable(x, o, c, len))
-        break;
-    x->work += 1 + (uint64_t)(len - lo_run);
-    if (len <= hi_run) {
-      size_t mark = o->ntfloor, mark_min = o->ntmin;
-      int64_t top = at + len * unit;
-      const uint32_t *lc = o->sec_buf + o->sec_off[c];
-      if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
-                              o->floor[c]))
-        o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-      spm_pack_set_floor(o, c, top, SPM_PACK_FILL);
-      o->total[c] -= (len - old) * unit;
-      spm_pack_pool_push(o, c, at, len);
-      if (o->ng_sec)
-        o->ng_sec[c] += spm_pack_ng_run_key(c, len);
-      // The buffers of c now start above the run.
-      spm_pack_touch_begin(o);
-      for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
-        uint32_t w = lc[e];
-        int64_t m = spm_pack_align_up(top, o->align[w]);
-        if (o->minoff[w] < m) {
-          spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w,
-                              o->minoff[w]);
-          o->minoff[w] = m;
-          spm_pack_touch(o, w);
-        }
-      }
-      x->work += 1 + o->sec_cnt[c];
-      if (o->oom) {
-        r = SPM_PACK_ABORT;
-      } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-                 !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
-        spm_pack_section_fail(x, o, c);
-        r = SPM_PACK_NOTFOUND;
-      } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-                 !spm_pack_bl_touched_ok(x, o)) {
-        r = SPM_PACK_NOTFOUND;
-      } else {
-        r = spm_pack_bl_search(x, o, p);
-      }
-      if (o->ng_sec)
-        o->ng_sec[c] -= spm_pack_ng_run_key(c, len);
-      spm_pack_pool_pop(o, c);
-      o->total[c] += (len - old) * unit;
-      spm_pack_floor_restore(o, mark);
-      spm_pack_min_restore(o, mark_min);
-      if (r == SPM_PACK_NOTFOUND) {
-        // The run changed section c only (as the branch below does).
-        if (backjump && (x->fail_hi <= c || x->fail_lo > c))
-          jump = true;
-        else {
-          wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
-          whi = x->fail_hi > whi ? x->fail_hi : whi;
-        }
-      }
-    }
-    if (grow) {
-      spm_pack_pool_push(o, c, at, old);
-      if (o->ng_sec)
-        o->ng_sec[c] += spm_pack_ng_run_key(c, old);
-    }
+  if (spm_pack_pool_can_fill(o, c) || spm_pack_pool_can_extend(o, c)) {
+    r = spm_pack_bl_run(x, o, p, c, f, &jump, &wlo, &whi);
     if (r != SPM_PACK_NOTFOUND || jump)
       return r;
   }
