@@ -169,6 +169,22 @@ static spm_pack_outcome_t exact_with(const spm_pack_buffer_t *b, size_t n,
   return oc;
 }
 
+// Whether the exact search under each of the flag sets packs b within its
+// optimum `opt` (a valid packing, left in w) and proves one byte below
+// infeasible.
+static bool exact_agrees(const spm_pack_buffer_t *b, size_t n,
+                         const unsigned *flags, size_t nflags, int64_t opt,
+                         spm_pack_buffer_t *w) {
+  bool ok = true;
+  for (size_t f = 0; f < nflags; ++f) {
+    ok &= exact_with(b, n, flags[f], opt, w) == SPM_PACK_FOUND &&
+          valid(w, n, opt);
+    if (opt > 1)
+      ok &= exact_with(b, n, flags[f], opt - 1, NULL) == SPM_PACK_INFEASIBLE;
+  }
+  return ok;
+}
+
 static const unsigned flag_sets[] = {
     0,
     SPM_PACK_NO_DOMINANCE,
@@ -242,13 +258,8 @@ SPM_TEST(brute_force_small) {
       r = run(w, n, SPM_PACK_AUTO, opt, false);
       bad |= !(r.feasible && r.peak <= opt && valid(w, n, opt));
       // Each pruning rule alone off, and all off: the same answers.
-      for (size_t f = 0; f < sizeof flag_sets / sizeof *flag_sets; ++f) {
-        bad |= exact_with(b, n, flag_sets[f], opt, w) != SPM_PACK_FOUND ||
-               !valid(w, n, opt);
-        if (opt > 1)
-          bad |= exact_with(b, n, flag_sets[f], opt - 1, NULL) !=
-                 SPM_PACK_INFEASIBLE;
-      }
+      bad |= !exact_agrees(b, n, flag_sets,
+                           sizeof flag_sets / sizeof *flag_sets, opt, w);
       SPM_EXPECT(!bad);
       if (bad && mismatches++ < 5) {
         fprintf(stderr,
@@ -324,12 +335,7 @@ SPM_TEST(brute_force_glue) {
     bool g = has_glue(b, n, opt);
     glued += g;
     bool bad = false;
-    for (size_t f = 0; f < sizeof flags / sizeof *flags; ++f) {
-      bad |= exact_with(b, n, flags[f], opt, w) != SPM_PACK_FOUND ||
-             !valid(w, n, opt);
-      if (opt > 1)
-        bad |= exact_with(b, n, flags[f], opt - 1, NULL) != SPM_PACK_INFEASIBLE;
-    }
+    bad |= !exact_agrees(b, n, flags, sizeof flags / sizeof *flags, opt, w);
     memcpy(w, b, sizeof w);
     spm_pack_result_t r = run(w, n, SPM_PACK_EXACT, 0, true);
     bad |= !(r.peak == opt && r.optimal && valid(w, n, 0));
@@ -467,12 +473,7 @@ SPM_TEST(brute_force_pool) {
     int64_t lb = spm_pack_lower_bound(b, n);
     int64_t opt = brute_force(b, n, lb);
     bool bad = false;
-    for (size_t f = 0; f < sizeof flags / sizeof *flags; ++f) {
-      bad |= exact_with(b, n, flags[f], opt, w) != SPM_PACK_FOUND ||
-             !valid(w, n, opt);
-      if (opt > 1)
-        bad |= exact_with(b, n, flags[f], opt - 1, NULL) != SPM_PACK_INFEASIBLE;
-    }
+    bad |= !exact_agrees(b, n, flags, sizeof flags / sizeof *flags, opt, w);
     SPM_EXPECT(!bad);
     if (bad && mismatches++ < 5) {
       fprintf(stderr, "pool mismatch: optimum %" PRId64 "\n", opt);
