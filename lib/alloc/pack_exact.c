@@ -880,6 +880,17 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
   }
 }
 
+void spm_pack_sec_remove(spm_pack_order_t *o, uint32_t i, uint32_t s) {
+  uint32_t *list = o->sec_buf + o->sec_off[s];
+  uint32_t last = --o->sec_cnt[s];
+  uint32_t p = o->pos[o->pos_base[i] + s - o->slo[i]];
+  uint32_t y = list[last];
+  list[p] = y;
+  o->pos[o->pos_base[y] + s - o->slo[y]] = p;
+  list[last] = i;
+  o->pos[o->pos_base[i] + s - o->slo[i]] = last;
+}
+
 void spm_pack_place_common(spm_pack_order_t *o, uint32_t i, int64_t off,
                            void (*on_raise)(spm_pack_order_t *, uint32_t)) {
   int64_t h = off + o->size[i];
@@ -887,14 +898,7 @@ void spm_pack_place_common(spm_pack_order_t *o, uint32_t i, int64_t off,
   o->sol[i] = off;
   for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
     o->total[s] -= o->size[i];
-    uint32_t *list = o->sec_buf + o->sec_off[s];
-    uint32_t last = --o->sec_cnt[s];
-    uint32_t p = o->pos[o->pos_base[i] + s - o->slo[i]];
-    uint32_t y = list[last];
-    list[p] = y;
-    o->pos[o->pos_base[y] + s - o->slo[y]] = p;
-    list[last] = i;
-    o->pos[o->pos_base[i] + s - o->slo[i]] = last;
+    spm_pack_sec_remove(o, i, s);
   }
   const spm_pack_graph_t *g = &o->g;
   for (size_t e = g->off[i]; e < g->off[i + 1]; ++e) {

@@ -194,6 +194,9 @@ static inline bool spm_pack_node_enter(spm_pack_exact_t *x) {
 // Pushes (idx, old) on a trail; false (and o->oom) when out of memory.
 bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
                          size_t *cap, uint32_t idx, int64_t old);
+// Takes buffer i out of the unplaced prefix of section s's list (swapping
+// it behind; undone in LIFO order by counting it back in).
+void spm_pack_sec_remove(spm_pack_order_t *o, uint32_t i, uint32_t s);
 // Placing buffer i at offset off, shared by both searches: records off,
 // takes i out of its sections' lists of unplaced buffers (and their
 // remaining sums), and raises the lowest feasible offset of its unplaced

@@ -602,6 +602,46 @@ static int spm_pack_bl_fail(spm_pack_exact_t *x, spm_pack_order_t *o,
   return SPM_PACK_NOTFOUND;
 }
 
+// Raises the floor of section c to h (`by`: the top of a run of fillers
+// or of given-up cells) and the skylines of c's unplaced buffers with it,
+// checks the bounds on what changed and searches on. The floors and
+// skylines are restored before it returns.
+static int spm_pack_bl_lift(spm_pack_exact_t *x, spm_pack_order_t *o,
+                            const spm_pack_part_t *p, uint32_t c, int64_t h,
+                            uint32_t by) {
+  size_t mark = o->ntfloor, mark_min = o->ntmin;
+  if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
+                          o->floor[c]))
+    o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
+  spm_pack_set_floor(o, c, h, by);
+  spm_pack_touch_begin(o);
+  const uint32_t *lc = o->sec_buf + o->sec_off[c];
+  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+    uint32_t w = lc[e];
+    int64_t m = spm_pack_align_up(h, o->align[w]);
+    if (o->minoff[w] < m) {
+      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
+      o->minoff[w] = m;
+      spm_pack_touch(o, w);
+    }
+  }
+  int r;
+  bool bounds = !(x->flags & SPM_PACK_NO_SECTIONS);
+  if (o->oom) {
+    r = SPM_PACK_ABORT;
+  } else if (bounds && !spm_pack_bl_section_ok(o, c, x->cap, &x->work)) {
+    spm_pack_section_fail(x, o, c);
+    r = SPM_PACK_NOTFOUND;
+  } else if (bounds && !spm_pack_bl_touched_ok(x, o)) {
+    r = SPM_PACK_NOTFOUND;
+  } else {
+    r = spm_pack_bl_search(x, o, p);
+  }
+  spm_pack_floor_restore(o, mark);
+  spm_pack_min_restore(o, mark_min);
+  return r;
+}
+
 // The run-of-fillers branch of a node (pack_exact_pool.c) at (c, f): a new
 // run, or the run whose top f is grown. Either way one branch, of the
 // shortest length the pool can make up that is worth trying: a longer one
@@ -630,54 +670,20 @@ static int spm_pack_bl_run(spm_pack_exact_t *x, spm_pack_order_t *o,
     spm_pack_pool_pop(o, c);
   }
   int64_t len = lo_run;
-  for (; len <= hi_run; ++len)
-    if (spm_pack_pool_sum_ok(o, c, len) &&
-        spm_pack_pool_realizable(x, o, c, len))
-      break;
+  while (len <= hi_run && !spm_pack_pool_realizable(x, o, c, len))
+    len++;
   x->work += 1 + (uint64_t)(len - lo_run);
   if (len <= hi_run) {
-    size_t mark = o->ntfloor, mark_min = o->ntmin;
-    int64_t top = at + len * unit;
-    const uint32_t *lc = o->sec_buf + o->sec_off[c];
-    if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
-                            o->floor[c]))
-      o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-    spm_pack_set_floor(o, c, top, SPM_PACK_FILL);
     o->total[c] -= (len - old) * unit;
     spm_pack_pool_push(o, c, at, len);
     if (o->ng_sec)
       o->ng_sec[c] += spm_pack_ng_run_key(c, len);
-    // The buffers of c now start above the run.
-    spm_pack_touch_begin(o);
-    for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
-      uint32_t w = lc[e];
-      int64_t m = spm_pack_align_up(top, o->align[w]);
-      if (o->minoff[w] < m) {
-        spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w,
-                            o->minoff[w]);
-        o->minoff[w] = m;
-        spm_pack_touch(o, w);
-      }
-    }
     x->work += 1 + o->sec_cnt[c];
-    if (o->oom) {
-      r = SPM_PACK_ABORT;
-    } else if (!(x->flags & SPM_PACK_NO_SECTIONS) &&
-               !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
-      spm_pack_section_fail(x, o, c);
-      r = SPM_PACK_NOTFOUND;
-    } else if (!(x->flags & SPM_PACK_NO_SECTIONS) &&
-               !spm_pack_bl_touched_ok(x, o)) {
-      r = SPM_PACK_NOTFOUND;
-    } else {
-      r = spm_pack_bl_search(x, o, p);
-    }
+    r = spm_pack_bl_lift(x, o, p, c, at + len * unit, SPM_PACK_FILL);
     if (o->ng_sec)
       o->ng_sec[c] -= spm_pack_ng_run_key(c, len);
     spm_pack_pool_pop(o, c);
     o->total[c] += (len - old) * unit;
-    spm_pack_floor_restore(o, mark);
-    spm_pack_min_restore(o, mark_min);
     if (r == SPM_PACK_NOTFOUND) {
       // The run changed section c only (as the branch below does).
       if (!(x->flags & SPM_PACK_NO_BACKJUMP) &&
@@ -766,7 +772,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (spm_pack_pool_emit(x, o, p->slo, p->shi))
       return SPM_PACK_FOUND_R;
     spm_pack_fail_at(x, o, p->slo, p->shi); // (only after an unsure check)
-    return o->oom ? SPM_PACK_ABORT : SPM_PACK_NOTFOUND;
+    return SPM_PACK_NOTFOUND;
   }
   uint32_t a = ba, b = bb, c = bc;
   int64_t f = bf;
@@ -874,35 +880,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   }
   if (h == INT64_MAX || h + o->total[c] > cap)
     return spm_pack_bl_fail(x, o, a, b);
-  size_t mark = o->ntfloor, mark_min = o->ntmin;
-  if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
-                          o->floor[c]))
-    o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-  spm_pack_set_floor(o, c, h, SPM_PACK_WASTE);
-  spm_pack_touch_begin(o);
-  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
-    uint32_t w = lc[e];
-    int64_t m = spm_pack_align_up(h, o->align[w]);
-    if (o->minoff[w] < m) {
-      spm_pack_trail_push(o, &o->tmin, &o->ntmin, &o->captmin, w, o->minoff[w]);
-      o->minoff[w] = m;
-      spm_pack_touch(o, w);
-    }
-  }
-  if (o->oom) {
-    r = SPM_PACK_ABORT;
-  } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-             !spm_pack_bl_section_ok(o, c, cap, &x->work)) {
-    spm_pack_section_fail(x, o, c);
-    r = SPM_PACK_NOTFOUND;
-  } else if (!(flags & SPM_PACK_NO_SECTIONS) &&
-             !spm_pack_bl_touched_ok(x, o)) {
-    r = SPM_PACK_NOTFOUND;
-  } else {
-    r = spm_pack_bl_search(x, o, p);
-  }
-  spm_pack_floor_restore(o, mark);
-  spm_pack_min_restore(o, mark_min);
+  r = spm_pack_bl_lift(x, o, p, c, h, SPM_PACK_WASTE);
   if (r == SPM_PACK_NOTFOUND) {
     // The branch changed section c (its floor, and the skylines of the
     // buffers live there): backjump if its failure does not involve c.

@@ -170,15 +170,7 @@ void spm_pack_pool_begin(spm_pack_order_t *o, bool on) {
       if (!on)
         continue;
       o->pool_sum[s] += o->size[i];
-      // Out of the section's unplaced prefix, as a placement does.
-      uint32_t *list = o->sec_buf + o->sec_off[s];
-      uint32_t last = --o->sec_cnt[s];
-      uint32_t p = o->pos[o->pos_base[i]];
-      uint32_t y = list[last];
-      list[p] = y;
-      o->pos[o->pos_base[y] + s - o->slo[y]] = p;
-      list[last] = i;
-      o->pos[o->pos_base[i]] = last;
+      spm_pack_sec_remove(o, i, (uint32_t)s); // as a placement does
     }
   }
 }
@@ -310,16 +302,9 @@ bool spm_pack_pool_emit(spm_pack_exact_t *x, spm_pack_order_t *o,
       return false;
     }
     // Each run stacks its fillers from its offset up (every pool is fully
-    // committed here, so there is no leftover bin).
+    // committed here, so bin k is run k; bp_bin is free again).
     size_t a = o->pool_off[s], ni = o->pool_off[s + 1] - a;
-    int64_t top[64], *tops = top;
-    if (o->gap_n[s] > 64) {
-      tops = malloc(o->gap_n[s] * sizeof *tops);
-      if (!tops) {
-        o->oom = true;
-        return false;
-      }
-    }
+    int64_t *tops = o->bp_bin;
     for (uint32_t k = 0; k < o->gap_n[s]; ++k)
       tops[k] = o->gap_at[a + k];
     for (size_t e = 0; e < ni; ++e) {
@@ -328,8 +313,6 @@ bool spm_pack_pool_emit(spm_pack_exact_t *x, spm_pack_order_t *o,
       o->sol[i] = tops[b];
       tops[b] += o->size[i];
     }
-    if (tops != top)
-      free(tops);
   }
   return true;
 }
