@@ -176,6 +176,21 @@ struct spm_pack_exact_s {
   bool pool_unsure;
 };
 
+// --- orders (pack_exact_order.c)
+
+// Sections of the buffers: the elementary intervals between consecutive
+// distinct event times. Returns the sorted distinct times (*m of them;
+// caller frees), NULL when out of memory.
+int64_t *spm_pack_times(const spm_pack_buffer_t *bufs, size_t n, size_t *m);
+// The index of time t in times[0 .. m) (the first not below it).
+uint32_t spm_pack_time_index(const int64_t *times, size_t m, int64_t t);
+// Builds order `heuristic` of the n > 0 buffers: 0, 1, 2 are MiniMalloc's
+// WAT, TAW and TWA keys, larger values seed a random order. NULL when out
+// of memory; freed with spm_pack_order_free (NULL is fine).
+spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
+                                       size_t n, int heuristic);
+void spm_pack_order_free(spm_pack_order_t *o);
+
 // Counts a node and checks the limits; false: stop (abort_kind set).
 static inline bool spm_pack_node_enter(spm_pack_exact_t *x) {
   if (x->work >= x->local_stop || x->nodes >= x->global_stop) {
