@@ -124,15 +124,14 @@ typedef struct {
   // pool_unit[s] > 0 marks a section whose fillers form a pool (their
   // common alignment, every size a multiple of it); they are
   // pool_buf[pool_off[s] .. pool_off[s + 1]), largest first, and dp[dp_off[s]
-  // ...] is the bitset of the sums (in units) their subsets make.
-  // pool_min[s] is the smallest one (bytes). During a bottom-left run with
-  // pools on (pool_on), pooled[i] marks a filler held in its pool instead of
-  // its section's lists, pool_sum[s] the bytes not yet committed to a run,
-  // and the runs committed in section s are (gap_at, gap_len)[pool_off[s] +
-  // k] for k < gap_n[s].
+  // ...] is the bitset of the sums (in units) their subsets make. During a
+  // bottom-left run with pools on (pool_on), pooled[i] marks a filler held
+  // in its pool instead of its section's lists, pool_sum[s] the bytes not
+  // yet committed to a run, and the runs committed in section s are
+  // (gap_at, gap_len)[pool_off[s] + k] for k < gap_n[s].
   size_t *pool_off, *dp_off;
   uint32_t *pool_buf, *gap_n;
-  int64_t *pool_unit, *pool_min, *pool_sum, *gap_at, *gap_len;
+  int64_t *pool_unit, *pool_sum, *gap_at, *gap_len;
   uint64_t *dp;
   uint8_t *pooled;
   size_t pool_max; // the largest pool (buffers)

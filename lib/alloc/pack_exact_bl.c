@@ -863,8 +863,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   for (uint32_t t = a; t < b; ++t) {
     if (t == c)
       continue;
-    if (o->pool_sum[t] > 0 && f + o->pool_min[t] < h) // on a run of fillers
-      h = f + o->pool_min[t];
+    if (o->pool_sum[t] > 0) { // on a run of fillers: its smallest, at least
+      int64_t least = o->size[o->pool_buf[o->pool_off[t + 1] - 1]];
+      if (f + least < h)
+        h = f + least;
+    }
     const uint32_t *lt = o->sec_buf + o->sec_off[t];
     for (uint32_t e = 0; e < o->sec_cnt[t]; ++e) {
       uint32_t y = lt[e];

@@ -44,7 +44,6 @@ void spm_pack_pool_free(spm_pack_order_t *o) {
   free(o->pool_buf);
   free(o->gap_n);
   free(o->pool_unit);
-  free(o->pool_min);
   free(o->pool_sum);
   free(o->gap_at);
   free(o->gap_len);
@@ -79,13 +78,12 @@ bool spm_pack_pool_build(spm_pack_order_t *o) {
   o->pool_buf = malloc((n ? n : 1) * sizeof *o->pool_buf);
   o->gap_n = calloc(ns ? ns : 1, sizeof *o->gap_n);
   o->pool_unit = calloc(ns ? ns : 1, sizeof *o->pool_unit);
-  o->pool_min = calloc(ns ? ns : 1, sizeof *o->pool_min);
   o->pool_sum = calloc(ns ? ns : 1, sizeof *o->pool_sum);
   o->gap_at = malloc((n ? n : 1) * sizeof *o->gap_at);
   o->gap_len = malloc((n ? n : 1) * sizeof *o->gap_len);
   o->pooled = calloc(n ? n : 1, 1);
   if (!o->pool_off || !o->dp_off || !o->pool_buf || !o->gap_n ||
-      !o->pool_unit || !o->pool_min || !o->pool_sum || !o->gap_at ||
+      !o->pool_unit || !o->pool_sum || !o->gap_at ||
       !o->gap_len || !o->pooled)
     return false;
   // The fillers of each section (CSR).
@@ -152,7 +150,6 @@ bool spm_pack_pool_build(spm_pack_order_t *o) {
         d[w] |= lo;
       }
     }
-    o->pool_min[s] = o->size[o->pool_buf[b - 1]];
   }
   return true;
 }
