@@ -2,14 +2,23 @@
 // generated instances, as a distribution over seeds (min / median / max).
 //
 //   spm-bench-pack [--seeds N] [--time-limit S] [--quick] [--family NAME]
-//                  [--buffers N] [--seed K] [--verbose]
+//                  [--buffers N] [--seed K] [--verbose] [--write-csv DIR]
+//   spm-bench-pack --csv [--capacity N] [--shuffles K] [--time-limit S]
+//                  [--verbose] FILE...
 //
 // --family (dnn, tight or slivers) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
 // also prints one line per instance to standard error (seed, buffers, time,
 // nodes, outcome), to see which instances are hard; --seed K runs only
 // seed K (1-based, as --verbose numbers them), to study one instance
-// (with --seeds N: seeds K to K + N - 1).
+// (with --seeds N: seeds K to K + N - 1). --write-csv DIR also writes each
+// generated instance to DIR/FAMILY-BUFFERS-SEED.csv (spm-pack's format), so
+// that other packers can be run on exactly the same instances.
+//
+// --csv packs CSV files instead (e.g. MiniMalloc's public benchmarks), at
+// --capacity or the capacity in the file name NAME.CAPACITY.csv, in the
+// file's row order and in K - 1 shuffled orders (default K = 10), and
+// prints a row per file (bench_pack_csv.c).
 //
 // Families (lib/alloc/pack_gen.h):
 //   dnn      DNN-like schedules (two buffers per step, log-uniform sizes);
@@ -27,6 +36,7 @@
 
 #include "alloc/pack.h"
 #include "alloc/pack_gen.h"
+#include "bench/pack/bench_pack.h"
 
 typedef enum { FAMILY_DNN, FAMILY_TIGHT, FAMILY_SLIVERS } family_t;
 static const char *const family_names[] = {"dnn", "tight", "slivers"};
@@ -83,7 +93,7 @@ static const char *alg_name(spm_pack_algorithm_t a) {
 }
 
 static void run_case(const bench_case_t *c, int first, int seeds,
-                     double time_limit, bool verbose) {
+                     double time_limit, bool verbose, const char *csv_dir) {
   spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
   double *ms = malloc((size_t)seeds * sizeof *ms);
   double *ratio = malloc((size_t)seeds * sizeof *ratio);
@@ -91,6 +101,13 @@ static void run_case(const bench_case_t *c, int first, int seeds,
   for (int s = 0; s < seeds; ++s) {
     int64_t cap;
     size_t m = generate(c->family, c->n, (uint64_t)(first + s), b, &cap);
+    if (csv_dir) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s-%zu-%d.csv", csv_dir,
+               family_names[c->family], c->n, first + s);
+      if (spm_bench_pack_write_csv(path, b, m))
+        exit(1);
+    }
     spm_pack_options_t o = spm_pack_options_default();
     o.algorithm = c->algorithm;
     // Feasibility at capacity = lower bound (tight families), or the
@@ -142,10 +159,24 @@ int main(int argc, char **argv) {
   int seeds = 10, first = 1;
   double time_limit = 10;
   bool quick = false, verbose = false, seed_given = false, seeds_given = false;
-  const char *family = NULL;
+  const char *family = NULL, *csv_dir = NULL;
   long buffers = 0;
+  bool csv = false;
+  int64_t capacity = 0;
+  int shuffles = 10, nfiles = 0;
+  char **files = calloc((size_t)argc, sizeof *files);
   for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
+    if (strcmp(argv[i], "--csv") == 0)
+      csv = true;
+    else if (strcmp(argv[i], "--capacity") == 0 && i + 1 < argc)
+      capacity = strtoll(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--shuffles") == 0 && i + 1 < argc)
+      shuffles = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--write-csv") == 0 && i + 1 < argc)
+      csv_dir = argv[++i];
+    else if (csv && argv[i][0] != '-')
+      files[nfiles++] = argv[i];
+    else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
       seeds = atoi(argv[++i]), seeds_given = true;
     else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
       time_limit = atof(argv[++i]);
@@ -162,10 +193,25 @@ int main(int argc, char **argv) {
     else {
       fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
                       "[--quick] [--family NAME] [--buffers N] "
-                      "[--seed K] [--verbose]\n");
+                      "[--seed K] [--verbose] [--write-csv DIR]\n"
+                      "       spm-bench-pack --csv [--capacity N] "
+                      "[--shuffles K] [--time-limit S] [--verbose] FILE...\n");
+      free(files);
       return 2;
     }
   }
+  if (csv) {
+    int rc = 2;
+    if (nfiles == 0 || shuffles < 1)
+      fprintf(stderr, "spm-bench-pack: --csv needs at least one file and "
+                      "--shuffles of at least 1\n");
+    else
+      rc = spm_bench_pack_files(files, nfiles, capacity, shuffles, time_limit,
+                                verbose);
+    free(files);
+    return rc;
+  }
+  free(files);
   if (seed_given && !seeds_given)
     seeds = 1;
   if (seeds < 1)
@@ -208,7 +254,7 @@ int main(int argc, char **argv) {
       continue;
     if (buffers > 0 && cases[k].n != (size_t)buffers)
       continue;
-    run_case(&cases[k], first, seeds, time_limit, verbose);
+    run_case(&cases[k], first, seeds, time_limit, verbose, csv_dir);
   }
   return 0;
 }

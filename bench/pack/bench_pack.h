@@ -1,0 +1,32 @@
+// spm-bench-pack's modes besides the generated families (bench_pack.c):
+// packing instances read from CSV files, and writing generated instances
+// out as CSV so that other tools can be run on exactly the same inputs.
+#ifndef SPM_BENCH_PACK_H
+#define SPM_BENCH_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/pack.h"
+
+// Packs each of files[0..nfiles) (the `id,lower,upper,size` format of
+// tools/spm-pack, docs/packing.md) with the exact search at `capacity`
+// bytes (<= 0: the number in the file name NAME.CAPACITY.csv, as in
+// MiniMalloc's benchmark files), once in the file's row order and
+// shuffles - 1 more times with the rows shuffled (deterministic seeds): the
+// buffers' order is the only thing that changes, so the runs sample the
+// search's dependence on it. Prints one Markdown row per file (solved,
+// time min / median / max) to standard output and, with `verbose`, one line
+// per run to standard error. Every packing found is validated. Returns the
+// exit status: 0, or 1 after a message on standard error (unreadable or
+// malformed file, no capacity).
+int spm_bench_pack_files(char **files, int nfiles, int64_t capacity,
+                         int shuffles, double time_limit, bool verbose);
+
+// Writes bufs[0..n) to `path` as `id,lower,upper,size` (ids as given),
+// atomically. Returns 0, or 1 after a message on standard error.
+int spm_bench_pack_write_csv(const char *path, const spm_pack_buffer_t *bufs,
+                             size_t n);
+
+#endif
