@@ -7,6 +7,13 @@
 
 #define SPM_CSV_HEADER "id,lower,upper,size"
 #define SPM_CSV_HEADER_OFFSET "id,lower,upper,size,offset"
+// The column names of MiniMalloc's first benchmark files (same columns).
+#define SPM_CSV_HEADER_OLD "buffer,start,end,size"
+#define SPM_CSV_HEADER_OLD_OFFSET "buffer,start,end,size,offset"
+
+static bool spm_csv_is(const char *l, size_t ll, const char *header) {
+  return ll == strlen(header) && memcmp(l, header, ll) == 0;
+}
 
 void spm_csv_free(spm_csv_t *c) {
   free(c->rows);
@@ -125,11 +132,11 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
     if (ll > 0 && l[ll - 1] == '\r')
       ll--;
     if (line == 1) {
-      if (ll == strlen(SPM_CSV_HEADER_OFFSET) &&
-          memcmp(l, SPM_CSV_HEADER_OFFSET, ll) == 0) {
+      if (spm_csv_is(l, ll, SPM_CSV_HEADER_OFFSET) ||
+          spm_csv_is(l, ll, SPM_CSV_HEADER_OLD_OFFSET)) {
         ncols = 5;
-      } else if (!need_offset && ll == strlen(SPM_CSV_HEADER) &&
-                 memcmp(l, SPM_CSV_HEADER, ll) == 0) {
+      } else if (!need_offset && (spm_csv_is(l, ll, SPM_CSV_HEADER) ||
+                                  spm_csv_is(l, ll, SPM_CSV_HEADER_OLD))) {
         ncols = 4;
       } else {
         s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,

@@ -3,7 +3,10 @@
 //   id,lower,upper,size[,offset]
 //
 // one buffer per line, live in [lower, upper), `size` bytes; spm-pack writes
-// the same rows with an `offset` column. See docs/packing.md.
+// the same rows with an `offset` column. The header of MiniMalloc's first
+// benchmark files, `buffer,start,end,size[,offset]`, names the same columns
+// and is read too; output always uses `id,lower,upper,size,offset`.
+// See docs/packing.md.
 #ifndef SPM_TOOLS_SPM_PACK_CSV_H
 #define SPM_TOOLS_SPM_PACK_CSV_H
 
