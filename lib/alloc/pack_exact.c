@@ -60,7 +60,7 @@ bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
     o->cand = c;
     o->capcand = nc;
   }
-  o->cand[o->ncand++] = (spm_pack_cand_t){off, i};
+  o->cand[o->ncand++] = (spm_pack_cand_t){off, o->rank[i], i};
   return true;
 }
 
@@ -68,7 +68,7 @@ static int spm_pack_cand_cmp(const void *pa, const void *pb) {
   const spm_pack_cand_t *a = pa, *b = pb;
   if (a->o != b->o)
     return a->o < b->o ? -1 : 1;
-  return a->i < b->i ? -1 : a->i > b->i;
+  return a->r < b->r ? -1 : a->r > b->r;
 }
 
 void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
@@ -81,6 +81,61 @@ void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
     lg++;
   x->work += k * lg;
   qsort(o->cand + beg, k, sizeof *o->cand, spm_pack_cand_cmp);
+}
+
+typedef struct {
+  double k[3];
+  uint32_t r, i;
+} spm_pack_rank_key_t;
+
+static int spm_pack_rank_cmp(const void *pa, const void *pb) {
+  const spm_pack_rank_key_t *a = pa, *b = pb;
+  for (int j = 0; j < 3; ++j)
+    if (a->k[j] != b->k[j])
+      return a->k[j] > b->k[j] ? -1 : 1;
+  return a->r < b->r ? -1 : a->r > b->r;
+}
+
+// Ranks the buffers of piece q anew by the order's keys (as MiniMalloc does
+// for every partition it solves): the 'T' key is now the largest sum of
+// unplaced sizes over the buffer's sections. Any fixed tie order keeps the
+// skyline search exact on an independent piece, solved from scratch.
+// Returns the old ranks (q->b's order; caller frees) or NULL (o->oom).
+static uint32_t *spm_pack_rerank(spm_pack_exact_t *x, spm_pack_order_t *o,
+                                 const spm_pack_part_t *q) {
+  uint32_t *saved = malloc(q->nb * sizeof *saved);
+  spm_pack_rank_key_t *keys = malloc(q->nb * sizeof *keys);
+  if (!saved || !keys) {
+    free(saved);
+    free(keys);
+    o->oom = true;
+    return NULL;
+  }
+  for (size_t k = 0; k < q->nb; ++k) {
+    uint32_t i = q->b[k];
+    saved[k] = o->rank[i];
+    int64_t t = 0;
+    for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
+      t = o->total[s] > t ? o->total[s] : t;
+    x->work += o->shi[i] - o->slo[i];
+    double w = (double)o->width[i], area = w * (double)o->size[i];
+    double tt = (double)t;
+    spm_pack_rank_key_t *e = &keys[k];
+    e->r = o->rank[i], e->i = i;
+    if (o->heuristic == 0)
+      e->k[0] = w, e->k[1] = area, e->k[2] = tt;
+    else if (o->heuristic == 1)
+      e->k[0] = tt, e->k[1] = area, e->k[2] = w;
+    else if (o->heuristic == 2)
+      e->k[0] = tt, e->k[1] = w, e->k[2] = area;
+    else
+      e->k[0] = e->k[1] = e->k[2] = 0;
+  }
+  qsort(keys, q->nb, sizeof *keys, spm_pack_rank_cmp);
+  for (size_t k = 0; k < q->nb; ++k)
+    o->rank[keys[k].i] = (uint32_t)k;
+  free(keys);
+  return saved;
 }
 
 // Solves the independent pieces of part p once the boundaries with a zero
@@ -108,8 +163,19 @@ int spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
         bufs[q.nb++] = i;
     }
     a = s + 1;
-    if (q.nb > 0)
-      r = bl ? spm_pack_bl_search(x, o, &q) : spm_pack_search(x, o, &q, 0, -1);
+    if (q.nb == 0)
+      continue;
+    if (bl) {
+      r = spm_pack_bl_search(x, o, &q);
+    } else {
+      uint32_t *saved = spm_pack_rerank(x, o, &q);
+      if (!saved)
+        return free(bufs), SPM_PACK_ABORT;
+      r = spm_pack_search(x, o, &q, 0, -1);
+      for (size_t k = 0; k < q.nb; ++k)
+        o->rank[q.b[k]] = saved[k];
+      free(saved);
+    }
   }
   free(bufs);
   return r;

@@ -39,7 +39,7 @@ typedef struct {
 
 typedef struct {
   int64_t o;
-  uint32_t i;
+  uint32_t r, i; // r = rank[i] when pushed
 } spm_pack_cand_t;
 
 // A window of sections [lo, hi) on which a bottom-left nogood was recorded
@@ -77,6 +77,12 @@ typedef struct {
   uint32_t *slo, *shi;
   uint32_t *ident_prev; // the previous identical buffer (original order)
   uint32_t *stack_rank; // see spm_pack_bl_fits
+  // The skyline search's tie order (canonical rule, candidates at one
+  // offset): rank[k] = k, except inside a piece of a split, which is ranked
+  // anew by the order's keys on what is left (spm_pack_split).
+  uint32_t *rank;
+  int64_t *width; // end - start
+  int heuristic;  // the key of spm_pack_order_build
   spm_pack_graph_t g;
   size_t nsec;
   int64_t *total0; // initial per-section sums of sizes
@@ -226,7 +232,7 @@ static inline uint64_t spm_pack_place_work(const spm_pack_order_t *o,
 }
 // Pushes a candidate on o->cand; false (and o->oom) when out of memory.
 bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i);
-// Sorts the candidates o->cand[beg, end) by (o, i), counting the work.
+// Sorts the candidates o->cand[beg, end) by (o, r), counting the work.
 void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
                         size_t end);
 
@@ -236,9 +242,9 @@ int spm_pack_split(spm_pack_exact_t *x, spm_pack_order_t *o,
                    const spm_pack_part_t *p, bool bl);
 
 // The skyline-order search (pack_exact_skyline.c) from a state where the
-// last placed buffer is last_idx at offset last (0, -1 at the start).
+// last placed buffer has rank last_rank and offset last (0, -1 at the start).
 int spm_pack_search(spm_pack_exact_t *x, spm_pack_order_t *o,
-                    const spm_pack_part_t *p, int64_t last, int64_t last_idx);
+                    const spm_pack_part_t *p, int64_t last, int64_t last_rank);
 
 // The bottom-left search (pack_exact_bl.c), and its bound on every section
 // of a part (checked once before the search; then only changed sections).

@@ -6,7 +6,9 @@
 // Re-placing Q's buffers on the skyline in the order of their offsets moves
 // none of them up, so by minimality Q is exactly that skyline packing: the
 // search only needs orders in which the offsets never decrease, and equal
-// offsets (non-conflicting buffers) come in index order.
+// offsets (non-conflicting buffers) come in a fixed order: o->rank, the
+// static order's, or inside an independent piece of a split (solved from
+// scratch) the piece's own ranking by the order's keys on what is left.
 //
 // Pruning, each valid for that Q (so the search stays exact):
 //   - canonical order: a step may not place a buffer below the previous one
@@ -26,7 +28,7 @@
 
 static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
                                 const spm_pack_part_t *p, int64_t last,
-                                int64_t last_idx);
+                                int64_t last_rank);
 
 // Places buffer i at offset off: takes it out of its sections' lists of
 // unplaced buffers and raises the skyline of its unplaced neighbours,
@@ -47,7 +49,7 @@ static void spm_pack_unplace(spm_pack_order_t *o, uint32_t i, size_t mark_min) {
   o->off[i] = -1;
 }
 
-// The section bound after placing buffer last_idx at offset `last`. The
+// The section bound after placing the buffer of rank last_rank at offset `last`. The
 // unplaced buffers live in a section s stack up (they all conflict), so the
 // lowest of them must be placeable at or below capacity - total[s]. Each
 // one's lowest possible offset is its skyline minoff, unless the canonical
@@ -58,7 +60,7 @@ static void spm_pack_unplace(spm_pack_order_t *o, uint32_t i, size_t mark_min) {
 // and the monotone floor.)
 static bool spm_pack_sections_ok(const spm_pack_order_t *o,
                                  const spm_pack_part_t *p, int64_t last,
-                                 int64_t last_idx, int64_t cap,
+                                 int64_t last_rank, int64_t cap,
                                  uint64_t *work) {
   *work += p->shi - p->slo;
   for (uint32_t s = p->slo; s < p->shi; ++s) {
@@ -74,7 +76,7 @@ static bool spm_pack_sections_ok(const spm_pack_order_t *o,
       ++*work;
       uint32_t w = list[e];
       int64_t m = o->minoff[w];
-      if (m < last || (m == last && (int64_t)w <= last_idx))
+      if (m < last || (m == last && (int64_t)o->rank[w] <= last_rank))
         m = spm_pack_align_up(last + 1, o->align[w]);
       ok = m <= need;
     }
@@ -86,20 +88,20 @@ static bool spm_pack_sections_ok(const spm_pack_order_t *o,
 
 // The entry point: counts the depth (see SPM_PACK_MAX_DEPTH).
 int spm_pack_search(spm_pack_exact_t *x, spm_pack_order_t *o,
-                    const spm_pack_part_t *p, int64_t last, int64_t last_idx) {
+                    const spm_pack_part_t *p, int64_t last, int64_t last_rank) {
   if (x->depth >= SPM_PACK_MAX_DEPTH) {
     x->abort_kind = 3;
     return SPM_PACK_ABORT;
   }
   x->depth++;
-  int r = spm_pack_search_node(x, o, p, last, last_idx);
+  int r = spm_pack_search_node(x, o, p, last, last_rank);
   x->depth--;
   return r;
 }
 
 static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
                                 const spm_pack_part_t *p, int64_t last,
-                                int64_t last_idx) {
+                                int64_t last_rank) {
   if (!spm_pack_node_enter(x))
     return SPM_PACK_ABORT;
   unsigned flags = x->flags;
@@ -125,7 +127,7 @@ static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (o->off[i] >= 0)
       continue;
     int64_t m = o->minoff[i];
-    if (m < last || (m == last && (int64_t)i <= last_idx))
+    if (m < last || (m == last && (int64_t)o->rank[i] <= last_rank))
       continue; // canonical order
     if (!(flags & SPM_PACK_NO_DOMINANCE) && m >= min_top)
       continue;
@@ -148,13 +150,13 @@ static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (o->oom) {
       r = SPM_PACK_ABORT;
     } else if ((flags & SPM_PACK_NO_SECTIONS) ||
-               spm_pack_sections_ok(o, p, cd.o, cd.i, x->cap, &x->work)) {
+               spm_pack_sections_ok(o, p, cd.o, cd.r, x->cap, &x->work)) {
       bool split = false;
       if (!(flags & SPM_PACK_NO_DECOMPOSE))
         for (uint32_t s = o->slo[cd.i]; s + 1 < o->shi[cd.i]; ++s)
           split |= --o->cuts[s] == 0;
       r = split ? spm_pack_split(x, o, p, false)
-                : spm_pack_search(x, o, p, cd.o, cd.i);
+                : spm_pack_search(x, o, p, cd.o, cd.r);
       if (!(flags & SPM_PACK_NO_DECOMPOSE))
         for (uint32_t s = o->slo[cd.i]; s + 1 < o->shi[cd.i]; ++s)
           o->cuts[s]++;
