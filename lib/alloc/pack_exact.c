@@ -195,6 +195,7 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
     o->floor_by[s] = SPM_PACK_NONE;
   }
   o->ntmin = o->ntfloor = o->ncand = 0;
+  o->sky_fail = SPM_PACK_NONE;
   o->oom = false;
   x->pool_unsure = false;
   spm_pack_pool_begin(o, bl && !(x->flags & SPM_PACK_NO_POOL));

@@ -83,6 +83,7 @@ typedef struct {
   uint32_t *rank;
   int64_t *width; // end - start
   int heuristic;  // the key of spm_pack_order_build
+  uint32_t sky_fail; // the section that failed the skyline's last bound check
   spm_pack_graph_t g;
   size_t nsec;
   int64_t *total0; // initial per-section sums of sizes

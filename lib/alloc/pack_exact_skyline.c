@@ -49,40 +49,63 @@ static void spm_pack_unplace(spm_pack_order_t *o, uint32_t i, size_t mark_min) {
   o->off[i] = -1;
 }
 
-// The section bound after placing the buffer of rank last_rank at offset `last`. The
-// unplaced buffers live in a section s stack up (they all conflict), so the
-// lowest of them must be placeable at or below capacity - total[s]. Each
-// one's lowest possible offset is its skyline minoff, unless the canonical
-// order forbids that now (below `last`, or at `last` with a smaller index):
-// then it can only go above `last`, once something raises its skyline. (A
-// skyline is never below the placed buffers of its sections nor, for an
-// allowed buffer, below `last`, so this subsumes "floor + total <= capacity"
-// and the monotone floor.)
-static bool spm_pack_sections_ok(const spm_pack_order_t *o,
-                                 const spm_pack_part_t *p, int64_t last,
-                                 int64_t last_rank, int64_t cap,
-                                 uint64_t *work) {
-  *work += p->shi - p->slo;
-  for (uint32_t s = p->slo; s < p->shi; ++s) {
-    uint32_t cnt = o->sec_cnt[s];
-    if (cnt == 0)
-      continue;
-    int64_t need = cap - o->total[s];
-    if (need < last)
-      return false;
-    const uint32_t *list = o->sec_buf + o->sec_off[s];
-    bool ok = false;
-    for (uint32_t e = 0; e < cnt && !ok; ++e) {
-      ++*work;
-      uint32_t w = list[e];
-      int64_t m = o->minoff[w];
-      if (m < last || (m == last && (int64_t)o->rank[w] <= last_rank))
-        m = spm_pack_align_up(last + 1, o->align[w]);
-      ok = m <= need;
-    }
-    if (!ok)
-      return false;
+// The section bound after placing the buffer of rank last_rank at offset
+// `last`. The unplaced buffers live in a section s stack up (they all
+// conflict), so the lowest of them must be placeable at or below capacity -
+// total[s]. Each one's lowest possible offset is its skyline minoff, unless
+// the canonical order forbids that now (below `last`, or at `last` with a
+// smaller rank): then it can only go above `last`, once something raises
+// its skyline. (A skyline is never below the placed buffers of its sections
+// nor, for an allowed buffer, below `last`, so this subsumes "floor + total
+// <= capacity" and the monotone floor.) Counts the list entries it reads.
+static bool spm_pack_section_ok(const spm_pack_order_t *o, uint32_t s,
+                                int64_t last, int64_t last_rank, int64_t cap,
+                                uint64_t *work) {
+  uint32_t cnt = o->sec_cnt[s];
+  if (cnt == 0)
+    return true;
+  int64_t need = cap - o->total[s];
+  if (need < last)
+    return false;
+  const uint32_t *list = o->sec_buf + o->sec_off[s];
+  for (uint32_t e = 0; e < cnt; ++e) {
+    ++*work;
+    uint32_t w = list[e];
+    int64_t m = o->minoff[w];
+    if (m < last || (m == last && (int64_t)o->rank[w] <= last_rank))
+      m = spm_pack_align_up(last + 1, o->align[w]);
+    if (m <= need)
+      return true;
   }
+  return false;
+}
+
+// The section bound on every section of part p after placing buffer i.
+// Most calls fail (most candidates of a node do), so the sections likeliest
+// to fail are checked first: the one that failed last (o->sky_fail), then
+// those of i, where the totals and skylines just changed. A call counts one
+// unit of work per section of p, also when it stops early (the portfolio's
+// budgets were tuned so: this keeps the runs' node counts and saves time),
+// and one per list entry read.
+static bool spm_pack_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
+                                 uint32_t i, int64_t last, int64_t last_rank,
+                                 int64_t cap, uint64_t *work) {
+  *work += p->shi - p->slo;
+  uint32_t h = o->sky_fail;
+  if (h >= p->slo && h < p->shi &&
+      !spm_pack_section_ok(o, h, last, last_rank, cap, work))
+    return false;
+  for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
+    if (s >= p->slo && s < p->shi &&
+        !spm_pack_section_ok(o, s, last, last_rank, cap, work)) {
+      o->sky_fail = s;
+      return false;
+    }
+  for (uint32_t s = p->slo; s < p->shi; ++s)
+    if (!spm_pack_section_ok(o, s, last, last_rank, cap, work)) {
+      o->sky_fail = s;
+      return false;
+    }
   return true;
 }
 
@@ -150,7 +173,7 @@ static int spm_pack_search_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (o->oom) {
       r = SPM_PACK_ABORT;
     } else if ((flags & SPM_PACK_NO_SECTIONS) ||
-               spm_pack_sections_ok(o, p, cd.o, cd.r, x->cap, &x->work)) {
+               spm_pack_sections_ok(o, p, cd.i, cd.o, cd.r, x->cap, &x->work)) {
       bool split = false;
       if (!(flags & SPM_PACK_NO_DECOMPOSE))
         for (uint32_t s = o->slo[cd.i]; s + 1 < o->shi[cd.i]; ++s)
