@@ -6,7 +6,7 @@
 //   spm-bench-pack --csv [--capacity N] [--shuffles K] [--time-limit S]
 //                  [--verbose] FILE...
 //
-// --family (dnn, tight or slivers) and --buffers keep only the matching
+// --family (dnn, tight, slivers or holes) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
 // also prints one line per instance to standard error (seed, buffers, time,
 // nodes, outcome), to see which instances are hard; --seed K runs only
@@ -25,7 +25,10 @@
 //   tight    a [0,T) x [0,C) rectangle cut by balanced guillotine cuts, so a
 //            packing at capacity = lower bound = C exists;
 //   slivers  the same with uniform random cuts: many 1-step, few-byte
-//            pieces (much harder for the exact search).
+//            pieces (much harder for the exact search);
+//   holes    tight, then 5% of the pieces not live at the middle step
+//            removed: slack almost everywhere, the middle column still full
+//            (lower bound = capacity), a packing still known to exist.
 // Every packing is checked by spm_pack itself (it validates what it
 // returns); the benchmark re-validates and aborts on any invalid one.
 // Prints Markdown tables.
@@ -38,8 +41,9 @@
 #include "alloc/pack_gen.h"
 #include "bench/pack/bench_pack.h"
 
-typedef enum { FAMILY_DNN, FAMILY_TIGHT, FAMILY_SLIVERS } family_t;
-static const char *const family_names[] = {"dnn", "tight", "slivers"};
+typedef enum { FAMILY_DNN, FAMILY_TIGHT, FAMILY_SLIVERS, FAMILY_HOLES } family_t;
+static const char *const family_names[] = {"dnn", "tight", "slivers",
+                                           "holes"};
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -65,6 +69,8 @@ static size_t generate(family_t f, size_t n, uint64_t seed,
   size_t m = n;
   if (f == FAMILY_DNN) {
     spm_pack_gen_dnn(&r, n, b);
+  } else if (f == FAMILY_HOLES) {
+    m = spm_pack_gen_holes(&r, n, 5, b);
   } else {
     // Capacity 1 MiB in 1 KiB units (tight) or bytes (slivers); a horizon
     // of n steps (tight) or 64 steps (slivers, as in the unit test).
@@ -239,9 +245,15 @@ int main(int argc, char **argv) {
       {FAMILY_SLIVERS, 200, SPM_PACK_EXACT, false},
       {FAMILY_SLIVERS, 300, SPM_PACK_EXACT, false},
       {FAMILY_SLIVERS, 500, SPM_PACK_EXACT, false},
+      {FAMILY_HOLES, 100, SPM_PACK_HEURISTIC, false},
+      {FAMILY_HOLES, 100, SPM_PACK_EXACT, false},
+      {FAMILY_HOLES, 200, SPM_PACK_EXACT, false},
+      {FAMILY_HOLES, 300, SPM_PACK_EXACT, false},
+      {FAMILY_HOLES, 500, SPM_PACK_EXACT, false},
   };
   printf("seeds %d, exact time limit %g s per instance; dnn: minimise the "
-         "peak (no capacity); tight/slivers: capacity = lower bound\n\n",
+         "peak (no capacity); tight/slivers/holes: capacity = lower "
+         "bound\n\n",
          seeds, time_limit);
   printf("| instances | buffers | algorithm | seeds | time ms (min / median "
          "/ max) | peak / lower bound (min / median / max) | peak = lower "

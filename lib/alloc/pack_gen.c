@@ -157,3 +157,18 @@ size_t spm_pack_gen_tight(spm_pack_rng_t *r, size_t n, int64_t horizon,
   }
   return k;
 }
+
+size_t spm_pack_gen_holes(spm_pack_rng_t *r, size_t n, int drop_percent,
+                          spm_pack_buffer_t *out) {
+  int64_t horizon = (int64_t)n;
+  size_t m = spm_pack_gen_tight(r, n, horizon, 1 << 20, 1024, true, out);
+  int64_t mid = horizon / 2;
+  size_t k = 0;
+  for (size_t i = 0; i < m; ++i) {
+    bool at_mid = out[i].start <= mid && mid < out[i].end;
+    if (!at_mid && spm_pack_rng_range(r, 0, 99) < drop_percent)
+      continue;
+    out[k++] = out[i];
+  }
+  return k;
+}

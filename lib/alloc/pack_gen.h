@@ -45,4 +45,14 @@ size_t spm_pack_gen_tight(spm_pack_rng_t *r, size_t n, int64_t horizon,
                           int64_t capacity, int64_t granule, bool balanced,
                           spm_pack_buffer_t *out);
 
+// A tight instance with holes, like a busy schedule with some slack: the
+// balanced tight instance of n pieces (horizon n steps, capacity 1 MiB in
+// 1 KiB units), then each piece not live at the middle step (horizon / 2)
+// removed with probability drop_percent / 100. The middle column stays
+// full, so the lower bound stays = capacity, and the remaining pieces keep
+// their offsets (out[i].offset): a packing at capacity = lower bound
+// exists. Returns the number of pieces kept (ids unique, not contiguous).
+size_t spm_pack_gen_holes(spm_pack_rng_t *r, size_t n, int drop_percent,
+                          spm_pack_buffer_t *out);
+
 #endif
