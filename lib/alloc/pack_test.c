@@ -554,6 +554,34 @@ SPM_TEST(tight_instances) {
   printf("tight: %d of %d solved at capacity = lower bound\n", solved, count);
 }
 
+// Tight instances with holes (some pieces removed away from the middle
+// step): the generator's witness fits, the middle column keeps the lower
+// bound at the capacity, and the exact search packs them there.
+SPM_TEST(holes_instances) {
+  spm_pack_rng_t rng = spm_pack_rng(23);
+  int count = quick ? 2 : 8, solved = 0;
+  static spm_pack_buffer_t b[200];
+  int64_t cap = 1 << 20;
+  for (int c = 0; c < count; ++c) {
+    size_t n = 40 + (size_t)c * 10; // 40 .. 110
+    size_t m = spm_pack_gen_holes(&rng, n, 5 + 5 * (c % 3), b);
+    SPM_EXPECT(m <= n && m > 0);
+    SPM_EXPECT(valid(b, m, cap)); // the generator's witness
+    SPM_EXPECT(spm_pack_lower_bound(b, m) == cap);
+    spm_pack_options_t o = spm_pack_options_default();
+    o.algorithm = SPM_PACK_EXACT;
+    o.capacity = cap;
+    o.time_limit = 10;
+    spm_pack_result_t r;
+    spm_status_t s = spm_pack(b, m, &o, &r);
+    SPM_EXPECT(spm_status_is_ok(s));
+    spm_status_free(s);
+    SPM_EXPECT(r.feasible && r.peak == cap && valid(b, m, cap));
+    solved += r.feasible;
+  }
+  printf("holes: %d of %d solved at capacity = lower bound\n", solved, count);
+}
+
 SPM_TEST(lower_bound_hand_cases) {
   // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
   spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
@@ -766,6 +794,7 @@ int main(int argc, char **argv) {
   SPM_RUN(brute_force_pool);
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
+  SPM_RUN(holes_instances);
   SPM_RUN(heuristic_large);
   SPM_RUN(heuristic_dense);
   return spm_test_finish();
