@@ -83,19 +83,6 @@ void spm_pack_cand_sort(spm_pack_exact_t *x, spm_pack_order_t *o, size_t beg,
   qsort(o->cand + beg, k, sizeof *o->cand, spm_pack_cand_cmp);
 }
 
-typedef struct {
-  double k[3];
-  uint32_t r, i;
-} spm_pack_rank_key_t;
-
-static int spm_pack_rank_cmp(const void *pa, const void *pb) {
-  const spm_pack_rank_key_t *a = pa, *b = pb;
-  for (int j = 0; j < 3; ++j)
-    if (a->k[j] != b->k[j])
-      return a->k[j] > b->k[j] ? -1 : 1;
-  return a->r < b->r ? -1 : a->r > b->r;
-}
-
 // Ranks the buffers of piece q anew by the order's keys (as MiniMalloc does
 // for every partition it solves): the 'T' key is now the largest sum of
 // unplaced sizes over the buffer's sections. Any fixed tie order keeps the
@@ -104,7 +91,7 @@ static int spm_pack_rank_cmp(const void *pa, const void *pb) {
 static uint32_t *spm_pack_rerank(spm_pack_exact_t *x, spm_pack_order_t *o,
                                  const spm_pack_part_t *q) {
   uint32_t *saved = malloc(q->nb * sizeof *saved);
-  spm_pack_rank_key_t *keys = malloc(q->nb * sizeof *keys);
+  spm_pack_key_t *keys = malloc(q->nb * sizeof *keys);
   if (!saved || !keys) {
     free(saved);
     free(keys);
@@ -118,20 +105,12 @@ static uint32_t *spm_pack_rerank(spm_pack_exact_t *x, spm_pack_order_t *o,
     for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
       t = o->total[s] > t ? o->total[s] : t;
     x->work += o->shi[i] - o->slo[i];
-    double w = (double)o->width[i], area = w * (double)o->size[i];
-    double tt = (double)t;
-    spm_pack_rank_key_t *e = &keys[k];
-    e->r = o->rank[i], e->i = i;
-    if (o->heuristic == 0)
-      e->k[0] = w, e->k[1] = area, e->k[2] = tt;
-    else if (o->heuristic == 1)
-      e->k[0] = tt, e->k[1] = area, e->k[2] = w;
-    else if (o->heuristic == 2)
-      e->k[0] = tt, e->k[1] = w, e->k[2] = area;
-    else
-      e->k[0] = e->k[1] = e->k[2] = 0;
+    double w = (double)o->width[i];
+    keys[k].tie = o->rank[i], keys[k].i = i;
+    spm_pack_key_set(&keys[k], o->heuristic, w, w * (double)o->size[i],
+                     (double)t);
   }
-  qsort(keys, q->nb, sizeof *keys, spm_pack_rank_cmp);
+  qsort(keys, q->nb, sizeof *keys, spm_pack_key_cmp);
   for (size_t k = 0; k < q->nb; ++k)
     o->rank[keys[k].i] = (uint32_t)k;
   free(keys);

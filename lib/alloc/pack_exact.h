@@ -190,6 +190,19 @@ struct spm_pack_exact_s {
 int64_t *spm_pack_times(const spm_pack_buffer_t *bufs, size_t n, size_t *m);
 // The index of time t in times[0 .. m) (the first not below it).
 uint32_t spm_pack_time_index(const int64_t *times, size_t m, int64_t t);
+// A buffer's sort key in an order: k[] compared in turn, larger first, then
+// `tie`, smaller first; i is the buffer.
+typedef struct {
+  double k[3];
+  uint32_t tie, i;
+} spm_pack_key_t;
+int spm_pack_key_cmp(const void *a, const void *b);
+// Sets e->k for static order `heuristic` (0, 1, 2: MiniMalloc's WAT, TAW,
+// TWA of the buffer's width, area and largest section total; all zero for
+// the random orders' numbers, so that ties keep the previous order).
+void spm_pack_key_set(spm_pack_key_t *e, int heuristic, double width,
+                      double area, double total);
+
 // Builds order `heuristic` of the n > 0 buffers: 0, 1, 2 are MiniMalloc's
 // WAT, TAW and TWA keys, larger values seed a random order. NULL when out
 // of memory; freed with spm_pack_order_free (NULL is fine).
@@ -253,10 +266,57 @@ int spm_pack_bl_search(spm_pack_exact_t *x, spm_pack_order_t *o,
                        const spm_pack_part_t *p);
 bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
                              int64_t cap, uint64_t *work);
+
+// Backjumping: a failed search reports the sections [fail_lo, fail_hi) its
+// failure depends on (see pack_exact_bl.c); clamped to the sections.
+static inline void spm_pack_fail_at(spm_pack_exact_t *x,
+                                    const spm_pack_order_t *o, uint32_t lo,
+                                    uint32_t hi) {
+  x->fail_lo = lo;
+  x->fail_hi = hi < o->nsec ? hi : (uint32_t)o->nsec;
+}
+
+// --- bottom-left nogoods (pack_exact_nogood.c)
+
 // Prepares the nogood hashes for a bottom-left run at capacity x->cap
 // (state: nothing placed, floors 0), dropping nogoods of another capacity;
 // false (and o->oom) when out of memory.
 bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o);
+// Whether a nogood recorded at the valley [a, b) in its current state holds
+// now; if so, sets the failure window (x->fail_*) to its window.
+bool spm_pack_ng_match(spm_pack_exact_t *x, spm_pack_order_t *o, uint32_t a,
+                       uint32_t b);
+// Records that the current state fails on the window [lo, hi), for lookup
+// at the valley [a, b) (which lies in the window) in its current state.
+// Out of memory: records nothing (nogoods only prune).
+void spm_pack_ng_record(spm_pack_exact_t *x, spm_pack_order_t *o, uint32_t a,
+                        uint32_t b, uint32_t lo, uint32_t hi);
+
+static inline uint64_t spm_pack_mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// The key of section s having floor f set by the buffer of original index
+// `by` (or NONE).
+static inline uint64_t spm_pack_ng_floor_key(uint32_t s, int64_t f,
+                                             uint32_t by) {
+  return spm_pack_mix(spm_pack_mix(spm_pack_mix(s) + (uint64_t)f) + by);
+}
+
+// The original index of buffer i of order o (NONE, FILL, WASTE stay).
+static inline uint32_t spm_pack_orig(const spm_pack_order_t *o, uint32_t i) {
+  return i >= o->n ? i : o->perm[i];
+}
+
+// The key of a run of `len` units of fillers committed in section s (the
+// runs of a section are a multiset: their keys are summed).
+static inline uint64_t spm_pack_ng_run_key(uint32_t s, int64_t len) {
+  return spm_pack_mix(spm_pack_mix((uint64_t)s ^ 0xA24BAED4963EE407ull) +
+                      (uint64_t)len);
+}
 
 // --- filler pools (pack_exact_pool.c)
 

@@ -6,17 +6,25 @@
 
 #include "alloc/pack_exact.h"
 
-typedef struct {
-  double k[3];
-  uint32_t i;
-} spm_pack_pre_key_t;
-
-static int spm_pack_pre_cmp(const void *pa, const void *pb) {
-  const spm_pack_pre_key_t *a = pa, *b = pb;
+int spm_pack_key_cmp(const void *pa, const void *pb) {
+  const spm_pack_key_t *a = pa, *b = pb;
   for (int j = 0; j < 3; ++j)
     if (a->k[j] != b->k[j])
       return a->k[j] > b->k[j] ? -1 : 1;
-  return a->i < b->i ? -1 : a->i > b->i;
+  return a->tie < b->tie ? -1 : a->tie > b->tie;
+}
+
+void spm_pack_key_set(spm_pack_key_t *e, int heuristic, double width,
+                      double area, double total) {
+  if (heuristic == 0) { // WAT: width, area, total
+    e->k[0] = width, e->k[1] = area, e->k[2] = total;
+  } else if (heuristic == 1) { // TAW
+    e->k[0] = total, e->k[1] = area, e->k[2] = width;
+  } else if (heuristic == 2) { // TWA
+    e->k[0] = total, e->k[1] = width, e->k[2] = area;
+  } else {
+    e->k[0] = e->k[1] = e->k[2] = 0;
+  }
 }
 
 typedef struct {
@@ -133,7 +141,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   spm_pack_order_t *o = calloc(1, sizeof *o);
   size_t m = 0;
   int64_t *times = spm_pack_times(bufs, n, &m);
-  spm_pack_pre_key_t *keys = malloc(n * sizeof *keys);
+  spm_pack_key_t *keys = malloc(n * sizeof *keys);
   spm_pack_buffer_t *pb = malloc(n * sizeof *pb);
   spm_pack_ident_key_t *ik = malloc(n * sizeof *ik);
   int64_t *tot = NULL, *sparse = NULL;
@@ -218,14 +226,10 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
     double w = (double)bufs[i].end - (double)bufs[i].start;
     double area = w * (double)bufs[i].size;
     double tt = (double)t;
-    spm_pack_pre_key_t *k = &keys[i];
-    k->i = (uint32_t)i;
-    if (heuristic == 0) { // WAT: width, area, total
-      k->k[0] = w, k->k[1] = area, k->k[2] = tt;
-    } else if (heuristic == 1) { // TAW
-      k->k[0] = tt, k->k[1] = area, k->k[2] = w;
-    } else if (heuristic == 2) { // TWA
-      k->k[0] = tt, k->k[1] = w, k->k[2] = area;
+    spm_pack_key_t *k = &keys[i];
+    k->i = k->tie = (uint32_t)i;
+    if (heuristic < SPM_PACK_NORDERS_X) {
+      spm_pack_key_set(k, heuristic, w, area, tt);
     } else { // random, for restarts (deterministic in `heuristic`)
       uint64_t z = (uint64_t)heuristic * 0x9E3779B97F4A7C15ull +
                    (uint64_t)i * 0xBF58476D1CE4E5B9ull;
@@ -234,7 +238,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       k->k[0] = (double)(z >> 11), k->k[1] = area, k->k[2] = 0;
     }
   }
-  qsort(keys, n, sizeof *keys, spm_pack_pre_cmp);
+  qsort(keys, n, sizeof *keys, spm_pack_key_cmp);
   for (size_t k = 0; k < n; ++k) {
     uint32_t i = keys[k].i;
     o->perm[k] = i;

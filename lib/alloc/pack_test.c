@@ -528,6 +528,21 @@ SPM_TEST(pruning_agrees_medium) {
   printf("pruning: %d of %d medium instances agree\n", agree, count);
 }
 
+// The exact search (10 s limit) packs b[0..n) within cap, validly.
+static bool exact_packs_at(spm_pack_buffer_t *b, size_t n, int64_t cap) {
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_EXACT;
+  o.capacity = cap;
+  o.time_limit = 10;
+  spm_pack_result_t r;
+  spm_status_t s = spm_pack(b, n, &o, &r);
+  SPM_EXPECT(spm_status_is_ok(s));
+  spm_status_free(s);
+  bool ok = r.feasible && r.peak == cap && valid(b, n, cap);
+  SPM_EXPECT(ok);
+  return ok;
+}
+
 // Tight instances (a packing at capacity = lower bound exists by
 // construction): the exact search finds one.
 SPM_TEST(tight_instances) {
@@ -540,16 +555,7 @@ SPM_TEST(tight_instances) {
     n = spm_pack_gen_tight(&rng, n, 64, cap, c % 2 ? 1 : 16, c % 3 == 0, b);
     SPM_EXPECT(valid(b, n, cap)); // the generator's witness
     SPM_EXPECT(spm_pack_lower_bound(b, n) == cap);
-    spm_pack_options_t o = spm_pack_options_default();
-    o.algorithm = SPM_PACK_EXACT;
-    o.capacity = cap;
-    o.time_limit = 10;
-    spm_pack_result_t r;
-    spm_status_t s = spm_pack(b, n, &o, &r);
-    SPM_EXPECT(spm_status_is_ok(s));
-    spm_status_free(s);
-    SPM_EXPECT(r.feasible && r.peak == cap && valid(b, n, cap));
-    solved += r.feasible;
+    solved += exact_packs_at(b, n, cap);
   }
   printf("tight: %d of %d solved at capacity = lower bound\n", solved, count);
 }
@@ -568,16 +574,7 @@ SPM_TEST(holes_instances) {
     SPM_EXPECT(m <= n && m > 0);
     SPM_EXPECT(valid(b, m, cap)); // the generator's witness
     SPM_EXPECT(spm_pack_lower_bound(b, m) == cap);
-    spm_pack_options_t o = spm_pack_options_default();
-    o.algorithm = SPM_PACK_EXACT;
-    o.capacity = cap;
-    o.time_limit = 10;
-    spm_pack_result_t r;
-    spm_status_t s = spm_pack(b, m, &o, &r);
-    SPM_EXPECT(spm_status_is_ok(s));
-    spm_status_free(s);
-    SPM_EXPECT(r.feasible && r.peak == cap && valid(b, m, cap));
-    solved += r.feasible;
+    solved += exact_packs_at(b, m, cap);
   }
   printf("holes: %d of %d solved at capacity = lower bound\n", solved, count);
 }
