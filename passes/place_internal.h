@@ -50,6 +50,15 @@ spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
 // Places model op lo, or the fused op of model ops lo..hi.
 spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op, size_t lo,
                        size_t hi);
+// Emits op as its own tiled op within `budget` bytes, its operands at their
+// homes (place.c).
+spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
+                               int64_t budget);
+// --- deferred fills (place_fill.c)
+// A fill op of a tensor that is not resident and is used later: deferred
+// (*deferred) to that use; see place_fill.c.
+spm_status_t spm_pl_defer_fill(spm_pl_t *p, const spm_place_op_t *op,
+                               bool *deferred);
 // Emits the pending fills of t whole (into its global home), earliest first.
 spm_status_t spm_pl_fills_emit(spm_pl_t *p, int t);
 // Resolves the pending fills of the streamed tensors op uses: emitted
