@@ -1,10 +1,15 @@
 // Packing benchmark (issue 4): time and quality of spm_pack's algorithms on
 // generated instances, as a distribution over seeds (min / median / max).
 //
-//   spm-bench-pack [--seeds N] [--time-limit S] [--quick] [--family NAME]
-//                  [--buffers N] [--seed K] [--verbose] [--write-csv DIR]
+//   spm-bench-pack [--seeds N] [--time-limit S] [--node-limit N] [--quick]
+//                  [--family NAME] [--buffers N] [--seed K] [--verbose]
+//                  [--write-csv DIR]
 //   spm-bench-pack --csv [--capacity N] [--shuffles K] [--time-limit S]
-//                  [--verbose] FILE...
+//                  [--node-limit N] [--verbose] FILE...
+//
+// --time-limit (default 10 s) and --node-limit (default none) bound each
+// exact search; with a node limit alone (--time-limit 0) every outcome is
+// the same on every machine and under any load.
 //
 // --family (dnn, tight, slivers or holes) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
@@ -99,11 +104,12 @@ static const char *alg_name(spm_pack_algorithm_t a) {
 }
 
 static void run_case(const bench_case_t *c, int first, int seeds,
-                     double time_limit, bool verbose, const char *csv_dir) {
+                     const spm_bench_limit_t *limit, bool verbose,
+                     const char *csv_dir) {
   spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
   double *ms = malloc((size_t)seeds * sizeof *ms);
   double *ratio = malloc((size_t)seeds * sizeof *ratio);
-  int at_lb = 0, optimal = 0, limit = 0;
+  int at_lb = 0, optimal = 0, stopped = 0;
   for (int s = 0; s < seeds; ++s) {
     int64_t cap;
     size_t m = generate(c->family, c->n, (uint64_t)(first + s), b, &cap);
@@ -120,7 +126,8 @@ static void run_case(const bench_case_t *c, int first, int seeds,
     // smallest peak (dnn: capacity unlimited, minimise).
     o.capacity = c->minimize ? 0 : cap;
     o.minimize_peak = c->minimize;
-    o.time_limit = time_limit;
+    o.time_limit = limit->seconds;
+    o.node_limit = limit->nodes;
     spm_pack_result_t r;
     spm_status_t st = spm_pack(b, m, &o, &r);
     if (!spm_status_is_ok(st)) {
@@ -144,7 +151,7 @@ static void run_case(const bench_case_t *c, int first, int seeds,
     ratio[s] = (double)r.peak / (double)r.lower_bound;
     at_lb += r.peak == r.lower_bound;
     optimal += r.optimal;
-    limit += r.limit_reached;
+    stopped += r.limit_reached;
   }
   char t[128], q[128];
   spread(ms, seeds, t, sizeof t, ms[0] < 10 ? "%.2f" : "%.1f");
@@ -153,7 +160,7 @@ static void run_case(const bench_case_t *c, int first, int seeds,
          family_names[c->family], c->n, alg_name(c->algorithm),
          c->minimize && c->algorithm != SPM_PACK_HEURISTIC ? " --minimize" : "",
          seeds, t, q, at_lb, seeds,
-         c->algorithm == SPM_PACK_HEURISTIC ? 0 : limit,
+         c->algorithm == SPM_PACK_HEURISTIC ? 0 : stopped,
          c->algorithm == SPM_PACK_HEURISTIC ? 0 : seeds);
   fflush(stdout);
   free(b);
@@ -163,7 +170,7 @@ static void run_case(const bench_case_t *c, int first, int seeds,
 
 int main(int argc, char **argv) {
   int seeds = 10, first = 1;
-  double time_limit = 10;
+  spm_bench_limit_t limit = {10, 0};
   bool quick = false, verbose = false, seed_given = false, seeds_given = false;
   const char *family = NULL, *csv_dir = NULL;
   long buffers = 0;
@@ -185,7 +192,9 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
       seeds = atoi(argv[++i]), seeds_given = true;
     else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
-      time_limit = atof(argv[++i]);
+      limit.seconds = atof(argv[++i]);
+    else if (strcmp(argv[i], "--node-limit") == 0 && i + 1 < argc)
+      limit.nodes = strtoull(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
       first = atoi(argv[++i]), seed_given = true;
     else if (strcmp(argv[i], "--quick") == 0)
@@ -198,10 +207,12 @@ int main(int argc, char **argv) {
       buffers = atol(argv[++i]);
     else {
       fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
-                      "[--quick] [--family NAME] [--buffers N] "
-                      "[--seed K] [--verbose] [--write-csv DIR]\n"
+                      "[--node-limit N] [--quick] [--family NAME] "
+                      "[--buffers N] [--seed K] [--verbose] "
+                      "[--write-csv DIR]\n"
                       "       spm-bench-pack --csv [--capacity N] "
-                      "[--shuffles K] [--time-limit S] [--verbose] FILE...\n");
+                      "[--shuffles K] [--time-limit S] [--node-limit N] "
+                      "[--verbose] FILE...\n");
       free(files);
       return 2;
     }
@@ -212,7 +223,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "spm-bench-pack: --csv needs at least one file and "
                       "--shuffles of at least 1\n");
     else
-      rc = spm_bench_pack_files(files, nfiles, capacity, shuffles, time_limit,
+      rc = spm_bench_pack_files(files, nfiles, capacity, shuffles, &limit,
                                 verbose);
     free(files);
     return rc;
@@ -251,10 +262,10 @@ int main(int argc, char **argv) {
       {FAMILY_HOLES, 300, SPM_PACK_EXACT, false},
       {FAMILY_HOLES, 500, SPM_PACK_EXACT, false},
   };
-  printf("seeds %d, exact time limit %g s per instance; dnn: minimise the "
-         "peak (no capacity); tight/slivers/holes: capacity = lower "
-         "bound\n\n",
-         seeds, time_limit);
+  printf("seeds %d, exact search ", seeds);
+  spm_bench_limit_print(&limit);
+  printf(" per instance; dnn: minimise the peak (no capacity); "
+         "tight/slivers/holes: capacity = lower bound\n\n");
   printf("| instances | buffers | algorithm | seeds | time ms (min / median "
          "/ max) | peak / lower bound (min / median / max) | peak = lower "
          "bound | stopped at limit |\n");
@@ -266,7 +277,7 @@ int main(int argc, char **argv) {
       continue;
     if (buffers > 0 && cases[k].n != (size_t)buffers)
       continue;
-    run_case(&cases[k], first, seeds, time_limit, verbose, csv_dir);
+    run_case(&cases[k], first, seeds, &limit, verbose, csv_dir);
   }
   return 0;
 }

@@ -10,10 +10,22 @@
 
 #include "alloc/pack.h"
 
+// The exact search's limits for one instance: seconds (<= 0: none) and
+// search nodes (0: none). A node limit makes a run's outcome independent
+// of the machine and its load: the same instance stops at the same node.
+typedef struct {
+  double seconds;
+  uint64_t nodes;
+} spm_bench_limit_t;
+
+// Prints the limits as a phrase ("time limit 1 s", "node limit 600000",
+// "time limit 10 s, node limit 600000").
+void spm_bench_limit_print(const spm_bench_limit_t *l);
+
 // Packs each of files[0..nfiles) (the `id,lower,upper,size` format of
 // tools/spm-pack, docs/packing.md) with the exact search at `capacity`
 // bytes (<= 0: the number in the file name NAME.CAPACITY.csv, as in
-// MiniMalloc's benchmark files), once in the file's row order and
+// MiniMalloc's benchmark files) within `limit`, once in the file's row order and
 // shuffles - 1 more times with the rows shuffled (deterministic seeds): the
 // buffers' order is the only thing that changes, so the runs sample the
 // search's dependence on it. Prints one Markdown row per file (solved,
@@ -22,7 +34,8 @@
 // exit status: 0, or 1 after a message on standard error (unreadable or
 // malformed file, no capacity).
 int spm_bench_pack_files(char **files, int nfiles, int64_t capacity,
-                         int shuffles, double time_limit, bool verbose);
+                         int shuffles, const spm_bench_limit_t *limit,
+                         bool verbose);
 
 // Writes bufs[0..n) to `path` as `id,lower,upper,size` (ids as given),
 // atomically. Returns 0, or 1 after a message on standard error.

@@ -41,7 +41,8 @@ static int spm_bench_cmp_double(const void *a, const void *b) {
 
 // Packs one file `shuffles` times; prints its row.
 static int spm_bench_pack_file(const char *path, int64_t capacity,
-                               int shuffles, double time_limit, bool verbose) {
+                               int shuffles, const spm_bench_limit_t *limit,
+                               bool verbose) {
   spm_strbuf_t text = SPM_STRBUF_INIT;
   spm_status_t s = spm_file_read(path, &text);
   if (!spm_status_is_ok(s)) {
@@ -89,7 +90,8 @@ static int spm_bench_pack_file(const char *path, int64_t capacity,
     spm_pack_options_t o = spm_pack_options_default();
     o.algorithm = SPM_PACK_EXACT;
     o.capacity = capacity;
-    o.time_limit = time_limit;
+    o.time_limit = limit->seconds;
+    o.node_limit = limit->nodes;
     spm_pack_result_t res;
     s = spm_pack(b, n, &o, &res);
     if (!spm_status_is_ok(s)) {
@@ -132,16 +134,30 @@ static int spm_bench_pack_file(const char *path, int64_t capacity,
   return rc;
 }
 
+void spm_bench_limit_print(const spm_bench_limit_t *l) {
+  if (l->seconds > 0)
+    printf("time limit %g s", l->seconds);
+  if (l->seconds > 0 && l->nodes > 0)
+    printf(", ");
+  if (l->nodes > 0)
+    printf("node limit %" PRIu64, l->nodes);
+  if (l->seconds <= 0 && l->nodes == 0)
+    printf("no limit");
+}
+
 int spm_bench_pack_files(char **files, int nfiles, int64_t capacity,
-                         int shuffles, double time_limit, bool verbose) {
-  printf("exact search, time limit %g s per run; each file in its own row "
-         "order, then shuffled (%d runs in all)\n\n",
-         time_limit, shuffles);
+                         int shuffles, const spm_bench_limit_t *limit,
+                         bool verbose) {
+  printf("exact search, ");
+  spm_bench_limit_print(limit);
+  printf(" per run; each file in its own row order, then shuffled (%d runs "
+         "in all)\n\n",
+         shuffles);
   printf("| file | buffers | lower bound | capacity | runs | packed | "
          "proven infeasible | time ms (min / median / max) |\n");
   printf("|---|---|---|---|---|---|---|---|\n");
   for (int i = 0; i < nfiles; ++i) {
-    int rc = spm_bench_pack_file(files[i], capacity, shuffles, time_limit,
+    int rc = spm_bench_pack_file(files[i], capacity, shuffles, limit,
                                  verbose);
     if (rc)
       return rc;

@@ -5,6 +5,8 @@
 #   sh bench/pack/run.sh                     # 10 seeds, exact limit 1 s
 #   sh bench/pack/run.sh --seeds 5 --time-limit 10
 #   sh bench/pack/run.sh --quick             # skip the 10,000-buffer rows
+#   sh bench/pack/run.sh --time-limit 0 --node-limit 600000
+#                                            # the same outcomes on any machine
 set -eu
 cd "$(dirname "$0")/../.."
 sh scripts/build.sh > /dev/null
