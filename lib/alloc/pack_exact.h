@@ -108,8 +108,8 @@ typedef struct {
   // Search state.
   int64_t *off, *minoff, *sol, *total, *floor;
   uint32_t *floor_by;      // bottom-left: the buffer whose top is the floor
-  // Scratch for the valley check: two halves of ns + 1 entries each (the
-  // best valley's so far and the one being scanned).
+  // Scratch for the valley check: three thirds of ns + 1 entries each (the
+  // two candidate valleys' so far and the one being scanned).
   uint8_t *reach, *reach2;
   // Sections changed by the last placement (bottom-left), deduplicated by
   // stamp.

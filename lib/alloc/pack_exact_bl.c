@@ -16,10 +16,11 @@
 // minimal offset sum) stays reachable through one of the branches, so the
 // search is exact.
 //
-// Each node branches at the valley end with the fewest alternatives (fail
-// first: an end with none fails at once, one with a single candidate is a
-// forced move), trying first candidates whose top is flush with a
-// neighbour's floor. Pruning: a valley's bottom must be tileable by buffers
+// Each node branches at a valley end with at most one alternative wherever
+// there is one (an end with none fails at once, one with a single
+// candidate is a forced move), otherwise at the end with the fewest
+// alternatives among the lowest valleys, trying first candidates whose top
+// is flush with a neighbour's floor. Pruning: a valley's bottom must be tileable by buffers
 // lying in it (a reachability sweep, which also discards candidates on no
 // tiling); on each changed section the lowest unplaced buffer must be able to
 // start low enough for the section's unplaced buffers to fit; identical
@@ -259,11 +260,11 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
 }
 
 // The bottom of a valley [a, b) at floor f is tiled by buffers lying in it
-// at offset f, or given up on sections with slack. Computes, in half h of
-// the scratch arrays, which prefixes (reach[k]: [a, a + k)) and suffixes
-// (reach2[k]: [a + k, b)) can be so resolved; a buffer can be at the bottom
-// only if it joins a prefix and a suffix. Returns whether the whole valley
-// can.
+// at offset f, or given up on sections with slack. Computes, in slot h (of
+// three) of the scratch arrays, which prefixes (reach[k]: [a, a + k)) and
+// suffixes (reach2[k]: [a + k, b)) can be so resolved; a buffer can be at
+// the bottom only if it joins a prefix and a suffix. Returns whether the
+// whole valley can.
 static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
                                   uint32_t a, uint32_t b, int64_t f, int h) {
   uint8_t *fw = o->reach + h * (o->nsec + 1);
@@ -312,7 +313,7 @@ static bool spm_pack_valley_reach(spm_pack_exact_t *x, spm_pack_order_t *o,
 }
 
 // Whether w, fitting at the valley end, also completes a tiling of the
-// valley bottom (after spm_pack_valley_reach on that valley, in half h).
+// valley bottom (after spm_pack_valley_reach on that valley, in slot h).
 static bool spm_pack_valley_viable(const spm_pack_order_t *o, uint32_t w,
                                    uint32_t a, int h) {
   size_t base = (size_t)h * (o->nsec + 1);
@@ -462,6 +463,16 @@ static int spm_pack_bl_run(spm_pack_exact_t *x, spm_pack_order_t *o,
   return r;
 }
 
+// A valley end to branch on: end section c of the valley [a, b) at floor
+// f, its number of alternatives, and the slot of the reach arrays that
+// holds the valley's reach (see spm_pack_valley_reach).
+typedef struct {
+  uint32_t a, b, c;
+  int64_t f;
+  size_t cost;
+  int slot;
+} spm_pack_bl_end_t;
+
 static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
                             const spm_pack_part_t *p) {
   if (!spm_pack_node_enter(x))
@@ -469,13 +480,20 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   unsigned flags = x->flags;
   int64_t cap = x->cap;
   x->work += 2 * (uint64_t)(p->shi - p->slo); // the valley scan
-  // Choose the valley end with the fewest alternatives (fail first).
-  uint32_t ba = 0, bb = 0, bc = SPM_PACK_NONE;
-  int64_t bf = 0;
-  size_t bcost = SIZE_MAX;
-  int scan = 0, best = 1; // halves of the reach arrays (see valley_reach)
+  // Where to branch: a valley end with at most one alternative (a dead end
+  // or a forced move) wherever it is; otherwise, among the lowest valleys,
+  // the end with the fewest alternatives. Any valley end would do (the
+  // search is exact for every choice); branching bottom-up while taking
+  // forced moves everywhere solved more instances with slack than "fewest
+  // alternatives anywhere" (docs/benchmarks.md).
+  int64_t minf = INT64_MAX;
+  for (uint32_t s = p->slo; s < p->shi; ++s)
+    if (spm_pack_open(o, s) && o->floor[s] < minf)
+      minf = o->floor[s];
+  spm_pack_bl_end_t any = {0, 0, SPM_PACK_NONE, 0, SIZE_MAX, 0};
+  spm_pack_bl_end_t low = {0, 0, SPM_PACK_NONE, 0, SIZE_MAX, 1};
   bool known = false; // a recorded nogood holds
-  for (uint32_t s = p->slo; s < p->shi && bcost > 0;) {
+  for (uint32_t s = p->slo; s < p->shi && any.cost > 0;) {
     if (!spm_pack_open(o, s)) {
       s++;
       continue;
@@ -489,50 +507,61 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
         (b < p->shi && spm_pack_open(o, b) && o->floor[b] < f))
       continue; // not a valley
     if (o->ng_sec && spm_pack_ng_match(x, o, a, b)) {
-      bcost = 0; // a known dead end (the window is set)
+      any.cost = 0; // a known dead end (the window is set)
       known = true;
       break;
     }
     bool dp = !(flags & SPM_PACK_NO_SECTIONS) && b - a > 1;
-    int cur = scan; // the half holding this valley's reach
+    int cur = any.slot == low.slot ? (any.slot + 1) % 3 // a slot free for
+                                   : 3 - any.slot - low.slot; // this valley
     if (dp && !spm_pack_valley_reach(x, o, a, b, f, cur)) {
-      bcost = 0;
-      ba = a, bb = b;
+      any = (spm_pack_bl_end_t){a, b, SPM_PACK_NONE, f, 0, cur};
       break;
     }
+    bool lowest = f == minf;
     for (int end = 0; end < 2; ++end) {
       uint32_t c = end ? b - 1 : a;
       if (end && c == a)
         break; // one section: both ends are the same point
+      // Alternatives are counted only as far as they can matter: up to the
+      // best so far in a lowest valley, up to 2 elsewhere (an end there is
+      // taken only with at most one).
+      size_t lim = lowest ? low.cost : any.cost < 2 ? any.cost : 2;
       size_t cost = o->floor[c] + o->total[c] < cap; // the waste branch
       const uint32_t *list = end ? o->end_buf : o->start_buf;
       const size_t *lo = end ? o->end_off : o->start_off;
-      for (size_t e = lo[c]; e < lo[c + 1] && cost < bcost; ++e)
+      for (size_t e = lo[c]; e < lo[c + 1] && cost < lim; ++e)
         cost += spm_pack_bl_fits(x, o, list[e], a, b, c, f) &&
                 (!dp || spm_pack_valley_viable(o, list[e], a, cur));
-      if (cost < bcost &&
+      if (cost < lim &&
           (spm_pack_pool_can_fill(o, c) || spm_pack_pool_can_extend(o, c)))
         cost++; // the run of fillers (see below)
-      if (cost < bcost || (cost == bcost && f < bf)) {
-        bcost = cost;
-        ba = a, bb = b, bc = c, bf = f;
-        best = cur, scan = cur ^ 1; // keep its reach: scan the other half
-      }
-      if (bcost == 0)
+      spm_pack_bl_end_t e = {a, b, c, f, cost, cur};
+      if ((lowest || cost < 2) &&
+          (cost < any.cost || (cost == any.cost && f < any.f)))
+        any = e;
+      if (lowest && cost < low.cost)
+        low = e;
+      if (any.cost == 0)
         break;
     }
   }
-  if (bcost == 0) {
+  if (any.cost == 0) {
     if (!known)
-      spm_pack_fail_around(x, o, ba, bb); // a valley with no way out
+      spm_pack_fail_around(x, o, any.a, any.b); // a valley with no way out
     return SPM_PACK_NOTFOUND;
   }
-  if (bc == SPM_PACK_NONE) { // every section closed: all placed
+  if (any.c == SPM_PACK_NONE) { // every section closed: all placed
     if (spm_pack_pool_emit(x, o, p->slo, p->shi))
       return SPM_PACK_FOUND_R;
     spm_pack_fail_at(x, o, p->slo, p->shi); // (only after an unsure check)
     return SPM_PACK_NOTFOUND;
   }
+  const spm_pack_bl_end_t *ch = any.cost <= 1 || low.c == SPM_PACK_NONE
+                                    ? &any : &low;
+  uint32_t ba = ch->a, bb = ch->b, bc = ch->c;
+  int64_t bf = ch->f;
+  int best = ch->slot;
   uint32_t a = ba, b = bb, c = bc;
   int64_t f = bf;
   bool at_end = c != a;

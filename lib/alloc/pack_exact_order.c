@@ -169,8 +169,8 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->total = malloc(ns * sizeof *o->total);
   o->floor = malloc(ns * sizeof *o->floor);
   o->floor_by = malloc(ns * sizeof *o->floor_by);
-  o->reach = calloc(2 * (ns + 1), 1);
-  o->reach2 = calloc(2 * (ns + 1), 1);
+  o->reach = calloc(3 * (ns + 1), 1);
+  o->reach2 = calloc(3 * (ns + 1), 1);
   o->touched = malloc(ns * sizeof *o->touched);
   o->stamp = calloc(ns, sizeof *o->stamp);
   o->start_off = calloc(ns + 1, sizeof *o->start_off);
