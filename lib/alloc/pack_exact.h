@@ -204,8 +204,9 @@ void spm_pack_key_set(spm_pack_key_t *e, int heuristic, double width,
                       double area, double total);
 
 // Builds order `heuristic` of the n > 0 buffers: 0, 1, 2 are MiniMalloc's
-// WAT, TAW and TWA keys, larger values seed a random order. NULL when out
-// of memory; freed with spm_pack_order_free (NULL is fine).
+// WAT, TAW and TWA keys, larger values seed a random order -- every fourth
+// of them (heuristic % 4 == 0) larger buffers first, ties at random. NULL
+// when out of memory; freed with spm_pack_order_free (NULL is fine).
 spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
                                        size_t n, int heuristic);
 void spm_pack_order_free(spm_pack_order_t *o);

@@ -235,7 +235,11 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
                    (uint64_t)i * 0xBF58476D1CE4E5B9ull;
       z = (z ^ (z >> 31)) * 0x94D049BB133111EBull;
       z ^= z >> 29;
-      k->k[0] = (double)(z >> 11), k->k[1] = area, k->k[2] = 0;
+      if (heuristic % 4 == 0) // every fourth: larger first, random ties
+        k->k[0] = (double)bufs[i].size, k->k[1] = (double)(z >> 11);
+      else
+        k->k[0] = (double)(z >> 11), k->k[1] = area;
+      k->k[2] = 0;
     }
   }
   qsort(keys, n, sizeof *keys, spm_pack_key_cmp);
