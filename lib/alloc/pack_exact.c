@@ -105,7 +105,8 @@ static uint32_t *spm_pack_rerank(spm_pack_exact_t *x, spm_pack_order_t *o,
     for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s)
       t = o->total[s] > t ? o->total[s] : t;
     x->work += o->shi[i] - o->slo[i];
-    double w = (double)o->width[i];
+    const spm_pack_buffer_t *bi = &x->bufs[o->perm[i]];
+    double w = (double)bi->end - (double)bi->start;
     keys[k].tie = o->rank[i], keys[k].i = i;
     spm_pack_key_set(&keys[k], o->heuristic, w, w * (double)o->size[i],
                      (double)t);

@@ -81,8 +81,7 @@ typedef struct {
   // offset): rank[k] = k, except inside a piece of a split, which is ranked
   // anew by the order's keys on what is left (spm_pack_split).
   uint32_t *rank;
-  int64_t *width; // end - start
-  int heuristic;  // the key of spm_pack_order_build
+  int heuristic; // the key of spm_pack_order_build
   uint32_t sky_fail; // the section that failed the skyline's last bound check
   spm_pack_graph_t g;
   size_t nsec;

@@ -82,7 +82,6 @@ void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->ident_prev);
   free(o->stack_rank);
   free(o->rank);
-  free(o->width);
   spm_pack_graph_free(&o->g);
   free(o->total0);
   free(o->cuts0);
@@ -159,7 +158,6 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->ident_prev = malloc(n * sizeof *o->ident_prev);
   o->stack_rank = malloc(n * sizeof *o->stack_rank);
   o->rank = malloc(n * sizeof *o->rank);
-  o->width = malloc(n * sizeof *o->width);
   o->heuristic = heuristic;
   o->total0 = calloc(ns + 1, sizeof *o->total0);
   o->cuts0 = calloc(ns + 1, sizeof *o->cuts0);
@@ -183,7 +181,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->parts = malloc(ns * sizeof *o->parts);
   o->part_bufs = malloc(n * sizeof *o->part_bufs);
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
-      !o->ident_prev || !o->stack_rank || !o->rank || !o->width ||
+      !o->ident_prev || !o->stack_rank || !o->rank ||
       !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
       !o->sol || !o->total || !o->floor || !o->floor_by || !o->reach ||
       !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
@@ -250,7 +248,6 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
     o->size[k] = bufs[i].size;
     o->align[k] = bufs[i].align;
     o->rank[k] = (uint32_t)k;
-    o->width[k] = bufs[i].end - bufs[i].start;
     o->slo[k] = spm_pack_time_index(times, m, bufs[i].start);
     o->shi[k] = spm_pack_time_index(times, m, bufs[i].end);
   }
