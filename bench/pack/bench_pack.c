@@ -1,15 +1,17 @@
 // Packing benchmark (issue 4): time and quality of spm_pack's algorithms on
 // generated instances, as a distribution over seeds (min / median / max).
 //
-//   spm-bench-pack [--seeds N] [--time-limit S] [--node-limit N] [--quick]
-//                  [--family NAME] [--buffers N] [--seed K] [--verbose]
-//                  [--write-csv DIR]
+//   spm-bench-pack [--seeds N] [--time-limit S] [--node-limit N]
+//                  [--search NAME] [--quick] [--family NAME] [--buffers N]
+//                  [--seed K] [--verbose] [--write-csv DIR]
 //   spm-bench-pack --csv [--capacity N] [--shuffles K] [--time-limit S]
-//                  [--node-limit N] [--verbose] FILE...
+//                  [--node-limit N] [--search NAME] [--verbose] FILE...
 //
 // --time-limit (default 10 s) and --node-limit (default none) bound each
 // exact search; with a node limit alone (--time-limit 0) every outcome is
-// the same on every machine and under any load.
+// the same on every machine and under any load. --search skyline or
+// bottom-left runs that search alone instead of the portfolio (to compare
+// them; spm_pack_search_t in lib/alloc/pack.h).
 //
 // --family (dnn, tight, slivers or holes) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
@@ -104,7 +106,7 @@ static const char *alg_name(spm_pack_algorithm_t a) {
 }
 
 static void run_case(const bench_case_t *c, int first, int seeds,
-                     const spm_bench_limit_t *limit, bool verbose,
+                     const spm_bench_exact_t *limit, bool verbose,
                      const char *csv_dir) {
   spm_pack_buffer_t *b = malloc(c->n * sizeof *b);
   double *ms = malloc((size_t)seeds * sizeof *ms);
@@ -128,6 +130,7 @@ static void run_case(const bench_case_t *c, int first, int seeds,
     o.minimize_peak = c->minimize;
     o.time_limit = limit->seconds;
     o.node_limit = limit->nodes;
+    o.search = limit->search;
     spm_pack_result_t r;
     spm_status_t st = spm_pack(b, m, &o, &r);
     if (!spm_status_is_ok(st)) {
@@ -168,9 +171,20 @@ static void run_case(const bench_case_t *c, int first, int seeds,
   free(ratio);
 }
 
+// --search NAME: portfolio (the default), skyline or bottom-left.
+static bool search_of(const char *name, spm_pack_search_t *out) {
+  static const char *const names[] = {"portfolio", "skyline", "bottom-left"};
+  for (int k = 0; k < 3; ++k)
+    if (strcmp(name, names[k]) == 0) {
+      *out = (spm_pack_search_t)k;
+      return true;
+    }
+  return false;
+}
+
 int main(int argc, char **argv) {
   int seeds = 10, first = 1;
-  spm_bench_limit_t limit = {10, 0};
+  spm_bench_exact_t limit = {10, 0, SPM_PACK_SEARCH_PORTFOLIO};
   bool quick = false, verbose = false, seed_given = false, seeds_given = false;
   const char *family = NULL, *csv_dir = NULL;
   long buffers = 0;
@@ -195,6 +209,9 @@ int main(int argc, char **argv) {
       limit.seconds = atof(argv[++i]);
     else if (strcmp(argv[i], "--node-limit") == 0 && i + 1 < argc)
       limit.nodes = strtoull(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--search") == 0 && i + 1 < argc &&
+             search_of(argv[i + 1], &limit.search))
+      ++i;
     else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
       first = atoi(argv[++i]), seed_given = true;
     else if (strcmp(argv[i], "--quick") == 0)
@@ -207,11 +224,13 @@ int main(int argc, char **argv) {
       buffers = atol(argv[++i]);
     else {
       fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
-                      "[--node-limit N] [--quick] [--family NAME] "
+                      "[--node-limit N] [--search portfolio|skyline|"
+                      "bottom-left] [--quick] [--family NAME] "
                       "[--buffers N] [--seed K] [--verbose] "
                       "[--write-csv DIR]\n"
                       "       spm-bench-pack --csv [--capacity N] "
                       "[--shuffles K] [--time-limit S] [--node-limit N] "
+                      "[--search NAME] "
                       "[--verbose] FILE...\n");
       free(files);
       return 2;
@@ -262,8 +281,8 @@ int main(int argc, char **argv) {
       {FAMILY_HOLES, 300, SPM_PACK_EXACT, false},
       {FAMILY_HOLES, 500, SPM_PACK_EXACT, false},
   };
-  printf("seeds %d, exact search ", seeds);
-  spm_bench_limit_print(&limit);
+  printf("seeds %d, exact search: ", seeds);
+  spm_bench_exact_print(&limit);
   printf(" per instance; dnn: minimise the peak (no capacity); "
          "tight/slivers/holes: capacity = lower bound\n\n");
   printf("| instances | buffers | algorithm | seeds | time ms (min / median "

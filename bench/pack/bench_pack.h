@@ -10,17 +10,19 @@
 
 #include "alloc/pack.h"
 
-// The exact search's limits for one instance: seconds (<= 0: none) and
-// search nodes (0: none). A node limit makes a run's outcome independent
-// of the machine and its load: the same instance stops at the same node.
+// How the exact search runs on each instance: its limits, seconds (<= 0:
+// none) and search nodes (0: none), and which searches (pack.h). A node
+// limit makes a run's outcome independent of the machine and its load:
+// the same instance stops at the same node.
 typedef struct {
   double seconds;
   uint64_t nodes;
-} spm_bench_limit_t;
+  spm_pack_search_t search;
+} spm_bench_exact_t;
 
-// Prints the limits as a phrase ("time limit 1 s", "node limit 600000",
-// "time limit 10 s, node limit 600000").
-void spm_bench_limit_print(const spm_bench_limit_t *l);
+// Prints the settings as a phrase ("time limit 1 s", "node limit 600000",
+// "skyline search alone, time limit 10 s, node limit 600000").
+void spm_bench_exact_print(const spm_bench_exact_t *l);
 
 // Packs each of files[0..nfiles) (the `id,lower,upper,size` format of
 // tools/spm-pack, docs/packing.md) with the exact search at `capacity`
@@ -34,7 +36,7 @@ void spm_bench_limit_print(const spm_bench_limit_t *l);
 // exit status: 0, or 1 after a message on standard error (unreadable or
 // malformed file, no capacity).
 int spm_bench_pack_files(char **files, int nfiles, int64_t capacity,
-                         int shuffles, const spm_bench_limit_t *limit,
+                         int shuffles, const spm_bench_exact_t *limit,
                          bool verbose);
 
 // Writes bufs[0..n) to `path` as `id,lower,upper,size` (ids as given),

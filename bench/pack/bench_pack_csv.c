@@ -41,7 +41,7 @@ static int spm_bench_cmp_double(const void *a, const void *b) {
 
 // Packs one file `shuffles` times; prints its row.
 static int spm_bench_pack_file(const char *path, int64_t capacity,
-                               int shuffles, const spm_bench_limit_t *limit,
+                               int shuffles, const spm_bench_exact_t *limit,
                                bool verbose) {
   spm_strbuf_t text = SPM_STRBUF_INIT;
   spm_status_t s = spm_file_read(path, &text);
@@ -92,6 +92,7 @@ static int spm_bench_pack_file(const char *path, int64_t capacity,
     o.capacity = capacity;
     o.time_limit = limit->seconds;
     o.node_limit = limit->nodes;
+    o.search = limit->search;
     spm_pack_result_t res;
     s = spm_pack(b, n, &o, &res);
     if (!spm_status_is_ok(s)) {
@@ -134,7 +135,11 @@ static int spm_bench_pack_file(const char *path, int64_t capacity,
   return rc;
 }
 
-void spm_bench_limit_print(const spm_bench_limit_t *l) {
+void spm_bench_exact_print(const spm_bench_exact_t *l) {
+  if (l->search == SPM_PACK_SEARCH_SKYLINE)
+    printf("skyline search alone, ");
+  else if (l->search == SPM_PACK_SEARCH_BOTTOM_LEFT)
+    printf("bottom-left search alone, ");
   if (l->seconds > 0)
     printf("time limit %g s", l->seconds);
   if (l->seconds > 0 && l->nodes > 0)
@@ -146,10 +151,10 @@ void spm_bench_limit_print(const spm_bench_limit_t *l) {
 }
 
 int spm_bench_pack_files(char **files, int nfiles, int64_t capacity,
-                         int shuffles, const spm_bench_limit_t *limit,
+                         int shuffles, const spm_bench_exact_t *limit,
                          bool verbose) {
-  printf("exact search, ");
-  spm_bench_limit_print(limit);
+  printf("exact search: ");
+  spm_bench_exact_print(limit);
   printf(" per run; each file in its own row order, then shuffled (%d runs "
          "in all)\n\n",
          shuffles);

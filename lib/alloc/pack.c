@@ -22,6 +22,7 @@ spm_pack_options_t spm_pack_options_default(void) {
   o.minimize_peak = false;
   o.time_limit = 1.0;
   o.node_limit = 0;
+  o.search = SPM_PACK_SEARCH_PORTFOLIO;
   return o;
 }
 
@@ -43,7 +44,10 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
                                          int64_t *best, int64_t *best_peak,
                                          spm_pack_result_t *r) {
   spm_pack_exact_t *x = NULL;
-  SPM_RETURN_IF_ERROR(spm_pack_exact_create(bufs, n, 0, &x));
+  unsigned flags = o->search == SPM_PACK_SEARCH_SKYLINE ? SPM_PACK_ONLY_CANONICAL
+                   : o->search == SPM_PACK_SEARCH_BOTTOM_LEFT ? SPM_PACK_ONLY_BL
+                                                              : 0u;
+  SPM_RETURN_IF_ERROR(spm_pack_exact_create(bufs, n, flags, &x));
   int64_t *off = malloc((n ? n : 1) * sizeof *off);
   if (!off) {
     spm_pack_exact_destroy(x);
@@ -115,6 +119,11 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
       o.algorithm != SPM_PACK_AUTO)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "unknown packing algorithm %d", (int)o.algorithm);
+  if (o.search != SPM_PACK_SEARCH_PORTFOLIO &&
+      o.search != SPM_PACK_SEARCH_SKYLINE &&
+      o.search != SPM_PACK_SEARCH_BOTTOM_LEFT)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "unknown exact search %d", (int)o.search);
   if (isnan(o.time_limit))
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "the time limit is not a number");

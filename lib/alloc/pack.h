@@ -56,16 +56,29 @@ typedef enum spm_pack_algorithm_e {
   SPM_PACK_AUTO,
 } spm_pack_algorithm_t;
 
+// Which searches the exact phase runs (docs/packing.md). All are exact;
+// they differ in which instances they settle fast. The single searches
+// are for comparing them.
+typedef enum spm_pack_search_e {
+  SPM_PACK_SEARCH_PORTFOLIO,   // both, under the static orders, plus
+                               // bottom-left restarts under random orders
+  SPM_PACK_SEARCH_SKYLINE,     // the skyline-order search alone
+                               // (MiniMalloc's), static orders only
+  SPM_PACK_SEARCH_BOTTOM_LEFT, // the bottom-left search alone, with its
+                               // restarts
+} spm_pack_search_t;
+
 typedef struct spm_pack_options_s {
   spm_pack_algorithm_t algorithm;
   int64_t capacity;    // bytes; <= 0 means unlimited
   bool minimize_peak;  // exact/auto: search for the smallest peak
   double time_limit;   // seconds for the exact search (<= 0: none)
   uint64_t node_limit; // search nodes for the exact search (0: none)
+  spm_pack_search_t search; // exact/auto: which searches
 } spm_pack_options_t;
 
 // Defaults: auto, unlimited capacity, no peak minimisation, 1 s, no node
-// limit.
+// limit, the portfolio.
 spm_pack_options_t spm_pack_options_default(void);
 
 typedef struct spm_pack_result_s {

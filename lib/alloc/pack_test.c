@@ -528,12 +528,15 @@ SPM_TEST(pruning_agrees_medium) {
   printf("pruning: %d of %d medium instances agree\n", agree, count);
 }
 
-// The exact search (10 s limit) packs b[0..n) within cap, validly.
-static bool exact_packs_at(spm_pack_buffer_t *b, size_t n, int64_t cap) {
+// The exact search (10 s limit; `search`) packs b[0..n) within cap,
+// validly.
+static bool exact_packs_with(spm_pack_buffer_t *b, size_t n, int64_t cap,
+                             spm_pack_search_t search) {
   spm_pack_options_t o = spm_pack_options_default();
   o.algorithm = SPM_PACK_EXACT;
   o.capacity = cap;
   o.time_limit = 10;
+  o.search = search;
   spm_pack_result_t r;
   spm_status_t s = spm_pack(b, n, &o, &r);
   SPM_EXPECT(spm_status_is_ok(s));
@@ -541,6 +544,10 @@ static bool exact_packs_at(spm_pack_buffer_t *b, size_t n, int64_t cap) {
   bool ok = r.feasible && r.peak == cap && valid(b, n, cap);
   SPM_EXPECT(ok);
   return ok;
+}
+
+static bool exact_packs_at(spm_pack_buffer_t *b, size_t n, int64_t cap) {
+  return exact_packs_with(b, n, cap, SPM_PACK_SEARCH_PORTFOLIO);
 }
 
 // Tight instances (a packing at capacity = lower bound exists by
@@ -556,6 +563,11 @@ SPM_TEST(tight_instances) {
     SPM_EXPECT(valid(b, n, cap)); // the generator's witness
     SPM_EXPECT(spm_pack_lower_bound(b, n) == cap);
     solved += exact_packs_at(b, n, cap);
+    // Each search alone (options.search) is exact too.
+    if (c < 4) {
+      SPM_EXPECT(exact_packs_with(b, n, cap, SPM_PACK_SEARCH_SKYLINE));
+      SPM_EXPECT(exact_packs_with(b, n, cap, SPM_PACK_SEARCH_BOTTOM_LEFT));
+    }
   }
   printf("tight: %d of %d solved at capacity = lower bound\n", solved, count);
 }
@@ -661,6 +673,9 @@ SPM_TEST(invalid_input) {
   spm_pack_options_t o = spm_pack_options_default();
   o.algorithm = (spm_pack_algorithm_t)42;
   expect_invalid(b, 2, &o, "unknown packing algorithm 42");
+  o = spm_pack_options_default();
+  o.search = (spm_pack_search_t)42;
+  expect_invalid(b, 2, &o, "unknown exact search 42");
   o = spm_pack_options_default();
   o.time_limit = NAN;
   expect_invalid(b, 2, &o, "time limit");
