@@ -463,6 +463,64 @@ static int spm_pack_bl_run(spm_pack_exact_t *x, spm_pack_order_t *o,
   return r;
 }
 
+// The waste branch of a node at the valley end (c, f) of [a, b): nothing
+// covers (c, f), so the lowest buffer of section c rests higher -- on the
+// floor of a neighbour of the valley (if it reaches it), on a buffer in the
+// valley that does not cover c, or at its own alignment -- and c's floor
+// rises to the lowest such height. None without slack in c, or when only
+// fillers are left there (they would rest on the floor, not above empty
+// cells). Returns as spm_pack_bl_run does (its window reads only the
+// valley, its neighbours and c).
+static int spm_pack_bl_waste(spm_pack_exact_t *x, spm_pack_order_t *o,
+                             const spm_pack_part_t *p, uint32_t a, uint32_t b,
+                             uint32_t c, int64_t f, bool *jump, uint32_t *wlo,
+                             uint32_t *whi) {
+  int64_t cap = x->cap;
+  if (o->floor[c] + o->total[c] >= cap || o->sec_cnt[c] == 0)
+    return SPM_PACK_NOTFOUND;
+  int64_t h = INT64_MAX;
+  if (a > p->slo && spm_pack_open(o, a - 1))
+    h = o->floor[a - 1];
+  if (b < p->shi && spm_pack_open(o, b) && o->floor[b] < h)
+    h = o->floor[b];
+  for (uint32_t t = a; t < b; ++t) {
+    if (t == c)
+      continue;
+    if (o->pool_sum[t] > 0) { // on a run of fillers: its smallest, at least
+      int64_t least = o->size[o->pool_buf[o->pool_off[t + 1] - 1]];
+      if (f + least < h)
+        h = f + least;
+    }
+    const uint32_t *lt = o->sec_buf + o->sec_off[t];
+    for (uint32_t e = 0; e < o->sec_cnt[t]; ++e) {
+      uint32_t y = lt[e];
+      if ((o->shi[y] <= c || o->slo[y] > c) && f + o->size[y] < h)
+        h = f + o->size[y];
+    }
+  }
+  const uint32_t *lc = o->sec_buf + o->sec_off[c];
+  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
+    int64_t t = spm_pack_align_up(f, o->align[lc[e]]);
+    if (t > f && t < h)
+      h = t;
+  }
+  if (h == INT64_MAX || h + o->total[c] > cap)
+    return SPM_PACK_NOTFOUND;
+  int r = spm_pack_bl_lift(x, o, p, c, h, SPM_PACK_WASTE);
+  if (r == SPM_PACK_NOTFOUND) {
+    // The branch changed section c (its floor, and the skylines of the
+    // buffers live there): backjump if its failure does not involve c.
+    if (!(x->flags & SPM_PACK_NO_BACKJUMP) &&
+        (x->fail_hi <= c || x->fail_lo > c))
+      *jump = true;
+    else {
+      *wlo = x->fail_lo < *wlo ? x->fail_lo : *wlo;
+      *whi = x->fail_hi > *whi ? x->fail_hi : *whi;
+    }
+  }
+  return r;
+}
+
 // A valley end to branch on: end section c of the valley [a, b) at floor
 // f, its number of alternatives, and the slot of the reach arrays that
 // holds the valley's reach (see spm_pack_valley_reach).
@@ -635,52 +693,9 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
     if (r != SPM_PACK_NOTFOUND || jump)
       return r;
   }
+  r = spm_pack_bl_waste(x, o, p, a, b, c, f, &jump, &wlo, &whi);
+  if (r != SPM_PACK_NOTFOUND || jump)
+    return r;
   spm_pack_fail_at(x, o, wlo, whi);
-  // No slack: (c, f) cannot stay empty. Nothing but fillers left: they would
-  // rest on the floor, not above empty cells.
-  if (o->floor[c] + o->total[c] >= cap || o->sec_cnt[c] == 0)
-    return spm_pack_bl_fail(x, o, a, b);
-  // Nothing at (c, f): the lowest buffer z of section c rests higher -- on
-  // the floor of a neighbour of the valley (if z reaches it), on a buffer in
-  // the valley that does not cover c, or at its own alignment.
-  int64_t h = INT64_MAX;
-  if (a > p->slo && spm_pack_open(o, a - 1))
-    h = o->floor[a - 1];
-  if (b < p->shi && spm_pack_open(o, b) && o->floor[b] < h)
-    h = o->floor[b];
-  for (uint32_t t = a; t < b; ++t) {
-    if (t == c)
-      continue;
-    if (o->pool_sum[t] > 0) { // on a run of fillers: its smallest, at least
-      int64_t least = o->size[o->pool_buf[o->pool_off[t + 1] - 1]];
-      if (f + least < h)
-        h = f + least;
-    }
-    const uint32_t *lt = o->sec_buf + o->sec_off[t];
-    for (uint32_t e = 0; e < o->sec_cnt[t]; ++e) {
-      uint32_t y = lt[e];
-      if ((o->shi[y] <= c || o->slo[y] > c) && f + o->size[y] < h)
-        h = f + o->size[y];
-    }
-  }
-  const uint32_t *lc = o->sec_buf + o->sec_off[c];
-  for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {
-    int64_t t = spm_pack_align_up(f, o->align[lc[e]]);
-    if (t > f && t < h)
-      h = t;
-  }
-  if (h == INT64_MAX || h + o->total[c] > cap)
-    return spm_pack_bl_fail(x, o, a, b);
-  r = spm_pack_bl_lift(x, o, p, c, h, SPM_PACK_WASTE);
-  if (r == SPM_PACK_NOTFOUND) {
-    // The branch changed section c (its floor, and the skylines of the
-    // buffers live there): backjump if its failure does not involve c.
-    if (backjump && (x->fail_hi <= c || x->fail_lo > c))
-      return r;
-    wlo = x->fail_lo < wlo ? x->fail_lo : wlo;
-    whi = x->fail_hi > whi ? x->fail_hi : whi;
-    spm_pack_fail_at(x, o, wlo, whi);
-    return spm_pack_bl_fail(x, o, a, b);
-  }
-  return r;
+  return spm_pack_bl_fail(x, o, a, b);
 }
