@@ -115,12 +115,25 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
                            bool need_offset, spm_csv_t *out) {
   memset(out, 0, sizeof *out);
   const char *want = need_offset ? SPM_CSV_HEADER_OFFSET : SPM_CSV_HEADER;
-  if (len == 0)
+  // A NUL byte: a binary file, or text that C strings would cut short.
+  const char *nul = len ? memchr(text, '\0', len) : NULL;
+  if (nul) {
+    size_t at = 1;
+    for (const char *q = text; q < nul; ++q)
+      at += *q == '\n';
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "%s:%zu: NUL byte (is this a text file?)", name, at);
+  }
+  size_t cap = 0;
+  size_t line = 0, pos = 0;
+  // A UTF-8 byte order mark (spreadsheets write one) is not part of the
+  // header.
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    pos = 3;
+  if (pos == len)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "%s:1: empty file, expected the header '%s'", name,
                            want);
-  size_t cap = 0;
-  size_t line = 0, pos = 0;
   size_t ncols = 0;
   spm_status_t s = SPM_OK;
   while (pos < len && spm_status_is_ok(s)) {
