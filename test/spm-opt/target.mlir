@@ -3,6 +3,9 @@
 // RUN: spm-opt '--spm-target=tpuv1{capacity=1M alignment=64}' %s | FileCheck %s --check-prefix=TPU
 // RUN: not spm-opt --spm-target=tpuv9 %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not spm-opt '--spm-target=gemmini{capacity=0}' %s 2>&1 | FileCheck %s --check-prefix=BADVAL
+// RUN: not spm-opt '--spm-target=gemmini{capacity=99999999999999999999}' %s 2>&1 | FileCheck %s --check-prefix=RANGE
+// RUN: not spm-opt '--spm-target=gemmini{capacity=9999999999G}' %s 2>&1 | FileCheck %s --check-prefix=RANGE-G
+// RUN: not spm-opt '--spm-target=gemmini{capacity=-99999999999999999999}' %s 2>&1 | FileCheck %s --check-prefix=RANGE-NEG
 // RUN: not spm-opt '--spm-target=gemmini{colour=red}' %s 2>&1 | FileCheck %s --check-prefix=BADFIELD
 // RUN: not spm-opt '--spm-target=gemmini{alignment=48}' %s 2>&1 | FileCheck %s --check-prefix=ALIGN
 // An allocation that fits the default Gemmini scratchpad overflows a smaller one.
@@ -14,6 +17,9 @@
 // TPU-SAME: macs_per_cycle = 65536 : i64, name = "tpuv1"
 // UNKNOWN: spm-opt: error: unknown target 'tpuv9' (known: gemmini, tpuv1, nvdla-small, nvdla-large, eyeriss)
 // BADVAL: spm-opt: error: target field 'capacity' needs a positive integer, got '0'
+// RANGE: spm-opt: error: target field 'capacity' is out of range: '99999999999999999999' (at most 9223372036854775807)
+// RANGE-G: spm-opt: error: target field 'capacity' is out of range: '9999999999G' (at most 9223372036854775807)
+// RANGE-NEG: spm-opt: error: target field 'capacity' needs a positive integer, got '-99999999999999999999'
 // BADFIELD: spm-opt: error: unknown target field 'colour'
 // ALIGN: spm-opt: error: target alignment 48 is not a power of two
 // OVERFLOW: alloc-200k.mlir:2:8: error: 'spm.alloc' op buffer [0, 204800) exceeds the scratchpad capacity of 131072 bytes (target 'gemmini')
