@@ -126,17 +126,17 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
       default: break;
       }
     }
-    if (end != value && !*end && v > 0 &&
-        (errno == ERANGE || v > INT64_MAX / mult))
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "target field '%s' is out of range: '%s' "
-                             "(at most %lld)",
-                             key, value, (long long)INT64_MAX);
-    if (end == value || *end || errno || v <= 0)
+    // (A negative overflow gives v = LLONG_MIN: not positive.)
+    if (end == value || *end || v <= 0)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "target field '%s' needs a positive integer, "
                              "got '%s'",
                              key, value);
+    if (errno == ERANGE || v > INT64_MAX / mult)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "target field '%s' is out of range: '%s' "
+                             "(at most %lld)",
+                             key, value, (long long)INT64_MAX);
     *(int64_t *)(void *)base = (int64_t)(v * mult);
     return SPM_OK;
   }
