@@ -1,4 +1,4 @@
-// Unit tests of lib/support: status, strbuf, file_io.
+// Unit tests of lib/support: status, strbuf, file_io, parse_size.
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "support/file_io.h"
+#include "support/parse_size.h"
 #include "support/status.h"
 #include "support/strbuf.h"
 #include "support/unit_test.h"
@@ -135,9 +136,61 @@ SPM_TEST(file_check_writable) {
   SPM_EXPECT(rmdir(dir) == 0);
 }
 
+// Every accepted form, every rejected one, and the range edges (with and
+// without a suffix), against values computed here.
+SPM_TEST(parse_size_grammar_and_range) {
+  static const struct {
+    const char *text;
+    spm_parse_size_result_t result;
+    int64_t value;
+  } cases[] = {
+      {"0", SPM_PARSE_SIZE_OK, 0},
+      {"262144", SPM_PARSE_SIZE_OK, 262144},
+      {"007", SPM_PARSE_SIZE_OK, 7},
+      {"1K", SPM_PARSE_SIZE_OK, 1024},
+      {"3k", SPM_PARSE_SIZE_OK, 3072},
+      {"1M", SPM_PARSE_SIZE_OK, 1 << 20},
+      {"2m", SPM_PARSE_SIZE_OK, 2 << 20},
+      {"1G", SPM_PARSE_SIZE_OK, INT64_C(1) << 30},
+      {"5g", SPM_PARSE_SIZE_OK, INT64_C(5) << 30},
+      {"9223372036854775807", SPM_PARSE_SIZE_OK, INT64_MAX},
+      {"8589934591G", SPM_PARSE_SIZE_OK, INT64_C(8589934591) << 30},
+      {"9007199254740991K", SPM_PARSE_SIZE_OK, INT64_C(9007199254740991) << 10},
+      {"9223372036854775808", SPM_PARSE_SIZE_OUT_OF_RANGE, 0},
+      {"99999999999999999999999", SPM_PARSE_SIZE_OUT_OF_RANGE, 0},
+      {"8589934592G", SPM_PARSE_SIZE_OUT_OF_RANGE, 0},
+      {"9007199254740992K", SPM_PARSE_SIZE_OUT_OF_RANGE, 0},
+      {"8796093022208M", SPM_PARSE_SIZE_OUT_OF_RANGE, 0},
+      {"", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"K", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"-1", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"+1", SPM_PARSE_SIZE_MALFORMED, 0},
+      {" 1", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"1 ", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"1KB", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"1KK", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"1T", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"1.5K", SPM_PARSE_SIZE_MALFORMED, 0},
+      {"0x10", SPM_PARSE_SIZE_MALFORMED, 0},
+      // Out of range but also malformed: malformed wins.
+      {"99999999999999999999999x", SPM_PARSE_SIZE_MALFORMED, 0},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; ++k) {
+    int64_t v = -7;
+    spm_parse_size_result_t r = spm_parse_size(cases[k].text, &v);
+    if (r != cases[k].result)
+      fprintf(stderr, "  '%s': result %d, expected %d\n", cases[k].text,
+              (int)r, (int)cases[k].result);
+    SPM_EXPECT(r == cases[k].result);
+    // *out is written on success only.
+    SPM_EXPECT(v == (r == SPM_PARSE_SIZE_OK ? cases[k].value : -7));
+  }
+}
+
 int main(void) {
   SPM_RUN(status_ok_and_error);
   SPM_RUN(strbuf_grows);
+  SPM_RUN(parse_size_grammar_and_range);
   SPM_RUN(file_read_errors);
   SPM_RUN(file_write_atomic_roundtrip);
   SPM_RUN(file_write_atomic_special_files);

@@ -1,6 +1,5 @@
 #include "target/target.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
+#include "support/parse_size.h"
 #include "support/strbuf.h"
 
 // Presets: figures from shared/TARGETS.md; docs/target.md gives each source
@@ -113,33 +113,24 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
     memcpy(base, value, n + 1);
     return SPM_OK;
   }
-  errno = 0;
-  char *end;
   if (f->kind == SPM_FIELD_INT) {
-    long long v = strtoll(value, &end, 10);
-    long long mult = 1;
-    if (end != value && *end && !end[1]) {
-      switch (toupper((unsigned char)*end)) {
-      case 'K': mult = 1LL << 10; ++end; break;
-      case 'M': mult = 1LL << 20; ++end; break;
-      case 'G': mult = 1LL << 30; ++end; break;
-      default: break;
-      }
-    }
-    // (A negative overflow gives v = LLONG_MIN: not positive.)
-    if (end == value || *end || v <= 0)
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "target field '%s' needs a positive integer, "
-                             "got '%s'",
-                             key, value);
-    if (errno == ERANGE || v > INT64_MAX / mult)
+    int64_t v = 0;
+    spm_parse_size_result_t r = spm_parse_size(value, &v);
+    if (r == SPM_PARSE_SIZE_OUT_OF_RANGE)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "target field '%s' is out of range: '%s' "
                              "(at most %lld)",
                              key, value, (long long)INT64_MAX);
-    *(int64_t *)(void *)base = (int64_t)(v * mult);
+    if (r != SPM_PARSE_SIZE_OK || v <= 0)
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "target field '%s' needs a positive integer, "
+                             "got '%s'",
+                             key, value);
+    *(int64_t *)(void *)base = v;
     return SPM_OK;
   }
+  errno = 0;
+  char *end;
   double v = strtod(value, &end);
   if (end == value || *end || errno || !(v >= 0) || isinf(v))
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,

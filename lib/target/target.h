@@ -40,8 +40,10 @@ const char *spm_target_preset_name(size_t i);
 // Fills `out` with the preset `name`. NOT_FOUND lists the known names.
 spm_status_t spm_target_get_preset(const char *name, spm_target_t *out);
 
-// Sets one field from its textual value ("capacity", "262144"); sizes accept
-// a K/M/G (KiB/MiB/GiB) suffix. Values are range-checked.
+// Sets one field from its textual value ("capacity", "262144"); integer
+// fields take spm_parse_size()'s grammar (digits, optional K/M/G suffix for
+// KiB/MiB/GiB; no sign or spaces) and must be positive. Values are
+// range-checked.
 spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
                                   const char *value);
 

@@ -6,6 +6,8 @@
 // RUN: not spm-opt '--spm-target=gemmini{capacity=99999999999999999999}' %s 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not spm-opt '--spm-target=gemmini{capacity=9999999999G}' %s 2>&1 | FileCheck %s --check-prefix=RANGE-G
 // RUN: not spm-opt '--spm-target=gemmini{capacity=-99999999999999999999}' %s 2>&1 | FileCheck %s --check-prefix=RANGE-NEG
+// RUN: not spm-opt '--spm-target=gemmini{capacity=+512K}' %s 2>&1 | FileCheck %s --check-prefix=SIGN
+// RUN: not spm-opt '--spm-target=gemmini{capacity=512KB}' %s 2>&1 | FileCheck %s --check-prefix=UNIT
 // RUN: not spm-opt '--spm-target=gemmini{colour=red}' %s 2>&1 | FileCheck %s --check-prefix=BADFIELD
 // RUN: not spm-opt '--spm-target=gemmini{alignment=48}' %s 2>&1 | FileCheck %s --check-prefix=ALIGN
 // An allocation that fits the default Gemmini scratchpad overflows a smaller one.
@@ -20,6 +22,8 @@
 // RANGE: spm-opt: error: target field 'capacity' is out of range: '99999999999999999999' (at most 9223372036854775807)
 // RANGE-G: spm-opt: error: target field 'capacity' is out of range: '9999999999G' (at most 9223372036854775807)
 // RANGE-NEG: spm-opt: error: target field 'capacity' needs a positive integer, got '-99999999999999999999'
+// SIGN: spm-opt: error: target field 'capacity' needs a positive integer, got '+512K'
+// UNIT: spm-opt: error: target field 'capacity' needs a positive integer, got '512KB'
 // BADFIELD: spm-opt: error: unknown target field 'colour'
 // ALIGN: spm-opt: error: target alignment 48 is not a power of two
 // OVERFLOW: alloc-200k.mlir:2:8: error: 'spm.alloc' op buffer [0, 204800) exceeds the scratchpad capacity of 131072 bytes (target 'gemmini')

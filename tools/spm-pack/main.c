@@ -15,6 +15,7 @@
 #include "alloc/pack.h"
 #include "csv.h"
 #include "support/file_io.h"
+#include "support/parse_size.h"
 #include "support/strbuf.h"
 
 static const char *const spm_pack_usage =
@@ -73,25 +74,24 @@ static int spm_pack_fail(const char *fmt, ...) {
   return 1;
 }
 
-// A non-negative integer with an optional K/M/G (binary) suffix.
-static bool spm_pack_parse_size(const char *s, int64_t *out) {
-  if (!*s || *s < '0' || *s > '9')
+// Reads the value v of option `name` as a positive byte count or integer
+// (spm_parse_size: digits, optional K/M/G suffix) into *out. On failure
+// prints "invalid NAME 'V': EXPECTED" (or "...: out of range (at most ...)")
+// and returns false.
+static bool spm_pack_positive_option(const char *name, const char *v,
+                                     const char *expected, int64_t *out) {
+  int64_t x = 0;
+  spm_parse_size_result_t r = spm_parse_size(v, &x);
+  if (r == SPM_PARSE_SIZE_OUT_OF_RANGE) {
+    spm_pack_fail("invalid %s '%s': out of range (at most %lld)", name, v,
+                  (long long)INT64_MAX);
     return false;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno)
+  }
+  if (r != SPM_PARSE_SIZE_OK || x <= 0) {
+    spm_pack_fail("invalid %s '%s': expected %s", name, v, expected);
     return false;
-  int shift = 0;
-  if (*end == 'K' || *end == 'k')
-    shift = 10, end++;
-  else if (*end == 'M' || *end == 'm')
-    shift = 20, end++;
-  else if (*end == 'G' || *end == 'g')
-    shift = 30, end++;
-  if (*end || v > (unsigned long long)(INT64_MAX >> shift))
-    return false;
-  *out = (int64_t)(v << shift);
+  }
+  *out = x;
   return true;
 }
 
@@ -163,10 +163,11 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
     switch (which) {
     case 0:
       capacity = v;
-      if (!spm_pack_parse_size(v, &c->capacity) || c->capacity <= 0)
-        return spm_pack_fail("invalid --capacity '%s': expected a positive "
-                             "number of bytes (suffix K, M or G allowed)",
-                             v);
+      if (!spm_pack_positive_option("--capacity", v,
+                                    "a positive number of bytes (suffix K, "
+                                    "M or G allowed)",
+                                    &c->capacity))
+        return 1;
       break;
     case 1:
       if (strcmp(v, "heuristic") == 0)
@@ -191,16 +192,17 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
       break;
     case 3: {
       int64_t nl;
-      if (!spm_pack_parse_size(v, &nl) || nl <= 0)
-        return spm_pack_fail("invalid --node-limit '%s': expected a positive "
-                             "integer",
-                             v);
+      if (!spm_pack_positive_option("--node-limit", v, "a positive integer",
+                                    &nl))
+        return 1;
       c->node_limit = (uint64_t)nl;
       break;
     }
     case 4:
-      if (!spm_pack_parse_size(v, &c->alignment) || c->alignment <= 0 ||
-          (c->alignment & (c->alignment - 1)) != 0)
+      if (!spm_pack_positive_option("--alignment", v, "a power of two",
+                                    &c->alignment))
+        return 1;
+      if ((c->alignment & (c->alignment - 1)) != 0)
         return spm_pack_fail("invalid --alignment '%s': expected a power of "
                              "two",
                              v);
