@@ -448,13 +448,24 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
   bool restarts = !(x->flags & (SPM_PACK_ONE_ORDER | SPM_PACK_ONLY_CANONICAL));
   uint64_t base = 4 * (uint64_t)x->n * (uint64_t)(x->n + 2) + 10000;
   uint64_t luby_j = 0;
-  for (int round = 0;; ++round) {
+  int round0 = 0;
+  uint64_t k0 = 0;
+  if (x->resume_cap == capacity) {
+    round0 = x->resume_round;
+    k0 = x->resume_k;
+    luby_j = x->resume_luby;
+    ncapped = x->resume_ncapped;
+    memcpy(capped, x->resume_capped, sizeof capped);
+  }
+  x->resume_cap = 0;
+  for (int round = round0;; ++round) {
     uint64_t budget = round >= 40 ? UINT64_MAX / 4 : base << round;
     uint64_t nrandom = restarts ? (uint64_t)1 << (round < 20 ? round : 20) : 0;
-    for (uint64_t k = 0; k < (uint64_t)nruns + nrandom; ++k) {
+    for (uint64_t k = round == round0 ? k0 : 0; k < (uint64_t)nruns + nrandom;
+         ++k) {
       spm_pack_order_t *o;
       bool bl, fresh = k >= (uint64_t)nruns;
-      uint64_t b = budget;
+      uint64_t b = budget, luby_before = luby_j;
       if (!fresh && capped[k])
         continue;
       if (!fresh) {
@@ -508,6 +519,14 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
         ncapped++;
       }
       if (x->abort_kind == 2 || ncapped == nruns) {
+        if (x->abort_kind == 2) { // this run again, next time
+          x->resume_cap = capacity;
+          x->resume_round = round;
+          x->resume_k = k;
+          x->resume_luby = luby_before;
+          x->resume_ncapped = ncapped;
+          memcpy(x->resume_capped, capped, sizeof capped);
+        }
         *outcome = SPM_PACK_LIMIT;
         return SPM_OK;
       }

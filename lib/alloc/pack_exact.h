@@ -179,6 +179,16 @@ struct spm_pack_exact_s {
   // A run's filler bin packing stopped at its step limit and was taken as
   // feasible: a NOTFOUND of that run proves nothing (pack_exact_pool.c).
   bool pool_unsure;
+  // Where the portfolio stopped at the time/node limit, so that the next
+  // solve at the same capacity goes on from there (the interrupted run
+  // starts again) instead of from round 0: callers that raise the node
+  // limit step by step (the capacity ladder in pack.c) do not redo the
+  // earlier rounds. resume_cap 0: nothing saved.
+  int64_t resume_cap;
+  int resume_round;
+  uint64_t resume_k, resume_luby;
+  int resume_ncapped;
+  bool resume_capped[2 * SPM_PACK_NORDERS_X];
 };
 
 // --- orders (pack_exact_order.c)

@@ -591,6 +591,48 @@ SPM_TEST(holes_instances) {
   printf("holes: %d of %d solved at capacity = lower bound\n", solved, count);
 }
 
+// The capacity ladder (pack.c): at a capacity above the lower bound the
+// exact phase also searches at the bound, where its pruning is strongest,
+// since a packing within the bound fits any larger capacity. The instance:
+// a balanced cut rectangle of 150 pieces (lower bound 1024 bytes) packed at
+// 1028. The search at 1028 alone does not find a packing within 20,000
+// nodes (checked first, so that the test keeps testing the ladder: should a
+// change to the searches make it succeed, choose an instance where it still
+// fails); with the ladder spm_pack does, within the same total.
+SPM_TEST(capacity_ladder) {
+  static spm_pack_buffer_t b[150];
+  spm_pack_rng_t rng = spm_pack_rng(5);
+  size_t n = spm_pack_gen_tight(&rng, 150, 150, 1024, 1, true, b);
+  int64_t lb = spm_pack_lower_bound(b, n), cap = lb + 4;
+  SPM_EXPECT(lb == 1024);
+  spm_pack_exact_t *x = NULL;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, 0, &x)));
+  static int64_t off[150];
+  spm_pack_outcome_t out = SPM_PACK_FOUND;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 20000, off, &out)));
+  SPM_EXPECT(out == SPM_PACK_LIMIT);
+  spm_pack_exact_destroy(x);
+
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_EXACT;
+  o.capacity = cap;
+  o.time_limit = 0;
+  o.node_limit = 20000;
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.feasible && !r.limit_reached && r.nodes <= 20000);
+  SPM_EXPECT(r.peak == lb && r.optimal && valid(b, n, cap));
+  // The node limit covers both searches of the ladder.
+  o.node_limit = 3000;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(!r.feasible && r.limit_reached && r.nodes <= 3000);
+  SPM_EXPECT(valid(b, n, 0));
+  // Minimising from there: the bisection's searches stay within it too.
+  o.minimize_peak = true;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.nodes <= 3000 && valid(b, n, 0));
+}
+
 SPM_TEST(lower_bound_hand_cases) {
   // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
   spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
@@ -807,6 +849,7 @@ int main(int argc, char **argv) {
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
   SPM_RUN(holes_instances);
+  SPM_RUN(capacity_ladder);
   SPM_RUN(heuristic_large);
   SPM_RUN(heuristic_dense);
   return spm_test_finish();
