@@ -20,7 +20,9 @@
 //     deterministic portfolio with restarts. Within its time/node limit it
 //     finds a packing within the capacity whenever one exists or proves that
 //     none does, and minimises the peak when asked (bisection between the
-//     lower bound and the best packing known).
+//     lower bound and the best packing known). At a capacity above the
+//     lower bound it also searches at the bound, where it prunes hardest
+//     (a packing there fits the capacity).
 //   - auto: heuristic first; exact only if the heuristic misses the capacity
 //     (or the lower bound, when minimising).
 // `optimal` is also set whenever the peak equals the lower bound. Every
