@@ -670,6 +670,53 @@ SPM_TEST(anytime_minimize) {
          (double)r.peak / (double)r.lower_bound);
 }
 
+// spm_pack_exact_solve resumes after a stop at the node limit (the ladder
+// and anytime minimisation call it so): one search object, two capacities
+// (the optimum and one byte below) alternating with node limits that grow
+// by doubling steps from one node, as those callers do, must reach the
+// brute-force answers: a valid packing at the optimum, a proof below it.
+SPM_TEST(resume_brute_force) {
+  spm_pack_rng_t rng = spm_pack_rng(77);
+  int count = quick ? 30 : 400, resumed = 0;
+  for (int c = 0; c < count; ++c) {
+    size_t n = 3 + (size_t)(c % 5);
+    spm_pack_buffer_t b[8], w[8];
+    spm_pack_gen_small(&rng, n, 8, 8, b);
+    int64_t lb = spm_pack_lower_bound(b, n);
+    int64_t opt = brute_force(b, n, lb);
+    spm_pack_exact_t *x = NULL;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, 0, &x)));
+    int64_t off[8];
+    int64_t caps[2] = {opt, opt - 1};
+    bool done[2] = {false, opt - 1 < 1};
+    spm_pack_outcome_t got[2] = {SPM_PACK_LIMIT, SPM_PACK_INFEASIBLE};
+    int calls = 0;
+    for (int round = 0; round < 40 && !(done[0] && done[1]); ++round)
+      for (int k = 0; k < 2; ++k) {
+        if (done[k])
+          continue;
+        uint64_t stop = spm_pack_exact_nodes(x) + ((uint64_t)1 << round);
+        SPM_EXPECT(spm_status_is_ok(
+            spm_pack_exact_solve(x, caps[k], 0, stop, off, &got[k])));
+        calls++;
+        done[k] = got[k] != SPM_PACK_LIMIT;
+        if (got[k] == SPM_PACK_FOUND) {
+          memcpy(w, b, n * sizeof *b);
+          for (size_t i = 0; i < n; ++i)
+            w[i].offset = off[i];
+          SPM_EXPECT(valid(w, n, caps[k]));
+        }
+      }
+    resumed += calls > 2;
+    spm_pack_exact_destroy(x);
+    SPM_EXPECT(got[0] == SPM_PACK_FOUND);
+    SPM_EXPECT(got[1] == SPM_PACK_INFEASIBLE);
+  }
+  printf("resume: %d instances, %d needed more than one call per capacity\n",
+         count, resumed);
+  SPM_EXPECT(resumed > count / 2);
+}
+
 SPM_TEST(lower_bound_hand_cases) {
   // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
   spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
@@ -888,6 +935,7 @@ int main(int argc, char **argv) {
   SPM_RUN(holes_instances);
   SPM_RUN(capacity_ladder);
   SPM_RUN(anytime_minimize);
+  SPM_RUN(resume_brute_force);
   SPM_RUN(heuristic_large);
   SPM_RUN(heuristic_dense);
   return spm_test_finish();
