@@ -99,6 +99,23 @@ static spm_status_t spm_pack_exact_ladder(spm_pack_exact_t *x,
   }
 }
 
+// A search's outcome at capacity p, applied to a minimisation between *lo
+// and the incumbent (best, *best_peak = *hi): a packing (in off) becomes
+// the incumbent, a proof that nothing fits raises *lo above p.
+static void spm_pack_take_probe(const spm_pack_buffer_t *bufs, size_t n,
+                                spm_pack_outcome_t out, int64_t p,
+                                const int64_t *off, int64_t *best,
+                                int64_t *best_peak, int64_t *lo, int64_t *hi,
+                                spm_pack_result_t *r) {
+  if (out == SPM_PACK_FOUND) {
+    memcpy(best, off, n * sizeof *off);
+    *hi = *best_peak = spm_pack_peak_of(bufs, n, off);
+    r->algorithm = "exact";
+  } else if (out == SPM_PACK_INFEASIBLE) {
+    *lo = p + 1;
+  }
+}
+
 // Minimisation between lo (no smaller peak is possible) and the incumbent
 // best/best_peak, anytime. First the search at lo alone, with half of what
 // the limits leave. If that neither meets nor refutes lo, two searches
@@ -135,13 +152,7 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
     spm_status_t s = spm_pack_exact_solve(x_lo, lo, half, stop, off, &out);
     if (!spm_status_is_ok(s))
       return s;
-    if (out == SPM_PACK_FOUND) {
-      memcpy(best, off, n * sizeof *off);
-      hi = *best_peak = spm_pack_peak_of(bufs, n, off);
-      r->algorithm = "exact";
-    } else if (out == SPM_PACK_INFEASIBLE) {
-      lo++;
-    }
+    spm_pack_take_probe(bufs, n, out, lo, off, best, best_peak, &lo, &hi, r);
   }
   for (int round = 0; lo < hi; ++round) {
     uint64_t step =
@@ -164,13 +175,7 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
           y, p, deadline, mine + (st < room ? st : room), off, &out);
       if (!spm_status_is_ok(s))
         return s;
-      if (out == SPM_PACK_FOUND) {
-        memcpy(best, off, n * sizeof *off);
-        hi = *best_peak = spm_pack_peak_of(bufs, n, off);
-        r->algorithm = "exact";
-      } else if (out == SPM_PACK_INFEASIBLE) {
-        lo = p + 1;
-      }
+      spm_pack_take_probe(bufs, n, out, p, off, best, best_peak, &lo, &hi, r);
       if (lo < hi && deadline > 0 && spm_pack_now() >= deadline) {
         r->limit_reached = true;
         return SPM_OK;
