@@ -88,7 +88,9 @@ void spm_pack_exact_destroy(spm_pack_exact_t *x);
 // nodes in total over all calls on x (0: none). On FOUND writes the offsets
 // to off[0..n). After a stop at the limit, the next call at the same
 // capacity resumes the portfolio at the run that was interrupted (which
-// starts again) instead of at its first round.
+// starts again) instead of at its first round; so a caller that calls
+// again and again must let the limit grow (pack.c doubles its steps), or
+// that run never finishes.
 spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
                                   double deadline, uint64_t node_limit,
                                   int64_t *off, spm_pack_outcome_t *outcome);
