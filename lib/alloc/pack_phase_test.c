@@ -1,0 +1,149 @@
+// Unit tests of how spm_pack's exact phase schedules its searches
+// (lib/alloc/pack.c): the capacity ladder, anytime minimisation, and
+// spm_pack_exact_solve resuming where a node limit stopped it.
+//
+//   spm-unit-pack-phase [--quick]   (--quick: fewer instances, for valgrind)
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/pack.h"
+#include "alloc/pack_gen.h"
+#include "alloc/pack_internal.h"
+#include "alloc/pack_test_oracle.h"
+#include "support/unit_test.h"
+
+static bool quick;
+
+// The capacity ladder (pack.c): at a capacity above the lower bound the
+// exact phase also searches at the bound, where its pruning is strongest,
+// since a packing within the bound fits any larger capacity. The instance:
+// a balanced cut rectangle of 150 pieces (lower bound 1024 bytes) packed at
+// 1028. The search at 1028 alone does not find a packing within 20,000
+// nodes (checked first, so that the test keeps testing the ladder: should a
+// change to the searches make it succeed, choose an instance where it still
+// fails); with the ladder spm_pack does, within the same total.
+SPM_TEST(capacity_ladder) {
+  static spm_pack_buffer_t b[150];
+  spm_pack_rng_t rng = spm_pack_rng(5);
+  size_t n = spm_pack_gen_tight(&rng, 150, 150, 1024, 1, true, b);
+  int64_t lb = spm_pack_lower_bound(b, n), cap = lb + 4;
+  SPM_EXPECT(lb == 1024);
+  spm_pack_exact_t *x = NULL;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, 0, &x)));
+  static int64_t off[150];
+  spm_pack_outcome_t out = SPM_PACK_FOUND;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 20000, off, &out)));
+  SPM_EXPECT(out == SPM_PACK_LIMIT);
+  spm_pack_exact_destroy(x);
+
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_EXACT;
+  o.capacity = cap;
+  o.time_limit = 0;
+  o.node_limit = 20000;
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.feasible && !r.limit_reached && r.nodes <= 20000);
+  SPM_EXPECT(r.peak == lb && r.optimal && spm_pack_test_valid(b, n, cap));
+  // The node limit covers both searches of the ladder.
+  o.node_limit = 3000;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(!r.feasible && r.limit_reached && r.nodes <= 3000);
+  SPM_EXPECT(spm_pack_test_valid(b, n, 0));
+  // Minimising from there: the bisection's searches stay within it too.
+  o.minimize_peak = true;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.nodes <= 3000 && spm_pack_test_valid(b, n, 0));
+}
+
+// Minimisation is anytime (pack.c): on an instance whose lower bound the
+// search neither meets nor refutes within the node limit, the searches at
+// the midpoints between the bound and the incumbent still lower the peak
+// below the heuristic's. Before, the whole limit went to the search at the
+// lower bound, and the heuristic's packing came back: checked first, on
+// the search at the bound alone with the same limit (should a change to
+// the searches make it succeed, choose an instance where it still fails).
+SPM_TEST(anytime_minimize) {
+  static spm_pack_buffer_t b[100];
+  spm_pack_rng_t rng = spm_pack_rng(39);
+  size_t n = spm_pack_gen_holes(&rng, 100, 10, b);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_HEURISTIC;
+  spm_pack_result_t h, r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &h)));
+  spm_pack_exact_t *x = NULL;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, 0, &x)));
+  static int64_t off[100];
+  spm_pack_outcome_t out = SPM_PACK_FOUND;
+  SPM_EXPECT(spm_status_is_ok(
+      spm_pack_exact_solve(x, h.lower_bound, 0, 20000, off, &out)));
+  SPM_EXPECT(out == SPM_PACK_LIMIT);
+  spm_pack_exact_destroy(x);
+
+  o.algorithm = SPM_PACK_EXACT;
+  o.minimize_peak = true;
+  o.time_limit = 0;
+  o.node_limit = 20000;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.limit_reached && !r.optimal && r.nodes <= 20000);
+  SPM_EXPECT(r.peak < h.peak && r.peak >= r.lower_bound && spm_pack_test_valid(b, n, 0));
+  printf("anytime: heuristic %.4f, exact within 20,000 nodes %.4f of the "
+         "lower bound\n",
+         (double)h.peak / (double)h.lower_bound,
+         (double)r.peak / (double)r.lower_bound);
+}
+
+// spm_pack_exact_solve resumes after a stop at the node limit (the ladder
+// and anytime minimisation call it so): one search object, two capacities
+// (the optimum and one byte below) alternating with node limits that grow
+// by doubling steps from one node, as those callers do, must reach the
+// brute-force answers: a valid packing at the optimum, a proof below it.
+SPM_TEST(resume_brute_force) {
+  spm_pack_rng_t rng = spm_pack_rng(77);
+  int count = quick ? 30 : 400, resumed = 0;
+  for (int c = 0; c < count; ++c) {
+    size_t n = 3 + (size_t)(c % 5);
+    spm_pack_buffer_t b[8], w[8];
+    spm_pack_gen_small(&rng, n, 8, 8, b);
+    int64_t lb = spm_pack_lower_bound(b, n);
+    int64_t opt = spm_pack_test_brute_force(b, n, lb);
+    spm_pack_exact_t *x = NULL;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, 0, &x)));
+    int64_t off[8];
+    int64_t caps[2] = {opt, opt - 1};
+    bool done[2] = {false, opt - 1 < 1};
+    spm_pack_outcome_t got[2] = {SPM_PACK_LIMIT, SPM_PACK_INFEASIBLE};
+    int calls = 0;
+    for (int round = 0; round < 40 && !(done[0] && done[1]); ++round)
+      for (int k = 0; k < 2; ++k) {
+        if (done[k])
+          continue;
+        uint64_t stop = spm_pack_exact_nodes(x) + ((uint64_t)1 << round);
+        SPM_EXPECT(spm_status_is_ok(
+            spm_pack_exact_solve(x, caps[k], 0, stop, off, &got[k])));
+        calls++;
+        done[k] = got[k] != SPM_PACK_LIMIT;
+        if (got[k] == SPM_PACK_FOUND) {
+          memcpy(w, b, n * sizeof *b);
+          for (size_t i = 0; i < n; ++i)
+            w[i].offset = off[i];
+          SPM_EXPECT(spm_pack_test_valid(w, n, caps[k]));
+        }
+      }
+    resumed += calls > 2;
+    spm_pack_exact_destroy(x);
+    SPM_EXPECT(got[0] == SPM_PACK_FOUND);
+    SPM_EXPECT(got[1] == SPM_PACK_INFEASIBLE);
+  }
+  printf("resume: %d instances, %d needed more than one call per capacity\n",
+         count, resumed);
+  SPM_EXPECT(resumed > count / 2);
+}
+
+int main(int argc, char **argv) {
+  quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  SPM_RUN(capacity_ladder);
+  SPM_RUN(anytime_minimize);
+  SPM_RUN(resume_brute_force);
+  return spm_test_finish();
+}
