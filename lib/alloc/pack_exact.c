@@ -182,6 +182,16 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   if (bl && !(x->flags & SPM_PACK_NO_NOGOODS) &&
       !spm_pack_bl_nogood_begin(x, o))
     return SPM_PACK_ABORT;
+  if (bl && !(x->flags & SPM_PACK_NO_WEIGHTS) && !x->weight) {
+    // Every order has the same sections (they depend on the live ranges
+    // only), so one set of weights serves all runs.
+    x->weight = calloc(o->nsec ? o->nsec : 1, sizeof *x->weight);
+    x->weight_inc = 1;
+    if (!x->weight) {
+      o->oom = true;
+      return SPM_PACK_ABORT;
+    }
+  }
   for (size_t k = 0; k < o->nparts; ++k) {
     int r;
     if (bl && !(x->flags & SPM_PACK_NO_SECTIONS) &&
@@ -234,6 +244,7 @@ void spm_pack_exact_destroy(spm_pack_exact_t *x) {
   free(x->ng.set);
   free(x->ng.val);
   free(x->ng.win);
+  free(x->weight);
   free(x->bufs);
   free(x);
 }

@@ -176,6 +176,12 @@ struct spm_pack_exact_s {
   // [fail_lo, fail_hi) whose state (floors, and the buffers live there)
   // the failure depends on (see pack_exact_bl.c).
   uint32_t fail_lo, fail_hi;
+  // Bottom-left failure weights (see pack_exact_bl.c): per section, the
+  // decayed count of dead ends found there, over every run on x (NULL
+  // until the first bottom-left run, or with SPM_PACK_NO_WEIGHTS); each
+  // dead end adds weight_inc, which grows so that older ones count less.
+  double *weight;
+  double weight_inc;
   // A run's filler bin packing stopped at its step limit and was taken as
   // feasible: a NOTFOUND of that run proves nothing (pack_exact_pool.c).
   bool pool_unsure;

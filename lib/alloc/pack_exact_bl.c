@@ -27,6 +27,15 @@
 // buffers, and stacks of buffers with the same live range, are kept in index
 // order.
 //
+// Failure weights (conflict-directed branching, after dom/wdeg): every
+// dead end -- a valley with no way out, a section whose bound fails --
+// adds weight to its sections; weights persist over the runs (restarts)
+// and decay (newer dead ends count more). Among the lowest valleys' ends
+// the node branches where (1 + the weight of the sections near the end) /
+// alternatives is largest -- with no weights yet, at the fewest
+// alternatives -- so that the search goes first where it failed before.
+// Only the choice of valley end changes, which keeps the search exact.
+//
 // Backjumping (conflict-directed, over time windows): a failed search also
 // reports a window of sections such that every state that agrees with the
 // failed one on those sections (their floors and the buffers live there,
@@ -78,6 +87,45 @@ static void spm_pack_touch_begin(spm_pack_order_t *o) {
     memset(o->stamp, 0, o->nsec * sizeof *o->stamp);
     o->stamp_now = 1;
   }
+}
+
+// Sections on each side of a valley end whose weights count for it.
+#define SPM_PACK_WEIGHT_RADIUS 2
+
+// A dead end on sections [lo, hi): adds the current increment to their
+// weights and grows it (older dead ends count less), rescaling everything
+// before it overflows.
+static void spm_pack_weigh(spm_pack_exact_t *x, const spm_pack_order_t *o,
+                           uint32_t lo, uint32_t hi) {
+  if (!x->weight)
+    return;
+  if (hi > o->nsec)
+    hi = (uint32_t)o->nsec;
+  for (uint32_t s = lo; s < hi; ++s)
+    x->weight[s] += x->weight_inc;
+  x->work += hi - lo;
+  x->weight_inc *= 1.0001;
+  if (x->weight_inc > 1e100) {
+    for (size_t s = 0; s < o->nsec; ++s)
+      x->weight[s] *= 1e-100;
+    x->weight_inc *= 1e-100;
+  }
+}
+
+// The weight of valley end section c: 1 plus its sections' weights within
+// SPM_PACK_WEIGHT_RADIUS.
+static double spm_pack_end_weight(const spm_pack_exact_t *x,
+                                  const spm_pack_order_t *o, uint32_t c) {
+  double w = 1;
+  if (!x->weight)
+    return w;
+  uint32_t lo = c > SPM_PACK_WEIGHT_RADIUS ? c - SPM_PACK_WEIGHT_RADIUS : 0;
+  uint32_t hi = c + SPM_PACK_WEIGHT_RADIUS + 1;
+  if (hi > o->nsec)
+    hi = (uint32_t)o->nsec;
+  for (uint32_t s = lo; s < hi; ++s)
+    w += x->weight[s];
+  return w;
 }
 
 // The failure window of the sections [a, b) and their two neighbours.
@@ -194,6 +242,7 @@ static bool spm_pack_bl_touched_ok(spm_pack_exact_t *x, spm_pack_order_t *o) {
   for (size_t k = 0; k < o->ntouched; ++k) {
     uint32_t s = o->touched[k];
     if (!spm_pack_bl_section_ok(o, s, x->cap, &x->work)) {
+      spm_pack_weigh(x, o, s, s + 1);
       spm_pack_section_fail(x, o, s);
       return false;
     }
@@ -390,6 +439,7 @@ static int spm_pack_bl_lift(spm_pack_exact_t *x, spm_pack_order_t *o,
   if (o->oom) {
     r = SPM_PACK_ABORT;
   } else if (bounds && !spm_pack_bl_section_ok(o, c, x->cap, &x->work)) {
+    spm_pack_weigh(x, o, c, c + 1);
     spm_pack_section_fail(x, o, c);
     r = SPM_PACK_NOTFOUND;
   } else if (bounds && !spm_pack_bl_touched_ok(x, o)) {
@@ -540,10 +590,11 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   x->work += 2 * (uint64_t)(p->shi - p->slo); // the valley scan
   // Where to branch: a valley end with at most one alternative (a dead end
   // or a forced move) wherever it is; otherwise, among the lowest valleys,
-  // the end with the fewest alternatives. Any valley end would do (the
-  // search is exact for every choice); branching bottom-up while taking
-  // forced moves everywhere solved more instances with slack than "fewest
-  // alternatives anywhere" (docs/benchmarks.md).
+  // the end with the most failure weight per alternative (without weights:
+  // the fewest alternatives). Any valley end would do (the search is exact
+  // for every choice); branching bottom-up while taking forced moves
+  // everywhere solved more instances with slack than "fewest alternatives
+  // anywhere", and the weights more again (docs/benchmarks.md).
   int64_t minf = INT64_MAX;
   for (uint32_t s = p->slo; s < p->shi; ++s)
     if (spm_pack_open(o, s) && o->floor[s] < minf)
@@ -551,6 +602,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
   spm_pack_bl_end_t any = {0, 0, SPM_PACK_NONE, 0, SIZE_MAX, 0};
   spm_pack_bl_end_t low = {0, 0, SPM_PACK_NONE, 0, SIZE_MAX, 1};
   bool known = false; // a recorded nogood holds
+  double low_score = 0; // low's weight per alternative
   for (uint32_t s = p->slo; s < p->shi && any.cost > 0;) {
     if (!spm_pack_open(o, s)) {
       s++;
@@ -581,10 +633,21 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       uint32_t c = end ? b - 1 : a;
       if (end && c == a)
         break; // one section: both ends are the same point
-      // Alternatives are counted only as far as they can matter: up to the
-      // best so far in a lowest valley, up to 2 elsewhere (an end there is
-      // taken only with at most one).
-      size_t lim = lowest ? low.cost : any.cost < 2 ? any.cost : 2;
+      // Alternatives are counted only as far as they can matter: in a
+      // lowest valley up to where the end's weight per alternative can no
+      // longer beat the best so far (at least 2, to tell forced moves),
+      // elsewhere up to 2 (an end there is taken only with at most one).
+      double weight = spm_pack_end_weight(x, o, c);
+      size_t lim = any.cost < 2 ? any.cost : 2;
+      if (lowest && low.c == SPM_PACK_NONE) {
+        lim = SIZE_MAX;
+      } else if (lowest && !x->weight) {
+        lim = low.cost;
+      } else if (lowest) {
+        double m = weight / low_score;
+        lim = m >= 1e18 ? SIZE_MAX : (size_t)m + 1;
+        lim = lim < 2 ? 2 : lim;
+      }
       size_t cost = o->floor[c] + o->total[c] < cap; // the waste branch
       const uint32_t *list = end ? o->end_buf : o->start_buf;
       const size_t *lo = end ? o->end_off : o->start_off;
@@ -598,15 +661,20 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       if ((lowest || cost < 2) &&
           (cost < any.cost || (cost == any.cost && f < any.f)))
         any = e;
-      if (lowest && cost < low.cost)
+      if (lowest && cost > 0 &&
+          (low.c == SPM_PACK_NONE || weight / (double)cost > low_score)) {
         low = e;
+        low_score = weight / (double)cost;
+      }
       if (any.cost == 0)
         break;
     }
   }
   if (any.cost == 0) {
-    if (!known)
-      spm_pack_fail_around(x, o, any.a, any.b); // a valley with no way out
+    if (!known) { // a valley with no way out
+      spm_pack_weigh(x, o, any.a > 0 ? any.a - 1 : 0, any.b + 1);
+      spm_pack_fail_around(x, o, any.a, any.b);
+    }
     return SPM_PACK_NOTFOUND;
   }
   if (any.c == SPM_PACK_NONE) { // every section closed: all placed

@@ -65,7 +65,7 @@ SPM_TEST(capacity_ladder) {
 // the searches make it succeed, choose an instance where it still fails).
 SPM_TEST(anytime_minimize) {
   static spm_pack_buffer_t b[100];
-  spm_pack_rng_t rng = spm_pack_rng(39);
+  spm_pack_rng_t rng = spm_pack_rng(116);
   size_t n = spm_pack_gen_holes(&rng, 100, 10, b);
   spm_pack_options_t o = spm_pack_options_default();
   o.algorithm = SPM_PACK_HEURISTIC;

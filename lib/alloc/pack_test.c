@@ -102,9 +102,11 @@ static const unsigned flag_sets[] = {
     SPM_PACK_NO_GLUE,
     SPM_PACK_NO_NOGOODS,
     SPM_PACK_NO_POOL,
+    SPM_PACK_NO_WEIGHTS,
     // The bottom-left search alone in one order, with and without
     // backjumping (so that its jumps decide the answer, not the portfolio).
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_WEIGHTS,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
@@ -495,6 +497,46 @@ SPM_TEST(holes_instances) {
   printf("holes: %d of %d solved at capacity = lower bound\n", solved, count);
 }
 
+// The failure weights (pack_exact_bl.c) steer the bottom-left search to
+// where it failed before. A holes instance of 200 pieces (spm-bench-pack's
+// seed 10) that the search with them packs within a node limit and the
+// same search without them does not: the numbers are printed, so a change
+// to the search that moves them shows here.
+SPM_TEST(failure_weights) {
+  static spm_pack_buffer_t b[200];
+  spm_pack_rng_t rng = spm_pack_rng(10 * 1000003u + 200);
+  size_t m = spm_pack_gen_holes(&rng, 200, 5, b);
+  int64_t cap = spm_pack_lower_bound(b, m);
+  SPM_EXPECT(cap == 1 << 20);
+  const uint64_t limit = 20000;
+  spm_pack_outcome_t oc[2];
+  uint64_t nodes[2];
+  int64_t *off = malloc(m * sizeof *off);
+  for (int w = 0; w < 2; ++w) {
+    spm_pack_exact_t *x = NULL;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(
+        b, m, w ? 0 : SPM_PACK_NO_WEIGHTS, &x)));
+    SPM_EXPECT(spm_status_is_ok(
+        spm_pack_exact_solve(x, cap, 0, limit, off, &oc[w])));
+    nodes[w] = spm_pack_exact_nodes(x);
+    if (oc[w] == SPM_PACK_FOUND) {
+      for (size_t i = 0; i < m; ++i)
+        b[i].offset = off[i];
+      SPM_EXPECT(spm_pack_test_valid(b, m, cap));
+    }
+    spm_pack_exact_destroy(x);
+  }
+  free(off);
+  printf("failure weights: without %s in %llu nodes, with %s in %llu "
+         "(limit %llu)\n",
+         oc[0] == SPM_PACK_FOUND ? "packed" : "not packed",
+         (unsigned long long)nodes[0],
+         oc[1] == SPM_PACK_FOUND ? "packed" : "not packed",
+         (unsigned long long)nodes[1], (unsigned long long)limit);
+  SPM_EXPECT(oc[0] == SPM_PACK_LIMIT);
+  SPM_EXPECT(oc[1] == SPM_PACK_FOUND);
+}
+
 SPM_TEST(lower_bound_hand_cases) {
   // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
   spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
@@ -711,6 +753,7 @@ int main(int argc, char **argv) {
   SPM_RUN(pruning_agrees_medium);
   SPM_RUN(tight_instances);
   SPM_RUN(holes_instances);
+  SPM_RUN(failure_weights);
   SPM_RUN(heuristic_large);
   SPM_RUN(heuristic_dense);
   return spm_test_finish();
