@@ -182,7 +182,11 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   if (bl && !(x->flags & SPM_PACK_NO_NOGOODS) &&
       !spm_pack_bl_nogood_begin(x, o))
     return SPM_PACK_ABORT;
-  if (bl && !(x->flags & SPM_PACK_NO_WEIGHTS) && !x->weight) {
+  // Failure weights only at capacity = lower bound: above it every
+  // section has slack, and there they misled the search (MiniMalloc's D,
+  // docs/benchmarks.md).
+  x->weigh = bl && !(x->flags & SPM_PACK_NO_WEIGHTS) && x->cap <= x->lb;
+  if (x->weigh && !x->weight) {
     // Every order has the same sections (they depend on the live ranges
     // only), so one set of weights serves all runs.
     x->weight = calloc(o->nsec ? o->nsec : 1, sizeof *x->weight);

@@ -177,11 +177,13 @@ struct spm_pack_exact_s {
   // the failure depends on (see pack_exact_bl.c).
   uint32_t fail_lo, fail_hi;
   // Bottom-left failure weights (see pack_exact_bl.c): per section, the
-  // decayed count of dead ends found there, over every run on x (NULL
-  // until the first bottom-left run, or with SPM_PACK_NO_WEIGHTS); each
-  // dead end adds weight_inc, which grows so that older ones count less.
+  // decayed count of dead ends found there, over every run on x that uses
+  // them (NULL until the first); each dead end adds weight_inc, which grows
+  // so that older ones count less. `weigh`: the current run uses them (a
+  // bottom-left run at capacity = lower bound, without SPM_PACK_NO_WEIGHTS).
   double *weight;
   double weight_inc;
+  bool weigh;
   // A run's filler bin packing stopped at its step limit and was taken as
   // feasible: a NOTFOUND of that run proves nothing (pack_exact_pool.c).
   bool pool_unsure;

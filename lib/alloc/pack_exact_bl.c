@@ -35,6 +35,7 @@
 // alternatives is largest -- with no weights yet, at the fewest
 // alternatives -- so that the search goes first where it failed before.
 // Only the choice of valley end changes, which keeps the search exact.
+// Used at capacity = lower bound only (pack_exact.c says why).
 //
 // Backjumping (conflict-directed, over time windows): a failed search also
 // reports a window of sections such that every state that agrees with the
@@ -97,7 +98,7 @@ static void spm_pack_touch_begin(spm_pack_order_t *o) {
 // before it overflows.
 static void spm_pack_weigh(spm_pack_exact_t *x, const spm_pack_order_t *o,
                            uint32_t lo, uint32_t hi) {
-  if (!x->weight)
+  if (!x->weigh)
     return;
   if (hi > o->nsec)
     hi = (uint32_t)o->nsec;
@@ -117,7 +118,7 @@ static void spm_pack_weigh(spm_pack_exact_t *x, const spm_pack_order_t *o,
 static double spm_pack_end_weight(const spm_pack_exact_t *x,
                                   const spm_pack_order_t *o, uint32_t c) {
   double w = 1;
-  if (!x->weight)
+  if (!x->weigh)
     return w;
   uint32_t lo = c > SPM_PACK_WEIGHT_RADIUS ? c - SPM_PACK_WEIGHT_RADIUS : 0;
   uint32_t hi = c + SPM_PACK_WEIGHT_RADIUS + 1;
@@ -641,7 +642,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       size_t lim = any.cost < 2 ? any.cost : 2;
       if (lowest && low.c == SPM_PACK_NONE) {
         lim = SIZE_MAX;
-      } else if (lowest && !x->weight) {
+      } else if (lowest && !x->weigh) {
         lim = low.cost;
       } else if (lowest) {
         double m = weight / low_score;
