@@ -35,7 +35,8 @@
 // alternatives is largest -- with no weights yet, at the fewest
 // alternatives -- so that the search goes first where it failed before.
 // Only the choice of valley end changes, which keeps the search exact.
-// Used at capacity = lower bound only (pack_exact.c says why).
+// Used at capacity = lower bound only (pack_exact.c says why), and only
+// after the first SPM_PACK_WEIGHT_WARMUP nodes.
 //
 // Backjumping (conflict-directed, over time windows): a failed search also
 // reports a window of sections such that every state that agrees with the
@@ -92,6 +93,15 @@ static void spm_pack_touch_begin(spm_pack_order_t *o) {
 
 // Sections on each side of a valley end whose weights count for it.
 #define SPM_PACK_WEIGHT_RADIUS 2
+// Nodes (over all runs on x) before the weights steer: the first few dead
+// ends are noise, and short searches (the capacity ladder's quarter at the
+// lower bound) did worse with them (docs/benchmarks.md).
+#define SPM_PACK_WEIGHT_WARMUP 10000
+
+// Whether the failure weights choose the valley end now.
+static bool spm_pack_weights_steer(const spm_pack_exact_t *x) {
+  return x->weigh && x->nodes >= SPM_PACK_WEIGHT_WARMUP;
+}
 
 // A dead end on sections [lo, hi): adds the current increment to their
 // weights and grows it (older dead ends count less), rescaling everything
@@ -118,7 +128,7 @@ static void spm_pack_weigh(spm_pack_exact_t *x, const spm_pack_order_t *o,
 static double spm_pack_end_weight(const spm_pack_exact_t *x,
                                   const spm_pack_order_t *o, uint32_t c) {
   double w = 1;
-  if (!x->weigh)
+  if (!spm_pack_weights_steer(x))
     return w;
   uint32_t lo = c > SPM_PACK_WEIGHT_RADIUS ? c - SPM_PACK_WEIGHT_RADIUS : 0;
   uint32_t hi = c + SPM_PACK_WEIGHT_RADIUS + 1;
@@ -642,7 +652,7 @@ static int spm_pack_bl_node(spm_pack_exact_t *x, spm_pack_order_t *o,
       size_t lim = any.cost < 2 ? any.cost : 2;
       if (lowest && low.c == SPM_PACK_NONE) {
         lim = SIZE_MAX;
-      } else if (lowest && !x->weigh) {
+      } else if (lowest && !spm_pack_weights_steer(x)) {
         lim = low.cost;
       } else if (lowest) {
         double m = weight / low_score;

@@ -499,16 +499,17 @@ SPM_TEST(holes_instances) {
 
 // The failure weights (pack_exact_bl.c) steer the bottom-left search to
 // where it failed before. A holes instance of 200 pieces (spm-bench-pack's
-// seed 10) that the search with them packs within a node limit and the
-// same search without them does not: the numbers are printed, so a change
-// to the search that moves them shows here.
+// seed 7: 136,281 nodes without the weights, 43,415 with them) that the
+// search with them packs within a node limit and the same search without
+// them does not: the numbers are printed, so a change to the search that
+// moves them shows here.
 SPM_TEST(failure_weights) {
   static spm_pack_buffer_t b[200];
-  spm_pack_rng_t rng = spm_pack_rng(10 * 1000003u + 200);
+  spm_pack_rng_t rng = spm_pack_rng(7 * 1000003u + 200);
   size_t m = spm_pack_gen_holes(&rng, 200, 5, b);
   int64_t cap = spm_pack_lower_bound(b, m);
   SPM_EXPECT(cap == 1 << 20);
-  const uint64_t limit = 20000;
+  const uint64_t limit = 60000;
   spm_pack_outcome_t oc[2];
   uint64_t nodes[2];
   int64_t *off = malloc(m * sizeof *off);
