@@ -48,6 +48,22 @@ static int64_t spm_pack_peak_of(const spm_pack_buffer_t *bufs, size_t n,
 // gets a quarter (spm_pack_exact_minimize).
 #define SPM_PACK_MIN_MID_SHARE 4
 
+// The node limit for the next step of search y, which shares node_limit
+// (0: none) with the other search of its pair (a and b are the two): y's
+// own total after `step` more nodes, cut to what the shared limit leaves.
+// False, and nothing set, when the shared limit is used up.
+static bool spm_pack_step_stop(const spm_pack_exact_t *a,
+                               const spm_pack_exact_t *b,
+                               const spm_pack_exact_t *y, uint64_t step,
+                               uint64_t node_limit, uint64_t *stop) {
+  uint64_t used = spm_pack_exact_nodes(a) + spm_pack_exact_nodes(b);
+  if (node_limit && used >= node_limit)
+    return false;
+  uint64_t room = node_limit ? node_limit - used : UINT64_MAX;
+  *stop = spm_pack_exact_nodes(y) + (step < room ? step : room);
+  return true;
+}
+
 // Looks for a packing within cap > lb (the lower bound). The searches prune
 // hardest where there is no slack (section bounds, gluing at full columns),
 // so they can fail at a capacity above the lower bound on an instance they
@@ -75,16 +91,15 @@ static spm_status_t spm_pack_exact_ladder(spm_pack_exact_t *x,
         round >= 40 ? UINT64_MAX / 4 : SPM_PACK_LADDER_NODES << round;
     for (int side = lb_open ? 0 : 1; side < 2; ++side) {
       spm_pack_exact_t *y = side == 0 ? x_lb : x;
-      uint64_t used = spm_pack_exact_nodes(x) + spm_pack_exact_nodes(x_lb);
-      if (node_limit && used >= node_limit)
+      uint64_t stop;
+      if (!spm_pack_step_stop(x, x_lb, y,
+                              side == 0 ? step / SPM_PACK_LADDER_LB_SHARE
+                                        : step,
+                              node_limit, &stop))
         return SPM_OK;
-      // This search's own total after the step, cut to what the limit leaves.
-      uint64_t mine = spm_pack_exact_nodes(y);
-      uint64_t st = side == 0 ? step / SPM_PACK_LADDER_LB_SHARE : step;
-      uint64_t room = node_limit ? node_limit - used : UINT64_MAX;
       spm_pack_outcome_t out;
-      s = spm_pack_exact_solve(y, side == 0 ? lb : cap, deadline,
-                               mine + (st < room ? st : room), off, &out);
+      s = spm_pack_exact_solve(y, side == 0 ? lb : cap, deadline, stop, off,
+                               &out);
       if (!spm_status_is_ok(s))
         return s;
       if (out == SPM_PACK_FOUND || (out == SPM_PACK_INFEASIBLE && side == 1)) {
@@ -162,17 +177,15 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
       if (side == 1 && p == lo)
         continue; // the search at lo covers it
       spm_pack_exact_t *y = side == 0 ? x_lo : x;
-      uint64_t used = spm_pack_exact_nodes(x) + spm_pack_exact_nodes(x_lo);
-      if (node_limit && used >= node_limit) {
+      uint64_t stop;
+      if (!spm_pack_step_stop(x, x_lo, y,
+                              side == 0 ? step : step / SPM_PACK_MIN_MID_SHARE,
+                              node_limit, &stop)) {
         r->limit_reached = true;
         return SPM_OK;
       }
-      uint64_t mine = spm_pack_exact_nodes(y);
-      uint64_t st = side == 0 ? step : step / SPM_PACK_MIN_MID_SHARE;
-      uint64_t room = node_limit ? node_limit - used : UINT64_MAX;
       spm_pack_outcome_t out;
-      spm_status_t s = spm_pack_exact_solve(
-          y, p, deadline, mine + (st < room ? st : room), off, &out);
+      spm_status_t s = spm_pack_exact_solve(y, p, deadline, stop, off, &out);
       if (!spm_status_is_ok(s))
         return s;
       spm_pack_take_probe(bufs, n, out, p, off, best, best_peak, &lo, &hi, r);
