@@ -98,9 +98,12 @@ static void spm_pack_touch_begin(spm_pack_order_t *o) {
 // lower bound) did worse with them (docs/benchmarks.md).
 #define SPM_PACK_WEIGHT_WARMUP 10000
 
-// Whether the failure weights choose the valley end now.
+// Whether the failure weights choose the valley end now (from the first
+// node with SPM_PACK_WEIGHTS_NOW, which the brute-force tests use: their
+// small instances never reach the warm-up).
 static bool spm_pack_weights_steer(const spm_pack_exact_t *x) {
-  return x->weigh && x->nodes >= SPM_PACK_WEIGHT_WARMUP;
+  return x->weigh && (x->nodes >= SPM_PACK_WEIGHT_WARMUP ||
+                      (x->flags & SPM_PACK_WEIGHTS_NOW));
 }
 
 // A dead end on sections [lo, hi): adds the current increment to their

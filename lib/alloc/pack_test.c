@@ -103,10 +103,13 @@ static const unsigned flag_sets[] = {
     SPM_PACK_NO_NOGOODS,
     SPM_PACK_NO_POOL,
     SPM_PACK_NO_WEIGHTS,
+    // The failure weights steering from the first node (these instances
+    // never reach their warm-up), so that their branching is checked too.
+    SPM_PACK_WEIGHTS_NOW,
     // The bottom-left search alone in one order, with and without
     // backjumping (so that its jumps decide the answer, not the portfolio).
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
-    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_WEIGHTS,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_WEIGHTS_NOW,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
@@ -223,6 +226,7 @@ SPM_TEST(brute_force_glue) {
   static const unsigned flags[] = {
       0, SPM_PACK_NO_GLUE, SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER,
       SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_POOL,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_WEIGHTS_NOW,
       SPM_PACK_ONLY_CANONICAL | SPM_PACK_ONE_ORDER};
   for (int c = 0; c < count; ++c) {
     spm_pack_buffer_t b[8], w[8];
@@ -359,6 +363,7 @@ SPM_TEST(brute_force_pool) {
       SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
       SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SECTIONS,
       SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_GLUE,
+      SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_WEIGHTS_NOW,
   };
   for (int c = 0; c < count; ++c) {
     spm_pack_buffer_t b[8], w[8];
