@@ -46,7 +46,7 @@ bool spm_pack_trail_push(spm_pack_order_t *o, spm_pack_trail_t **t, size_t *len,
     *t = nt;
     *cap = nc;
   }
-  (*t)[(*len)++] = (spm_pack_trail_t){idx, SPM_PACK_NONE, old};
+  (*t)[(*len)++] = (spm_pack_trail_t){idx, SPM_PACK_NONE, old, 0};
   return true;
 }
 bool spm_pack_cand_push(spm_pack_order_t *o, int64_t off, uint32_t i) {
@@ -173,6 +173,7 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
     o->sec_cnt[s] = (uint32_t)(o->sec_off[s + 1] - o->sec_off[s]);
     o->floor[s] = 0;
     o->floor_by[s] = SPM_PACK_NONE;
+    o->waste_lo[s] = 0;
   }
   o->ntmin = o->ntfloor = o->ncand = 0;
   o->sky_fail = SPM_PACK_NONE;

@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
   uint32_t idx, old_by;
   int64_t old;
+  int64_t old_waste_lo; // bottom-left floors: waste_lo[idx] before
 } spm_pack_trail_t;
 
 typedef struct {
@@ -107,6 +108,9 @@ typedef struct {
   // Search state.
   int64_t *off, *minoff, *sol, *total, *floor;
   uint32_t *floor_by;      // bottom-left: the buffer whose top is the floor
+  // Bottom-left, where floor_by[s] is SPM_PACK_WASTE: the height where the
+  // given-up cells under the floor begin (the floor before them).
+  int64_t *waste_lo;
   // Scratch for the valley check: three thirds of ns + 1 entries each (the
   // two candidate valleys' so far and the one being scanned).
   uint8_t *reach, *reach2;
@@ -327,6 +331,18 @@ static inline uint64_t spm_pack_ng_floor_key(uint32_t s, int64_t f,
 // The original index of buffer i of order o (NONE, FILL, WASTE stay).
 static inline uint32_t spm_pack_orig(const spm_pack_order_t *o, uint32_t i) {
   return i >= o->n ? i : o->perm[i];
+}
+
+// The key of section s's floor in the bottom-left search: its height, what
+// set it and, for given-up cells, where they begin (the rule that nothing
+// floats reads it).
+static inline uint64_t spm_pack_ng_section_floor_key(const spm_pack_order_t *o,
+                                                     uint32_t s) {
+  uint64_t k = spm_pack_ng_floor_key(s, o->floor[s],
+                                     spm_pack_orig(o, o->floor_by[s]));
+  if (o->floor_by[s] == SPM_PACK_WASTE)
+    k += spm_pack_mix((uint64_t)o->waste_lo[s] ^ 0xD6E8FEB86659FD93ull);
+  return k;
 }
 
 // The key of a run of `len` units of fillers committed in section s (the

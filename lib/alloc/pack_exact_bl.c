@@ -23,9 +23,10 @@
 // is flush with a neighbour's floor. Pruning: a valley's bottom must be tileable by buffers
 // lying in it (a reachability sweep, which also discards candidates on no
 // tiling); on each changed section the lowest unplaced buffer must be able to
-// start low enough for the section's unplaced buffers to fit; identical
-// buffers, and stacks of buffers with the same live range, are kept in index
-// order.
+// start low enough for the section's unplaced buffers to fit; nothing
+// floats (no candidate on given-up cells alone, where it could move down);
+// identical buffers, and stacks of buffers with the same live range, are
+// kept in index order.
 //
 // Failure weights (conflict-directed branching, after dom/wdeg): every
 // dead end -- a valley with no way out, a section whose bound fails --
@@ -154,16 +155,26 @@ static bool spm_pack_open(const spm_pack_order_t *o, uint32_t s) {
   return o->sec_cnt[s] > 0 || o->pool_sum[s] > 0;
 }
 
-// Sets the floor of section s (and the buffer whose top it is), keeping its
-// hash up to date.
+// Sets the floor of section s, what set it (a buffer, or a marker) and,
+// for given-up cells, where they begin (wlo; 0 otherwise), keeping the
+// section's hash up to date.
 static void spm_pack_set_floor(spm_pack_order_t *o, uint32_t s, int64_t f,
-                               uint32_t by) {
-  if (o->ng_sec)
-    o->ng_sec[s] +=
-        spm_pack_ng_floor_key(s, f, spm_pack_orig(o, by)) -
-        spm_pack_ng_floor_key(s, o->floor[s], spm_pack_orig(o, o->floor_by[s]));
+                               uint32_t by, int64_t wlo) {
+  uint64_t old = o->ng_sec ? spm_pack_ng_section_floor_key(o, s) : 0;
   o->floor[s] = f;
   o->floor_by[s] = by;
+  o->waste_lo[s] = wlo;
+  if (o->ng_sec)
+    o->ng_sec[s] += spm_pack_ng_section_floor_key(o, s) - old;
+}
+
+// Saves section s's floor on the trail (spm_pack_floor_restore undoes).
+static void spm_pack_floor_save(spm_pack_order_t *o, uint32_t s) {
+  if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
+                          o->floor[s])) {
+    o->tfloor[o->ntfloor - 1].old_by = o->floor_by[s];
+    o->tfloor[o->ntfloor - 1].old_waste_lo = o->waste_lo[s];
+  }
 }
 
 static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
@@ -171,10 +182,8 @@ static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
   spm_pack_touch_begin(o);
   spm_pack_touch(o, i);
   for (uint32_t s = o->slo[i]; s < o->shi[i]; ++s) {
-    if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, s,
-                            o->floor[s]))
-      o->tfloor[o->ntfloor - 1].old_by = o->floor_by[s];
-    spm_pack_set_floor(o, s, h, i);
+    spm_pack_floor_save(o, s);
+    spm_pack_set_floor(o, s, h, i, 0);
     if (o->ng_sec)
       o->ng_sec[s] -= o->ng_z[i];
   }
@@ -276,7 +285,7 @@ bool spm_pack_bl_sections_ok(spm_pack_order_t *o, const spm_pack_part_t *p,
 static void spm_pack_floor_restore(spm_pack_order_t *o, size_t mark) {
   while (o->ntfloor > mark) {
     spm_pack_trail_t t = o->tfloor[--o->ntfloor];
-    spm_pack_set_floor(o, t.idx, t.old, t.old_by);
+    spm_pack_set_floor(o, t.idx, t.old, t.old_by, t.old_waste_lo);
   }
 }
 
@@ -309,6 +318,18 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
   if (o->off[w] >= 0 || o->pooled[w] || o->slo[w] < a || o->shi[w] > b ||
       f % o->align[w] != 0 || f + o->size[w] > x->cap)
     return false;
+  // Nothing floats: in a packing whose buffers cannot move down, w rests
+  // on something. If every section under it ends in given-up cells (empty
+  // in the packing sought), w could move down to the highest of their
+  // bottoms, aligned -- unless that is f itself.
+  if (o->floor_by[c] == SPM_PACK_WASTE && !(x->flags & SPM_PACK_NO_FLOAT)) {
+    int64_t lo = 0;
+    uint32_t s = o->slo[w];
+    for (; s < o->shi[w] && o->floor_by[s] == SPM_PACK_WASTE; ++s)
+      lo = o->waste_lo[s] > lo ? o->waste_lo[s] : lo;
+    if (s == o->shi[w] && spm_pack_align_up(lo, o->align[w]) < f)
+      return false;
+  }
   if (x->flags & SPM_PACK_NO_SYMMETRY)
     return true;
   if (o->ident_prev[w] != SPM_PACK_NONE && o->off[o->ident_prev[w]] < 0)
@@ -433,10 +454,12 @@ static int spm_pack_bl_lift(spm_pack_exact_t *x, spm_pack_order_t *o,
                             const spm_pack_part_t *p, uint32_t c, int64_t h,
                             uint32_t by) {
   size_t mark = o->ntfloor, mark_min = o->ntmin;
-  if (spm_pack_trail_push(o, &o->tfloor, &o->ntfloor, &o->captfloor, c,
-                          o->floor[c]))
-    o->tfloor[o->ntfloor - 1].old_by = o->floor_by[c];
-  spm_pack_set_floor(o, c, h, by);
+  // Given-up cells on given-up cells: they begin where the first did.
+  int64_t wlo = by != SPM_PACK_WASTE              ? 0
+                : o->floor_by[c] == SPM_PACK_WASTE ? o->waste_lo[c]
+                                                   : o->floor[c];
+  spm_pack_floor_save(o, c);
+  spm_pack_set_floor(o, c, h, by, wlo);
   spm_pack_touch_begin(o);
   const uint32_t *lc = o->sec_buf + o->sec_off[c];
   for (uint32_t e = 0; e < o->sec_cnt[c]; ++e) {

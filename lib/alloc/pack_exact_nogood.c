@@ -59,8 +59,7 @@ bool spm_pack_bl_nogood_begin(spm_pack_exact_t *x, spm_pack_order_t *o) {
       o->ng_z[k] = spm_pack_mix(0x5DEECE66Dull * ((uint64_t)o->perm[k] + 1));
   }
   for (uint32_t s = 0; s < o->nsec; ++s) {
-    uint64_t h = spm_pack_ng_floor_key(s, o->floor[s],
-                                       spm_pack_orig(o, o->floor_by[s]));
+    uint64_t h = spm_pack_ng_section_floor_key(o, s);
     for (size_t e = o->sec_off[s]; e < o->sec_off[s + 1]; ++e)
       h += o->ng_z[o->sec_buf[e]];
     o->ng_sec[s] = h;

@@ -93,6 +93,7 @@ void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->total);
   free(o->floor);
   free(o->floor_by);
+  free(o->waste_lo);
   free(o->reach);
   free(o->reach2);
   free(o->touched);
@@ -167,6 +168,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->total = malloc(ns * sizeof *o->total);
   o->floor = malloc(ns * sizeof *o->floor);
   o->floor_by = malloc(ns * sizeof *o->floor_by);
+  o->waste_lo = malloc(ns * sizeof *o->waste_lo);
   o->reach = calloc(3 * (ns + 1), 1);
   o->reach2 = calloc(3 * (ns + 1), 1);
   o->touched = malloc(ns * sizeof *o->touched);
@@ -183,7 +185,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
       !o->ident_prev || !o->stack_rank || !o->rank ||
       !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
-      !o->sol || !o->total || !o->floor || !o->floor_by || !o->reach ||
+      !o->sol || !o->total || !o->floor || !o->floor_by || !o->waste_lo || !o->reach ||
       !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
       !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
       !o->part_bufs || !o->span_lo || !o->span_hi)

@@ -103,6 +103,7 @@ static const unsigned flag_sets[] = {
     SPM_PACK_NO_NOGOODS,
     SPM_PACK_NO_POOL,
     SPM_PACK_NO_WEIGHTS,
+    SPM_PACK_NO_FLOAT,
     // The failure weights steering from the first node (these instances
     // never reach their warm-up), so that their branching is checked too.
     SPM_PACK_WEIGHTS_NOW,
@@ -112,6 +113,7 @@ static const unsigned flag_sets[] = {
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_WEIGHTS_NOW,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_BACKJUMP,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_NOGOODS,
+    SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_FLOAT,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_DECOMPOSE,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_SYMMETRY,
     SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_POOL,
@@ -543,6 +545,65 @@ SPM_TEST(failure_weights) {
   SPM_EXPECT(oc[1] == SPM_PACK_FOUND);
 }
 
+// Nodes of one complete bottom-left run (one order, no restarts, weights
+// or nogoods, whose learning would make the runs differ for other
+// reasons) at capacity cap, within a million nodes; *oc its outcome.
+static uint64_t proof_nodes(const spm_pack_buffer_t *b, size_t n, int64_t cap,
+                            unsigned flags, spm_pack_outcome_t *oc) {
+  spm_pack_exact_t *x = NULL;
+  int64_t off[64];
+  SPM_EXPECT(n <= 64);
+  flags |= SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_WEIGHTS |
+           SPM_PACK_NO_NOGOODS;
+  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, flags, &x)));
+  SPM_EXPECT(
+      spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 1000000, off, oc)));
+  uint64_t nodes = spm_pack_exact_nodes(x);
+  spm_pack_exact_destroy(x);
+  return nodes;
+}
+
+// The rule that nothing floats (pack_exact_bl.c) cuts the bottom-left
+// search: small instances with slack whose optimum is above the lower
+// bound, proved infeasible one byte below the optimum with and without the
+// rule (brute_force_small checks that the rule keeps the search exact).
+SPM_TEST(nothing_floats) {
+  spm_pack_rng_t rng = spm_pack_rng(20261207);
+  int count = quick ? 150 : 400, proofs = 0, fewer = 0, more = 0;
+  uint64_t with = 0, without = 0;
+  for (int c = 0; c < count; ++c) {
+    spm_pack_buffer_t b[10];
+    size_t n = 10;
+    spm_pack_gen_small(&rng, n, 8, 8, b);
+    for (size_t i = 0; i < n; ++i)
+      b[i].align = 1 + (b[i].align == 4); // 1 or 2: slack everywhere
+    int64_t lb = spm_pack_lower_bound(b, n), opt = 0;
+    spm_pack_outcome_t oc;
+    for (opt = lb; proof_nodes(b, n, opt, 0, &oc) && oc == SPM_PACK_INFEASIBLE;)
+      opt++;
+    if (opt == lb || oc != SPM_PACK_FOUND)
+      continue; // at the bound, or too long a proof for a unit test
+    spm_pack_outcome_t o1, o2;
+    uint64_t n1 = proof_nodes(b, n, opt - 1, 0, &o1);
+    uint64_t n2 = proof_nodes(b, n, opt - 1, SPM_PACK_NO_FLOAT, &o2);
+    SPM_EXPECT(o1 == SPM_PACK_INFEASIBLE);
+    SPM_EXPECT(o2 == SPM_PACK_INFEASIBLE || o2 == SPM_PACK_LIMIT);
+    if (o2 != SPM_PACK_INFEASIBLE)
+      continue;
+    proofs++;
+    with += n1;
+    without += n2;
+    fewer += n1 < n2;
+    more += n1 > n2;
+  }
+  printf("nothing floats: %d proofs of infeasibility, %llu nodes with the "
+         "rule, %llu without (fewer on %d, more on %d)\n",
+         proofs, (unsigned long long)with, (unsigned long long)without, fewer,
+         more);
+  SPM_EXPECT(proofs >= 5);
+  SPM_EXPECT(with < without && fewer > more);
+}
+
 SPM_TEST(lower_bound_hand_cases) {
   // Two buffers of 3 bytes aligned to 4, live together: [0,3) and [4,7).
   spm_pack_buffer_t b[3] = {buf(1, 0, 2, 3, 4), buf(2, 0, 2, 3, 4)};
@@ -760,6 +821,7 @@ int main(int argc, char **argv) {
   SPM_RUN(tight_instances);
   SPM_RUN(holes_instances);
   SPM_RUN(failure_weights);
+  SPM_RUN(nothing_floats);
   SPM_RUN(heuristic_large);
   SPM_RUN(heuristic_dense);
   return spm_test_finish();
