@@ -185,8 +185,8 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   if (!tot || !o->perm || !o->size || !o->align || !o->slo || !o->shi ||
       !o->ident_prev || !o->stack_rank || !o->rank ||
       !o->total0 || !o->cuts0 || !o->off || !o->minoff ||
-      !o->sol || !o->total || !o->floor || !o->floor_by || !o->waste_lo || !o->reach ||
-      !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
+      !o->sol || !o->total || !o->floor || !o->floor_by || !o->waste_lo ||
+      !o->reach || !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
       !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
       !o->part_bufs || !o->span_lo || !o->span_hi)
     goto fail;
