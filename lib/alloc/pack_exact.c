@@ -180,6 +180,7 @@ static int spm_pack_run(spm_pack_exact_t *x, spm_pack_order_t *o, bool bl) {
   o->oom = false;
   x->pool_unsure = false;
   spm_pack_pool_begin(o, bl && !(x->flags & SPM_PACK_NO_POOL));
+  o->float_rule = bl && !(x->flags & SPM_PACK_NO_FLOAT);
   if (bl && !(x->flags & SPM_PACK_NO_NOGOODS) &&
       !spm_pack_bl_nogood_begin(x, o))
     return SPM_PACK_ABORT;

@@ -190,9 +190,44 @@ static void spm_pack_bl_place(spm_pack_order_t *o, uint32_t i, int64_t off) {
   spm_pack_place_common(o, i, off, spm_pack_touch);
 }
 
+// Whether buffer w at offset f would float: every section of w ends at f
+// in given-up cells (empty in the packing sought) that w could move down
+// into, its alignment allowing. Such a w is never placed at f ("nothing
+// floats", spm_pack_bl_fits), and the section bound knows it.
+static bool spm_pack_bl_floats(const spm_pack_order_t *o, uint32_t w,
+                               int64_t f, uint64_t *work) {
+  if (o->floor_by[o->slo[w]] != SPM_PACK_WASTE)
+    return false;
+  int64_t lo = 0;
+  uint32_t s = o->slo[w];
+  for (; s < o->shi[w] && o->floor_by[s] == SPM_PACK_WASTE && o->floor[s] == f;
+       ++s)
+    lo = o->waste_lo[s] > lo ? o->waste_lo[s] : lo;
+  *work += s - o->slo[w];
+  return s == o->shi[w] && spm_pack_align_up(lo, o->align[w]) < f;
+}
+
+// The lowest offset of buffer u, which would float at its skyline m: it
+// must rest on something placed later above a floor at m in one of its
+// sections, another buffer live there, so at least m + the smallest size
+// of one (aligned for u).
+static int64_t spm_pack_bl_above_float(const spm_pack_order_t *o, uint32_t u,
+                                       int64_t m, uint64_t *work) {
+  int64_t d = INT64_MAX;
+  for (uint32_t s = o->slo[u]; s < o->shi[u]; ++s) {
+    int64_t ds = o->min_size_by[s] == u ? o->min_size2[s] : o->min_size[s];
+    d = ds < d ? ds : d;
+  }
+  *work += o->shi[u] - o->slo[u];
+  if (d == INT64_MAX) // nothing else lives there: u cannot rest at all
+    return INT64_MAX;
+  return spm_pack_align_up(m + d, o->align[u]);
+}
+
 // The section bound: the unplaced buffers of section s stack above its
 // floor, so the lowest of them must be able to start (its skyline, the
-// highest floor over its sections) at or below capacity - total. (Checking
+// highest floor over its sections, or above the smallest possible buffer
+// if it would float there) at or below capacity - total. (Checking
 // that they fit when stacked in order of their skylines -- a one-machine
 // schedule with release times -- prunes no more on the benchmarks and costs
 // a sort per section.)
@@ -209,10 +244,15 @@ static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
        spm_pack_align_up(o->floor[s], o->pool_unit[s]) <= need))
     return true;
   const uint32_t *list = o->sec_buf + o->sec_off[s];
-  int64_t t = INT64_MAX; // the lowest skyline
-  for (uint32_t e = 0; e < cnt && t > need; ++e)
-    if (o->minoff[list[e]] < t)
-      t = o->minoff[list[e]];
+  int64_t t = INT64_MAX; // the lowest offset one of them can take
+  for (uint32_t e = 0; e < cnt && t > need; ++e) {
+    uint32_t u = list[e];
+    int64_t m = o->minoff[u];
+    if (m <= need && o->float_rule && spm_pack_bl_floats(o, u, m, work))
+      m = spm_pack_bl_above_float(o, u, m, work);
+    if (m < t)
+      t = m;
+  }
   *work += cnt;
   return t <= need;
 }
@@ -248,6 +288,13 @@ static void spm_pack_section_fail(spm_pack_exact_t *x, spm_pack_order_t *o,
         break;
     }
     x->work += o->shi[u] - o->slo[u];
+    if (t == SPM_PACK_NONE && o->float_rule &&
+        spm_pack_bl_floats(o, u, o->minoff[u], &x->work)) {
+      // u would float at its skyline: that read its sections' floors
+      lo = o->slo[u] < lo ? o->slo[u] : lo;
+      hi = o->shi[u] > hi ? o->shi[u] : hi;
+      continue;
+    }
     if (t == SPM_PACK_NONE) { // not expected: fall back to the whole span
       lo = o->span_lo[s] < lo ? o->span_lo[s] : lo;
       hi = o->span_hi[s] > hi ? o->span_hi[s] : hi;
@@ -322,14 +369,10 @@ static bool spm_pack_bl_fits(const spm_pack_exact_t *x,
   // on something. If every section under it ends in given-up cells (empty
   // in the packing sought), w could move down to the highest of their
   // bottoms, aligned -- unless that is f itself.
-  if (o->floor_by[c] == SPM_PACK_WASTE && !(x->flags & SPM_PACK_NO_FLOAT)) {
-    int64_t lo = 0;
-    uint32_t s = o->slo[w];
-    for (; s < o->shi[w] && o->floor_by[s] == SPM_PACK_WASTE; ++s)
-      lo = o->waste_lo[s] > lo ? o->waste_lo[s] : lo;
-    if (s == o->shi[w] && spm_pack_align_up(lo, o->align[w]) < f)
-      return false;
-  }
+  uint64_t work = 0;
+  if (o->float_rule && o->floor_by[c] == SPM_PACK_WASTE &&
+      spm_pack_bl_floats(o, w, f, &work))
+    return false;
   if (x->flags & SPM_PACK_NO_SYMMETRY)
     return true;
   if (o->ident_prev[w] != SPM_PACK_NONE && o->off[o->ident_prev[w]] < 0)
