@@ -111,12 +111,6 @@ typedef struct {
   // Bottom-left, where floor_by[s] is SPM_PACK_WASTE: the height where the
   // given-up cells under the floor begin (the floor before them).
   int64_t *waste_lo;
-  // The two smallest sizes of the buffers live in each section (min_size2
-  // = INT64_MAX when there is one) and the buffer of the smallest: what a
-  // buffer that cannot rest on a section's floor rests on at the least
-  // (spm_pack_bl_section_ok).
-  int64_t *min_size, *min_size2;
-  uint32_t *min_size_by;
   // Scratch for the valley check: three thirds of ns + 1 entries each (the
   // two candidate valleys' so far and the one being scanned).
   uint8_t *reach, *reach2;

@@ -212,17 +212,22 @@ static bool spm_pack_bl_floats(const spm_pack_order_t *o, uint32_t w,
 
 // The lowest offset of buffer u, which would float at its skyline m: it
 // must rest on something placed later above a floor at m in one of its
-// sections, another buffer live there, so at least m + the smallest size
-// of one (aligned for u).
+// sections -- an unplaced buffer live there or a run of fillers -- so at
+// least m + the smallest size of one (aligned for u). INT64_MAX when there
+// is none: u can never be placed.
 static int64_t spm_pack_bl_above_float(const spm_pack_order_t *o, uint32_t u,
                                        int64_t m, uint64_t *work) {
   int64_t d = INT64_MAX;
   for (uint32_t s = o->slo[u]; s < o->shi[u]; ++s) {
-    int64_t ds = o->min_size_by[s] == u ? o->min_size2[s] : o->min_size[s];
-    d = ds < d ? ds : d;
+    const uint32_t *list = o->sec_buf + o->sec_off[s];
+    for (uint32_t e = 0; e < o->sec_cnt[s]; ++e)
+      if (list[e] != u && o->size[list[e]] < d)
+        d = o->size[list[e]];
+    if (o->pool_on && o->pool_sum[s] > 0 && o->pool_unit[s] < d)
+      d = o->pool_unit[s];
+    *work += 1 + o->sec_cnt[s];
   }
-  *work += o->shi[u] - o->slo[u];
-  if (d == INT64_MAX) // nothing else lives there: u cannot rest at all
+  if (d == INT64_MAX)
     return INT64_MAX;
   return spm_pack_align_up(m + d, o->align[u]);
 }

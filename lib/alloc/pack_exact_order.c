@@ -94,9 +94,6 @@ void spm_pack_order_free(spm_pack_order_t *o) {
   free(o->floor);
   free(o->floor_by);
   free(o->waste_lo);
-  free(o->min_size);
-  free(o->min_size2);
-  free(o->min_size_by);
   free(o->reach);
   free(o->reach2);
   free(o->touched);
@@ -182,9 +179,6 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
   o->end_buf = malloc(n * sizeof *o->end_buf);
   o->cuts = malloc(ns * sizeof *o->cuts);
   o->span_lo = malloc(ns * sizeof *o->span_lo);
-  o->min_size = malloc(ns * sizeof *o->min_size);
-  o->min_size2 = malloc(ns * sizeof *o->min_size2);
-  o->min_size_by = malloc(ns * sizeof *o->min_size_by);
   o->span_hi = malloc(ns * sizeof *o->span_hi);
   o->parts = malloc(ns * sizeof *o->parts);
   o->part_bufs = malloc(n * sizeof *o->part_bufs);
@@ -194,8 +188,7 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       !o->sol || !o->total || !o->floor || !o->floor_by || !o->waste_lo ||
       !o->reach || !o->reach2 || !o->touched || !o->stamp || !o->start_off ||
       !o->start_buf || !o->end_off || !o->end_buf || !o->cuts || !o->parts ||
-      !o->part_bufs || !o->span_lo || !o->span_hi || !o->min_size ||
-      !o->min_size2 || !o->min_size_by)
+      !o->part_bufs || !o->span_lo || !o->span_hi)
     goto fail;
   // Section totals of the original buffers, for the 'T' key: the largest
   // sum of live sizes over the buffer's sections (range maximum through a
@@ -300,26 +293,16 @@ spm_pack_order_t *spm_pack_order_build(const spm_pack_buffer_t *bufs,
       o->sec_buf[o->sec_off[sidx] + p] = (uint32_t)k;
       o->pos[o->pos_base[k] + sidx - o->slo[k]] = p;
     }
-  // The hull of the spans of the buffers live in each section, and their
-  // two smallest sizes.
+  // The hull of the spans of the buffers live in each section.
   for (size_t sidx = 0; sidx < ns; ++sidx) {
     o->span_lo[sidx] = (uint32_t)sidx;
     o->span_hi[sidx] = (uint32_t)sidx + 1;
-    o->min_size[sidx] = o->min_size2[sidx] = INT64_MAX;
-    o->min_size_by[sidx] = SPM_PACK_NONE;
     for (size_t e = o->sec_off[sidx]; e < o->sec_off[sidx + 1]; ++e) {
       uint32_t k = o->sec_buf[e];
       if (o->slo[k] < o->span_lo[sidx])
         o->span_lo[sidx] = o->slo[k];
       if (o->shi[k] > o->span_hi[sidx])
         o->span_hi[sidx] = o->shi[k];
-      if (o->size[k] < o->min_size[sidx]) {
-        o->min_size2[sidx] = o->min_size[sidx];
-        o->min_size[sidx] = o->size[k];
-        o->min_size_by[sidx] = k;
-      } else if (o->size[k] < o->min_size2[sidx]) {
-        o->min_size2[sidx] = o->size[k];
-      }
     }
   }
   // Buffers by first and by last section.
