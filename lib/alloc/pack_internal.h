@@ -76,7 +76,7 @@ enum {
   SPM_PACK_NO_POOL = 1u << 10,       // fillers placed one by one (bottom-left)
   SPM_PACK_NO_WEIGHTS = 1u << 11,    // no failure weights (bottom-left)
   SPM_PACK_WEIGHTS_NOW = 1u << 12,   // failure weights steer from node 0
-  SPM_PACK_NO_FLOAT = 1u << 13,      // may place on given-up cells only (b-l)
+  SPM_PACK_NO_FLOAT = 1u << 13,      // no "nothing floats" bound (b-l)
 };
 
 typedef struct spm_pack_exact_s spm_pack_exact_t;

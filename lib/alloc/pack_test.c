@@ -54,16 +54,22 @@ static spm_pack_result_t run(spm_pack_buffer_t *b, size_t n,
   return r;
 }
 
-// The exact search on its own, with some pruning switched off.
-static spm_pack_outcome_t exact_with(const spm_pack_buffer_t *b, size_t n,
-                                     unsigned flags, int64_t cap,
-                                     spm_pack_buffer_t *out) {
+// The exact search on its own, with some pruning switched off, within
+// node_limit nodes (0: none): its outcome, the packing found in out (if
+// any and out is not NULL) and its node count in *nodes (if not NULL).
+static spm_pack_outcome_t exact_run(const spm_pack_buffer_t *b, size_t n,
+                                    unsigned flags, int64_t cap,
+                                    uint64_t node_limit, spm_pack_buffer_t *out,
+                                    uint64_t *nodes) {
   spm_pack_exact_t *x = NULL;
   spm_pack_outcome_t oc = SPM_PACK_LIMIT;
   int64_t off[64];
   SPM_EXPECT(n <= 64);
   SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, flags, &x)));
-  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 0, off, &oc)));
+  SPM_EXPECT(spm_status_is_ok(
+      spm_pack_exact_solve(x, cap, 0, node_limit, off, &oc)));
+  if (nodes)
+    *nodes = spm_pack_exact_nodes(x);
   spm_pack_exact_destroy(x);
   if (oc == SPM_PACK_FOUND && out) {
     memcpy(out, b, n * sizeof *b);
@@ -71,6 +77,12 @@ static spm_pack_outcome_t exact_with(const spm_pack_buffer_t *b, size_t n,
       out[i].offset = off[i];
   }
   return oc;
+}
+
+static spm_pack_outcome_t exact_with(const spm_pack_buffer_t *b, size_t n,
+                                     unsigned flags, int64_t cap,
+                                     spm_pack_buffer_t *out) {
+  return exact_run(b, n, flags, cap, 0, out, NULL);
 }
 
 // Whether the exact search under each of the flag sets packs b within its
@@ -545,22 +557,15 @@ SPM_TEST(failure_weights) {
   SPM_EXPECT(oc[1] == SPM_PACK_FOUND);
 }
 
-// Nodes of one complete bottom-left run (one order, no restarts, weights
-// or nogoods, whose learning would make the runs differ for other
-// reasons) at capacity cap, within a million nodes; *oc its outcome.
-static uint64_t proof_nodes(const spm_pack_buffer_t *b, size_t n, int64_t cap,
-                            unsigned flags, spm_pack_outcome_t *oc) {
-  spm_pack_exact_t *x = NULL;
-  int64_t off[64];
-  SPM_EXPECT(n <= 64);
+// One complete bottom-left run (one order, no restarts, weights or
+// nogoods, whose learning would make the runs differ for other reasons) at
+// capacity cap, within a million nodes: its outcome, its nodes in *nodes.
+static spm_pack_outcome_t proof_run(const spm_pack_buffer_t *b, size_t n,
+                                    int64_t cap, unsigned flags,
+                                    uint64_t *nodes) {
   flags |= SPM_PACK_ONLY_BL | SPM_PACK_ONE_ORDER | SPM_PACK_NO_WEIGHTS |
            SPM_PACK_NO_NOGOODS;
-  SPM_EXPECT(spm_status_is_ok(spm_pack_exact_create(b, n, flags, &x)));
-  SPM_EXPECT(
-      spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 1000000, off, oc)));
-  uint64_t nodes = spm_pack_exact_nodes(x);
-  spm_pack_exact_destroy(x);
-  return nodes;
+  return exact_run(b, n, flags, cap, 1000000, NULL, nodes);
 }
 
 // The rule that nothing floats (pack_exact_bl.c) cuts the bottom-left
@@ -577,15 +582,15 @@ SPM_TEST(nothing_floats) {
     spm_pack_gen_small(&rng, n, 8, 8, b);
     for (size_t i = 0; i < n; ++i)
       b[i].align = 1 + (b[i].align == 4); // 1 or 2: slack everywhere
-    int64_t lb = spm_pack_lower_bound(b, n), opt = 0;
+    int64_t lb = spm_pack_lower_bound(b, n), opt = lb;
+    uint64_t n1, n2;
     spm_pack_outcome_t oc;
-    for (opt = lb; proof_nodes(b, n, opt, 0, &oc) && oc == SPM_PACK_INFEASIBLE;)
+    while ((oc = proof_run(b, n, opt, 0, &n1)) == SPM_PACK_INFEASIBLE)
       opt++;
     if (opt == lb || oc != SPM_PACK_FOUND)
       continue; // at the bound, or too long a proof for a unit test
-    spm_pack_outcome_t o1, o2;
-    uint64_t n1 = proof_nodes(b, n, opt - 1, 0, &o1);
-    uint64_t n2 = proof_nodes(b, n, opt - 1, SPM_PACK_NO_FLOAT, &o2);
+    spm_pack_outcome_t o1 = proof_run(b, n, opt - 1, 0, &n1);
+    spm_pack_outcome_t o2 = proof_run(b, n, opt - 1, SPM_PACK_NO_FLOAT, &n2);
     SPM_EXPECT(o1 == SPM_PACK_INFEASIBLE);
     SPM_EXPECT(o2 == SPM_PACK_INFEASIBLE || o2 == SPM_PACK_LIMIT);
     if (o2 != SPM_PACK_INFEASIBLE)
