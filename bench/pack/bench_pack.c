@@ -2,16 +2,22 @@
 // generated instances, as a distribution over seeds (min / median / max).
 //
 //   spm-bench-pack [--seeds N] [--time-limit S] [--node-limit N]
-//                  [--search NAME] [--quick] [--family NAME] [--buffers N]
-//                  [--seed K] [--verbose] [--write-csv DIR]
+//                  [--search NAME] [--disable RULE,...] [--quick]
+//                  [--family NAME] [--buffers N] [--seed K] [--verbose]
+//                  [--write-csv DIR]
 //   spm-bench-pack --csv [--capacity N] [--shuffles K] [--time-limit S]
-//                  [--node-limit N] [--search NAME] [--verbose] FILE...
+//                  [--node-limit N] [--search NAME] [--disable RULE,...]
+//                  [--verbose] FILE...
 //
 // --time-limit (default 10 s) and --node-limit (default none) bound each
 // exact search; with a node limit alone (--time-limit 0) every outcome is
 // the same on every machine and under any load. --search skyline or
 // bottom-left runs that search alone instead of the portfolio (to compare
-// them; spm_pack_search_t in lib/alloc/pack.h).
+// them; spm_pack_search_t in lib/alloc/pack.h). --disable RULE,... switches
+// rules of the exact search off (nogoods, backjumping, gluing, pools,
+// weights, floats, dominance, symmetry, decomposition, sections,
+// restarts: bench_pack_rules.c), to measure what each is worth; the search
+// stays exact without any of them.
 //
 // --family (dnn, tight, slivers or holes) and --buffers keep only the matching
 // rows (both may be given); without them every row is printed. --verbose
@@ -132,7 +138,7 @@ static void run_case(const bench_case_t *c, int first, int seeds,
     o.node_limit = limit->nodes;
     o.search = limit->search;
     spm_pack_result_t r;
-    spm_status_t st = spm_pack(b, m, &o, &r);
+    spm_status_t st = spm_bench_pack_run(b, m, &o, limit, &r);
     if (!spm_status_is_ok(st)) {
       fprintf(stderr, "spm_pack: %s\n", spm_status_message(st));
       exit(1);
@@ -184,7 +190,7 @@ static bool search_of(const char *name, spm_pack_search_t *out) {
 
 int main(int argc, char **argv) {
   int seeds = 10, first = 1;
-  spm_bench_exact_t limit = {10, 0, SPM_PACK_SEARCH_PORTFOLIO};
+  spm_bench_exact_t limit = {10, 0, SPM_PACK_SEARCH_PORTFOLIO, 0};
   bool quick = false, verbose = false, seed_given = false, seeds_given = false;
   const char *family = NULL, *csv_dir = NULL;
   long buffers = 0;
@@ -212,6 +218,9 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--search") == 0 && i + 1 < argc &&
              search_of(argv[i + 1], &limit.search))
       ++i;
+    else if (strcmp(argv[i], "--disable") == 0 && i + 1 < argc &&
+             spm_bench_disable_parse(argv[i + 1], &limit.disable))
+      ++i;
     else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
       first = atoi(argv[++i]), seed_given = true;
     else if (strcmp(argv[i], "--quick") == 0)
@@ -223,15 +232,18 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--buffers") == 0 && i + 1 < argc)
       buffers = atol(argv[++i]);
     else {
-      fprintf(stderr, "usage: spm-bench-pack [--seeds N] [--time-limit S] "
-                      "[--node-limit N] [--search portfolio|skyline|"
-                      "bottom-left] [--quick] [--family NAME] "
-                      "[--buffers N] [--seed K] [--verbose] "
-                      "[--write-csv DIR]\n"
-                      "       spm-bench-pack --csv [--capacity N] "
-                      "[--shuffles K] [--time-limit S] [--node-limit N] "
-                      "[--search NAME] "
-                      "[--verbose] FILE...\n");
+      fprintf(stderr,
+              "usage: spm-bench-pack [--seeds N] [--time-limit S] "
+              "[--node-limit N] [--search portfolio|skyline|"
+              "bottom-left] [--disable RULE[,RULE...]] [--quick] "
+              "[--family NAME] [--buffers N] [--seed K] [--verbose] "
+              "[--write-csv DIR]\n"
+              "       spm-bench-pack --csv [--capacity N] "
+              "[--shuffles K] [--time-limit S] [--node-limit N] "
+              "[--search NAME] [--disable RULE[,RULE...]] "
+              "[--verbose] FILE...\n"
+              "RULE: %s\n",
+              spm_bench_disable_names());
       free(files);
       return 2;
     }

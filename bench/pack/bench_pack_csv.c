@@ -94,7 +94,7 @@ static int spm_bench_pack_file(const char *path, int64_t capacity,
     o.node_limit = limit->nodes;
     o.search = limit->search;
     spm_pack_result_t res;
-    s = spm_pack(b, n, &o, &res);
+    s = spm_bench_pack_run(b, n, &o, limit, &res);
     if (!spm_status_is_ok(s)) {
       rc = spm_bench_fail_status(s);
       break;
@@ -140,6 +140,7 @@ void spm_bench_exact_print(const spm_bench_exact_t *l) {
     printf("skyline search alone, ");
   else if (l->search == SPM_PACK_SEARCH_BOTTOM_LEFT)
     printf("bottom-left search alone, ");
+  spm_bench_disable_print(l->disable);
   if (l->seconds > 0)
     printf("time limit %g s", l->seconds);
   if (l->seconds > 0 && l->nodes > 0)

@@ -204,13 +204,14 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
 // best/best_peak hold the incumbent packing and are improved in place.
 static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
                                          size_t n, const spm_pack_options_t *o,
-                                         bool probe_capacity, bool minimize,
-                                         int64_t *best, int64_t *best_peak,
+                                         unsigned flags, bool probe_capacity,
+                                         bool minimize, int64_t *best,
+                                         int64_t *best_peak,
                                          spm_pack_result_t *r) {
   spm_pack_exact_t *x = NULL;
-  unsigned flags = o->search == SPM_PACK_SEARCH_SKYLINE ? SPM_PACK_ONLY_CANONICAL
-                   : o->search == SPM_PACK_SEARCH_BOTTOM_LEFT ? SPM_PACK_ONLY_BL
-                                                              : 0u;
+  flags |= o->search == SPM_PACK_SEARCH_SKYLINE       ? SPM_PACK_ONLY_CANONICAL
+           : o->search == SPM_PACK_SEARCH_BOTTOM_LEFT ? SPM_PACK_ONLY_BL
+                                                      : 0u;
   SPM_RETURN_IF_ERROR(spm_pack_exact_create(bufs, n, flags, &x));
   int64_t *off = malloc((n ? n : 1) * sizeof *off);
   if (!off) {
@@ -267,6 +268,12 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
 spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
                       const spm_pack_options_t *options,
                       spm_pack_result_t *result) {
+  return spm_pack_with_flags(bufs, n, options, 0, result);
+}
+
+spm_status_t spm_pack_with_flags(spm_pack_buffer_t *bufs, size_t n,
+                                 const spm_pack_options_t *options,
+                                 unsigned flags, spm_pack_result_t *result) {
   double t0 = spm_pack_now();
   if (!result)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT, "no result pointer");
@@ -304,8 +311,8 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
     bool probe = cap && (over || (o.algorithm == SPM_PACK_EXACT && !minimize));
     bool improve = minimize && peak > result->lower_bound;
     if (o.algorithm == SPM_PACK_EXACT || probe || improve)
-      s = spm_pack_exact_phase(bufs, n, &o, probe, minimize, best, &peak,
-                               result);
+      s = spm_pack_exact_phase(bufs, n, &o, flags, probe, minimize, best,
+                               &peak, result);
   }
   if (!spm_status_is_ok(s)) {
     free(best);

@@ -79,6 +79,15 @@ enum {
   SPM_PACK_NO_FLOAT = 1u << 13,      // no "nothing floats" bound (b-l)
 };
 
+// spm_pack() with the exact phase's pruning rules and devices switched off
+// as in `flags` (the switches above, OR-ed with those spm_pack_options_t's
+// search implies): for the benchmarks that measure what each one is worth
+// (bench/pack, --disable). spm_pack(b, n, o, r) is
+// spm_pack_with_flags(b, n, o, 0, r). Every switch keeps the search exact.
+spm_status_t spm_pack_with_flags(spm_pack_buffer_t *bufs, size_t n,
+                                 const spm_pack_options_t *options,
+                                 unsigned flags, spm_pack_result_t *result);
+
 typedef struct spm_pack_exact_s spm_pack_exact_t;
 
 // Prepares a search over bufs[0..n) (copied; the caller may free bufs).
