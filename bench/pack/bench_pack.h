@@ -25,8 +25,8 @@ typedef struct {
 } spm_bench_exact_t;
 
 // Prints the settings as a phrase ("time limit 1 s", "node limit 600000",
-// "skyline search alone, without nogoods, time limit 10 s, node limit
-// 600000").
+// "skyline search alone, without nogoods, gluing; time limit 10 s, node
+// limit 600000").
 void spm_bench_exact_print(const spm_bench_exact_t *l);
 
 // Parses --disable's comma-separated rule names (nogoods, backjumping,
