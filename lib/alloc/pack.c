@@ -202,6 +202,8 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
 // The exact phase: a feasibility probe at the capacity when needed, then
 // (when minimising) a search between the lower bound and the incumbent.
 // best/best_peak hold the incumbent packing and are improved in place.
+// flags: rules switched off (spm_pack_with_flags), OR-ed with the search
+// o->search selects.
 static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
                                          size_t n, const spm_pack_options_t *o,
                                          unsigned flags, bool probe_capacity,

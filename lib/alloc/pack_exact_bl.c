@@ -238,7 +238,7 @@ static int64_t spm_pack_bl_above_float(const spm_pack_order_t *o, uint32_t u,
 // if it would float there) at or below capacity - total. (Checking
 // that they fit when stacked in order of their skylines -- a one-machine
 // schedule with release times -- prunes no more on the benchmarks and costs
-// a sort per section.)
+// a sort per section; measured again with slack, docs/benchmarks.md.)
 static bool spm_pack_bl_section_ok(spm_pack_order_t *o, uint32_t s, int64_t cap,
                                    uint64_t *work) {
   uint32_t cnt = o->sec_cnt[s];
