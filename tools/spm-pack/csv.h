@@ -5,7 +5,9 @@
 // one buffer per line, live in [lower, upper), `size` bytes; spm-pack writes
 // the same rows with an `offset` column. The header of MiniMalloc's first
 // benchmark files, `buffer,start,end,size[,offset]`, names the same columns
-// and is read too; output always uses `id,lower,upper,size,offset`.
+// and is read too, `end` exclusive as those files mean it (MiniMalloc's own
+// reader takes it as inclusive; docs/packing.md says why we do not); output
+// always uses `id,lower,upper,size,offset`.
 // See docs/packing.md.
 #ifndef SPM_TOOLS_SPM_PACK_CSV_H
 #define SPM_TOOLS_SPM_PACK_CSV_H
