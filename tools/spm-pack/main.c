@@ -24,7 +24,7 @@ static const char *const spm_pack_usage =
     "\n"
     "Assigns an offset to every buffer of INPUT (CSV with the header\n"
     "'id,lower,upper,size', or MiniMalloc's older 'buffer,start,end,size';\n"
-    "each buffer is live in [lower, upper), resp. [start, end)) so that\n"
+    "each buffer is live in [lower, upper), or in [start, end)) so that\n"
     "buffers live at the same time do not share bytes and every buffer ends\n"
     "within the capacity. Writes the rows with an added 'offset' column and\n"
     "prints a summary line to standard error.\n"
