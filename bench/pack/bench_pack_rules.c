@@ -24,6 +24,7 @@ static const spm_bench_rule_t spm_bench_rules[] = {
     {"decomposition", SPM_PACK_NO_DECOMPOSE, "decomposition"},
     {"sections", SPM_PACK_NO_SECTIONS, "the section bound"},
     {"restarts", SPM_PACK_ONE_ORDER, "restarts and other orders"},
+    {"mirror", SPM_PACK_NO_MIRROR, "the mirrored search on a second thread"},
 };
 enum { SPM_BENCH_NRULES = sizeof spm_bench_rules / sizeof *spm_bench_rules };
 

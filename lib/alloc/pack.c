@@ -3,6 +3,7 @@
 // packing returned passes the independent validator (pack_validate.c).
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -112,6 +113,137 @@ static spm_status_t spm_pack_exact_ladder(spm_pack_exact_t *x,
         return SPM_OK;
     }
   }
+}
+
+// One search's step in a thread of its own (spm_pack_exact_pair).
+typedef struct {
+  spm_pack_exact_t *x;
+  int64_t cap;
+  double deadline;
+  uint64_t stop;
+  int64_t *off;
+  spm_pack_outcome_t out;
+  spm_status_t s;
+} spm_pack_step_t;
+
+static void spm_pack_step_run(spm_pack_step_t *t) {
+  t->s = spm_pack_exact_solve(t->x, t->cap, t->deadline, t->stop, t->off,
+                              &t->out);
+}
+
+static void *spm_pack_step_thread(void *arg) {
+  spm_pack_step_run(arg);
+  return NULL;
+}
+
+// Whether a step ended the search: a packing, or a proof that none fits.
+static bool spm_pack_step_done(const spm_pack_step_t *t) {
+  return t->out == SPM_PACK_FOUND || t->out == SPM_PACK_INFEASIBLE;
+}
+
+// The buffers mirrored in time (live in [T - end, T - start) for the last
+// end T): conflicts, and so packings, are the same, but a search that
+// builds up from the bottom-left meets the instance from its other end.
+// Returns NULL when out of memory; the caller frees the copy.
+static spm_pack_buffer_t *spm_pack_mirror(const spm_pack_buffer_t *bufs,
+                                          size_t n) {
+  spm_pack_buffer_t *m = malloc((n ? n : 1) * sizeof *m);
+  if (!m)
+    return NULL;
+  int64_t t = 0;
+  for (size_t i = 0; i < n; ++i)
+    t = bufs[i].end > t ? bufs[i].end : t;
+  for (size_t i = 0; i < n; ++i) {
+    m[i] = bufs[i];
+    m[i].start = t - bufs[i].end;
+    m[i].end = t - bufs[i].start;
+  }
+  return m;
+}
+
+// Looks for a packing within cap with two searches at once: x on the
+// buffers and one on the buffers mirrored in time (spm_pack_mirror), each
+// with its own nogoods and weights, on two threads. On holes and sliver
+// instances the two fail on different seeds, so running both packs more
+// in the same wall time (docs/benchmarks.md); a second thread is not
+// started unless x alone fails its first step. They run in rounds of
+// doubling node budgets and meet after every round, and the first round
+// in which one ends decides -- x's packing or proof first, then the
+// mirror's -- so the result does not depend on which thread is faster:
+// it is as deterministic as one search. Each gets half of node_limit (0:
+// none). Fills off and *outcome as spm_pack_exact_solve() does; *nodes
+// gets the mirror's nodes (x counts its own).
+static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
+                                        size_t n, unsigned flags,
+                                        spm_pack_exact_t *x, int64_t cap,
+                                        double deadline, uint64_t node_limit,
+                                        int64_t *off,
+                                        spm_pack_outcome_t *outcome,
+                                        uint64_t *nodes) {
+  uint64_t half = node_limit ? (node_limit + 1) / 2 : 0;
+  *nodes = 0;
+  spm_pack_step_t a = {x, cap, deadline, 0, off, SPM_PACK_LIMIT, SPM_OK};
+  a.stop = half && half < SPM_PACK_LADDER_NODES ? half : SPM_PACK_LADDER_NODES;
+  spm_pack_step_run(&a);
+  *outcome = a.out;
+  if (!spm_status_is_ok(a.s) || spm_pack_step_done(&a) ||
+      (node_limit && spm_pack_exact_nodes(x) >= half) ||
+      (deadline > 0 && spm_pack_now() >= deadline))
+    return a.s;
+  spm_pack_buffer_t *mb = spm_pack_mirror(bufs, n);
+  int64_t *moff = malloc((n ? n : 1) * sizeof *moff);
+  spm_pack_exact_t *y = NULL;
+  spm_status_t s = SPM_OK;
+  if (!mb || !moff)
+    s = spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  else
+    s = spm_pack_exact_create(mb, n, flags, &y);
+  free(mb);
+  spm_pack_step_t b = {y, cap, deadline, 0, moff, SPM_PACK_LIMIT, SPM_OK};
+  for (int round = 1; spm_status_is_ok(s); ++round) {
+    uint64_t step =
+        round >= 40 ? UINT64_MAX / 4 : SPM_PACK_LADDER_NODES << round;
+    uint64_t na = spm_pack_exact_nodes(x), nb = spm_pack_exact_nodes(y);
+    a.stop = half && half - na < step ? half : na + step;
+    b.stop = half && half - nb < step ? half : nb + step;
+    bool run_a = !half || na < half, run_b = !half || nb < half;
+    if (!run_a && !run_b)
+      break; // both at their limits
+    pthread_t th;
+    bool threaded = run_a && run_b &&
+                    pthread_create(&th, NULL, spm_pack_step_thread, &b) == 0;
+    if (run_a)
+      spm_pack_step_run(&a);
+    if (threaded)
+      pthread_join(th, NULL);
+    else if (run_b)
+      spm_pack_step_run(&b);
+    if (!spm_status_is_ok(a.s)) {
+      spm_status_free(b.s);
+      s = a.s;
+      break;
+    }
+    if (!spm_status_is_ok(b.s)) {
+      s = b.s;
+      break;
+    }
+    if (run_a && spm_pack_step_done(&a)) {
+      *outcome = a.out;
+      break;
+    }
+    if (run_b && spm_pack_step_done(&b)) {
+      *outcome = b.out;
+      if (b.out == SPM_PACK_FOUND)
+        memcpy(off, moff, n * sizeof *off);
+      break;
+    }
+    if (deadline > 0 && spm_pack_now() >= deadline)
+      break;
+  }
+  *nodes = y ? spm_pack_exact_nodes(y) : 0;
+  spm_pack_exact_destroy(y);
+  free(moff);
+  return s;
 }
 
 // A search's outcome at capacity p, applied to a minimisation between *lo
@@ -229,11 +361,17 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
   bool incumbent_fits = cap == 0 || *best_peak <= cap;
   spm_pack_exact_t *x_lb = NULL;
   bool lb_infeasible = false;
+  uint64_t mirror_nodes = 0;
   if (probe_capacity && cap > r->lower_bound) {
     s = spm_pack_exact_create(bufs, n, flags, &x_lb);
     if (spm_status_is_ok(s))
       s = spm_pack_exact_ladder(x, x_lb, cap, r->lower_bound, deadline,
                                 o->node_limit, off, &out, &lb_infeasible);
+  } else if (probe_capacity &&
+             !(flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
+                        SPM_PACK_ONLY_BL))) {
+    s = spm_pack_exact_pair(bufs, n, flags, x, cap, deadline, o->node_limit,
+                            off, &out, &mirror_nodes);
   } else if (probe_capacity) {
     s = spm_pack_exact_solve(x, cap, deadline, o->node_limit, off, &out);
   }
@@ -259,7 +397,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
                                 r->lower_bound + (lb_infeasible ? 1 : 0),
                                 deadline, o->node_limit, off, best, best_peak,
                                 r);
-  r->nodes = spm_pack_exact_nodes(x) +
+  r->nodes = spm_pack_exact_nodes(x) + mirror_nodes +
              (x_lb ? spm_pack_exact_nodes(x_lb) : 0);
   spm_pack_exact_destroy(x_lb);
   spm_pack_exact_destroy(x);

@@ -77,6 +77,7 @@ enum {
   SPM_PACK_NO_WEIGHTS = 1u << 11,    // no failure weights (bottom-left)
   SPM_PACK_WEIGHTS_NOW = 1u << 12,   // failure weights steer from node 0
   SPM_PACK_NO_FLOAT = 1u << 13,      // no "nothing floats" bound (b-l)
+  SPM_PACK_NO_MIRROR = 1u << 14,     // no second search, mirrored in time
 };
 
 // spm_pack() with the exact phase's pruning rules and devices switched off
