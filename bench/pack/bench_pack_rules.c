@@ -25,6 +25,8 @@ static const spm_bench_rule_t spm_bench_rules[] = {
     {"sections", SPM_PACK_NO_SECTIONS, "the section bound"},
     {"restarts", SPM_PACK_ONE_ORDER, "restarts and other orders"},
     {"mirror", SPM_PACK_NO_MIRROR, "the mirrored search on a second thread"},
+    {"parallel", SPM_PACK_SERIAL,
+     "the second thread (the mirrored pair takes turns on one)"},
 };
 enum { SPM_BENCH_NRULES = sizeof spm_bench_rules / sizeof *spm_bench_rules };
 

@@ -115,20 +115,44 @@ static spm_status_t spm_pack_exact_ladder(spm_pack_exact_t *x,
   }
 }
 
-// One search's step in a thread of its own (spm_pack_exact_pair).
-typedef struct {
+// One search's step in a round of two (spm_pack_race), each perhaps on a
+// thread of its own.
+typedef struct spm_pack_step_s {
   spm_pack_exact_t *x;
   int64_t cap;
   double deadline;
-  uint64_t stop;
+  uint64_t stop; // node limit of the step, in x's count
   int64_t *off;
+  // Whether a proof that nothing fits ends the race (a packing always does).
+  bool infeasible_ends;
+  // The other step of the race; the one whose end decides it lowers this
+  // step's cutoff to its own count (spm_pack_exact_set_cutoff).
+  struct spm_pack_step_s *other;
+  _Atomic uint64_t cutoff;
+  uint64_t entered; // nodes entered in the step
+  uint64_t overrun; // of those, how many past the cutoff
   spm_pack_outcome_t out;
   spm_status_t s;
 } spm_pack_step_t;
 
+// Whether a step's outcome ends its race: a packing, or a proof that none
+// fits where that counts.
+static bool spm_pack_step_ends(const spm_pack_step_t *t) {
+  return t->out == SPM_PACK_FOUND ||
+         (t->out == SPM_PACK_INFEASIBLE && t->infeasible_ends);
+}
+
 static void spm_pack_step_run(spm_pack_step_t *t) {
+  uint64_t before = spm_pack_exact_nodes(t->x);
   t->s = spm_pack_exact_solve(t->x, t->cap, t->deadline, t->stop, t->off,
                               &t->out);
+  t->entered = spm_pack_exact_nodes(t->x) - before;
+  if (spm_status_is_ok(t->s) && spm_pack_step_ends(t)) {
+    uint64_t c = atomic_load(&t->other->cutoff);
+    while (t->entered < c &&
+           !atomic_compare_exchange_weak(&t->other->cutoff, &c, t->entered))
+      ;
+  }
 }
 
 static void *spm_pack_step_thread(void *arg) {
@@ -136,9 +160,49 @@ static void *spm_pack_step_thread(void *arg) {
   return NULL;
 }
 
-// Whether a step ended the search: a packing, or a proof that none fits.
-static bool spm_pack_step_done(const spm_pack_step_t *t) {
-  return t->out == SPM_PACK_FOUND || t->out == SPM_PACK_INFEASIBLE;
+// One round of two searches, a (if run_a) and b (if run_b), b on a second
+// thread when both run: a race whose result does not depend on which
+// thread is faster. A step that ends the race (spm_pack_step_ends) after
+// entering k nodes lowers the other's cutoff to k, so that the other goes
+// on only as long as it could still end the race with fewer nodes (or as
+// many, for a). Afterwards, an outcome reached past the step's cutoff (its
+// thread ran ahead) is taken back to SPM_PACK_LIMIT, and its nodes past
+// the cutoff are counted in `overrun`. What is left depends on node counts
+// alone: the caller looks at a's outcome first, then b's (if both end the
+// race, they did so with as many nodes). A step cut short leaves its
+// search at a count that depends on timing, so callers must not search
+// with it again (its outcome and overrun are deterministic, its state is
+// not). serial: a, then b, on this thread: the same outcomes, entered
+// counts and overruns.
+static void spm_pack_race(spm_pack_step_t *a, bool run_a, spm_pack_step_t *b,
+                          bool run_b, bool serial) {
+  a->other = b;
+  b->other = a;
+  atomic_store(&a->cutoff, UINT64_MAX);
+  atomic_store(&b->cutoff, UINT64_MAX);
+  a->entered = b->entered = a->overrun = b->overrun = 0;
+  a->out = b->out = SPM_PACK_LIMIT;
+  spm_pack_exact_set_cutoff(a->x, &a->cutoff);
+  spm_pack_exact_set_cutoff(b->x, &b->cutoff);
+  pthread_t th;
+  bool threaded = !serial && run_a && run_b &&
+                  pthread_create(&th, NULL, spm_pack_step_thread, b) == 0;
+  if (run_a)
+    spm_pack_step_run(a);
+  if (threaded)
+    pthread_join(th, NULL);
+  else if (run_b)
+    spm_pack_step_run(b);
+  spm_pack_exact_set_cutoff(a->x, NULL);
+  spm_pack_exact_set_cutoff(b->x, NULL);
+  for (int i = 0; i < 2; ++i) {
+    spm_pack_step_t *t = i ? b : a;
+    uint64_t c = atomic_load(&t->cutoff);
+    if (t->entered > c) {
+      t->overrun = t->entered - c;
+      t->out = SPM_PACK_LIMIT;
+    }
+  }
 }
 
 // The buffers mirrored in time (live in [T - end, T - start) for the last
@@ -167,39 +231,45 @@ static spm_pack_buffer_t *spm_pack_mirror(const spm_pack_buffer_t *bufs,
 // instances the two fail on different seeds, so running both packs more
 // in the same wall time (docs/benchmarks.md); a second thread is not
 // started unless x alone fails its first step. They run in rounds of
-// doubling node budgets and meet after every round, and the first round
-// in which one ends decides -- x's packing or proof first, then the
-// mirror's -- so the result does not depend on which thread is faster:
-// it is as deterministic as one search. Each gets half of node_limit (0:
-// none). Fills off and *outcome as spm_pack_exact_solve() does; *nodes
-// gets the mirror's nodes (x counts its own).
+// doubling node budgets, each round a race (spm_pack_race, x first): the
+// search that ends it (a packing, or a proof that none fits) with fewer
+// nodes in the round decides, x on a tie, so the result does not depend
+// on which thread is faster: it is as deterministic as one search. Each
+// gets half of node_limit (0: none). Fills off and *outcome as
+// spm_pack_exact_solve() does; *nodes gets the mirror's nodes (x counts
+// its own), and *overrun x's nodes past the race's cutoff.
 static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
                                         size_t n, unsigned flags,
                                         spm_pack_exact_t *x, int64_t cap,
                                         double deadline, uint64_t node_limit,
                                         int64_t *off,
                                         spm_pack_outcome_t *outcome,
-                                        uint64_t *nodes) {
+                                        uint64_t *nodes, uint64_t *overrun) {
   uint64_t half = node_limit ? (node_limit + 1) / 2 : 0;
-  *nodes = 0;
-  spm_pack_step_t a = {x, cap, deadline, 0, off, SPM_PACK_LIMIT, SPM_OK};
-  a.stop = half && half < SPM_PACK_LADDER_NODES ? half : SPM_PACK_LADDER_NODES;
-  spm_pack_step_run(&a);
-  *outcome = a.out;
-  if (!spm_status_is_ok(a.s) || spm_pack_step_done(&a) ||
+  *nodes = *overrun = 0;
+  spm_pack_outcome_t out;
+  spm_status_t s = spm_pack_exact_solve(
+      x, cap, deadline,
+      half && half < SPM_PACK_LADDER_NODES ? half : SPM_PACK_LADDER_NODES, off,
+      &out);
+  *outcome = out;
+  if (!spm_status_is_ok(s) || out != SPM_PACK_LIMIT ||
       (node_limit && spm_pack_exact_nodes(x) >= half) ||
       (deadline > 0 && spm_pack_now() >= deadline))
-    return a.s;
+    return s;
   spm_pack_buffer_t *mb = spm_pack_mirror(bufs, n);
   int64_t *moff = malloc((n ? n : 1) * sizeof *moff);
   spm_pack_exact_t *y = NULL;
-  spm_status_t s = SPM_OK;
   if (!mb || !moff)
     s = spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   else
     s = spm_pack_exact_create(mb, n, flags, &y);
   free(mb);
-  spm_pack_step_t b = {y, cap, deadline, 0, moff, SPM_PACK_LIMIT, SPM_OK};
+  spm_pack_step_t a = {.x = x, .cap = cap, .deadline = deadline, .off = off,
+                       .infeasible_ends = true, .s = SPM_OK};
+  spm_pack_step_t b = {.x = y, .cap = cap, .deadline = deadline, .off = moff,
+                       .infeasible_ends = true, .s = SPM_OK};
+  uint64_t y_overrun = 0;
   for (int round = 1; spm_status_is_ok(s); ++round) {
     uint64_t step =
         round >= 40 ? UINT64_MAX / 4 : SPM_PACK_LADDER_NODES << round;
@@ -209,15 +279,9 @@ static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
     bool run_a = !half || na < half, run_b = !half || nb < half;
     if (!run_a && !run_b)
       break; // both at their limits
-    pthread_t th;
-    bool threaded = run_a && run_b &&
-                    pthread_create(&th, NULL, spm_pack_step_thread, &b) == 0;
-    if (run_a)
-      spm_pack_step_run(&a);
-    if (threaded)
-      pthread_join(th, NULL);
-    else if (run_b)
-      spm_pack_step_run(&b);
+    spm_pack_race(&a, run_a, &b, run_b, flags & SPM_PACK_SERIAL);
+    *overrun += a.overrun;
+    y_overrun += b.overrun;
     if (!spm_status_is_ok(a.s)) {
       spm_status_free(b.s);
       s = a.s;
@@ -227,11 +291,11 @@ static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
       s = b.s;
       break;
     }
-    if (run_a && spm_pack_step_done(&a)) {
+    if (spm_pack_step_ends(&a)) {
       *outcome = a.out;
       break;
     }
-    if (run_b && spm_pack_step_done(&b)) {
+    if (spm_pack_step_ends(&b)) {
       *outcome = b.out;
       if (b.out == SPM_PACK_FOUND)
         memcpy(off, moff, n * sizeof *off);
@@ -240,7 +304,7 @@ static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
     if (deadline > 0 && spm_pack_now() >= deadline)
       break;
   }
-  *nodes = y ? spm_pack_exact_nodes(y) : 0;
+  *nodes = y ? spm_pack_exact_nodes(y) - y_overrun : 0;
   spm_pack_exact_destroy(y);
   free(moff);
   return s;
@@ -361,7 +425,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
   bool incumbent_fits = cap == 0 || *best_peak <= cap;
   spm_pack_exact_t *x_lb = NULL;
   bool lb_infeasible = false;
-  uint64_t mirror_nodes = 0;
+  uint64_t mirror_nodes = 0, overrun = 0;
   if (probe_capacity && cap > r->lower_bound) {
     s = spm_pack_exact_create(bufs, n, flags, &x_lb);
     if (spm_status_is_ok(s))
@@ -371,7 +435,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
              !(flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
                         SPM_PACK_ONLY_BL))) {
     s = spm_pack_exact_pair(bufs, n, flags, x, cap, deadline, o->node_limit,
-                            off, &out, &mirror_nodes);
+                            off, &out, &mirror_nodes, &overrun);
   } else if (probe_capacity) {
     s = spm_pack_exact_solve(x, cap, deadline, o->node_limit, off, &out);
   }
@@ -397,8 +461,10 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
                                 r->lower_bound + (lb_infeasible ? 1 : 0),
                                 deadline, o->node_limit, off, best, best_peak,
                                 r);
+  // Nodes that a race's losing thread ran past its cutoff are not counted,
+  // so that the count is the same from run to run (spm_pack_race).
   r->nodes = spm_pack_exact_nodes(x) + mirror_nodes +
-             (x_lb ? spm_pack_exact_nodes(x_lb) : 0);
+             (x_lb ? spm_pack_exact_nodes(x_lb) : 0) - overrun;
   spm_pack_exact_destroy(x_lb);
   spm_pack_exact_destroy(x);
   free(off);

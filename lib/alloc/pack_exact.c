@@ -257,6 +257,11 @@ void spm_pack_exact_destroy(spm_pack_exact_t *x) {
 
 uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x) { return x->nodes; }
 
+void spm_pack_exact_set_cutoff(spm_pack_exact_t *x,
+                               const _Atomic uint64_t *cutoff) {
+  x->cutoff = cutoff;
+}
+
 // The unit of the random restarts' budgets, in multiples of the first
 // round's budget B (about the work of one descent through the whole
 // instance): with U = 1 most restarts stopped before their search had gone
@@ -396,6 +401,7 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
   if (capacity <= 0)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "the exact search needs a positive capacity");
+  x->call_start = x->nodes;
   if (x->n == 0) {
     *outcome = SPM_PACK_FOUND;
     return SPM_OK;
@@ -423,6 +429,7 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
         return spm_status_make(SPM_STATUS_INTERNAL,
                                "out of memory for the exact search");
       uint64_t before = g->nodes;
+      g->cutoff = x->cutoff; // counted from the call's start in g as in x
       spm_status_t st = spm_pack_exact_solve(
           g, capacity, deadline,
           node_limit ? g->nodes + (node_limit - x->nodes) : 0, goff, outcome);

@@ -4,6 +4,7 @@
 #ifndef SPM_ALLOC_PACK_EXACT_H
 #define SPM_ALLOC_PACK_EXACT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -167,6 +168,11 @@ struct spm_pack_exact_s {
   spm_pack_order_t *ord[SPM_PACK_NORDERS_X];
   bool ord_same[SPM_PACK_NORDERS_X]; // order h equals an earlier one: skipped
   uint64_t nodes;
+  // spm_pack_exact_set_cutoff: a solve stops, as at its node limit, once it
+  // has entered *cutoff nodes since call_start (x->nodes when it began);
+  // another thread may lower *cutoff meanwhile. NULL: no cutoff.
+  const _Atomic uint64_t *cutoff;
+  uint64_t call_start;
   // Per solve.
   int64_t cap;
   double deadline;
@@ -242,6 +248,11 @@ static inline bool spm_pack_node_enter(spm_pack_exact_t *x) {
   }
   if ((x->nodes & 255) == 0 && x->deadline > 0 &&
       spm_pack_now() > x->deadline) {
+    x->abort_kind = 2;
+    return false;
+  }
+  if (x->cutoff && x->nodes - x->call_start >=
+                       atomic_load_explicit(x->cutoff, memory_order_relaxed)) {
     x->abort_kind = 2;
     return false;
   }

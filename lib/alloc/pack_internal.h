@@ -3,6 +3,7 @@
 #ifndef SPM_ALLOC_PACK_INTERNAL_H
 #define SPM_ALLOC_PACK_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,7 @@ enum {
   SPM_PACK_WEIGHTS_NOW = 1u << 12,   // failure weights steer from node 0
   SPM_PACK_NO_FLOAT = 1u << 13,      // no "nothing floats" bound (b-l)
   SPM_PACK_NO_MIRROR = 1u << 14,     // no second search, mirrored in time
+  SPM_PACK_SERIAL = 1u << 15,        // the mirrored pair on one thread
 };
 
 // spm_pack() with the exact phase's pruning rules and devices switched off
@@ -110,5 +112,14 @@ spm_status_t spm_pack_exact_solve(spm_pack_exact_t *x, int64_t capacity,
 
 // Search nodes used so far by x.
 uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x);
+
+// From now on, every spm_pack_exact_solve on x stops (outcome LIMIT, as at
+// its node limit) once it has entered *cutoff nodes since it was called.
+// *cutoff is read while the search runs, so another thread may lower it
+// (atomically) to stop it: a search that is not yet past the new value
+// stops exactly there, one that is stops at once. cutoff is borrowed and
+// must outlive its use; NULL removes it.
+void spm_pack_exact_set_cutoff(spm_pack_exact_t *x,
+                               const _Atomic uint64_t *cutoff);
 
 #endif

@@ -3,10 +3,12 @@
 // spm_pack_exact_solve resuming where a node limit stopped it.
 //
 //   spm-unit-pack-phase [--quick]   (--quick: fewer instances, for valgrind)
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc/pack.h"
+#include "alloc/pack_exact.h"
 #include "alloc/pack_gen.h"
 #include "alloc/pack_internal.h"
 #include "alloc/pack_test_oracle.h"
@@ -163,13 +165,13 @@ SPM_TEST(resume_brute_force) {
 // 34 of spm-bench-pack, which the search alone does not pack within
 // 200,000 nodes (checked first, as in capacity_ladder: should a change to
 // the search pack it, choose another seed where only the mirror does).
-// With the mirror, 100,000 nodes each pack it (43,679 in all when this
-// test was written; over seeds 1-40 the two pack about as many as the
+// With the mirror, 100,000 nodes each pack it (below; over seeds 1-40 the two pack about as many as the
 // search alone with the same total: the gain is the second thread's
 // time, docs/benchmarks.md). The mirror's offsets are
 // taken, and spm_pack's validator checks them against the original
 // buffers. Two runs give the same packing and node count: the rounds meet,
-// and which thread is faster does not decide.
+// and which thread is faster does not decide (spm_pack_race); the same
+// search on one thread (SPM_PACK_SERIAL) gives them too.
 SPM_TEST(mirrored_search) {
   static spm_pack_buffer_t b[300], c[300];
   spm_pack_rng_t rng = spm_pack_rng(34u * 1000003u + 300u);
@@ -188,6 +190,18 @@ SPM_TEST(mirrored_search) {
   for (size_t i = 0; i < n; ++i)
     same &= b[i].offset == c[i].offset;
   SPM_EXPECT(same);
+  SPM_EXPECT(
+      spm_status_is_ok(spm_pack_with_flags(c, n, &o, SPM_PACK_SERIAL, &r2)));
+  SPM_EXPECT(r2.feasible && r2.nodes == r.nodes);
+  same = true;
+  for (size_t i = 0; i < n; ++i)
+    same &= b[i].offset == c[i].offset;
+  SPM_EXPECT(same);
+  printf("mirrored search: %llu nodes\n", (unsigned long long)r.nodes);
+  // The search that loses the last round is cut off where the mirror
+  // ended it: 34,110 nodes in all. Before the rounds were races (b3d397f)
+  // both ran their whole step, 43,679.
+  SPM_EXPECT(r.nodes < 43679);
   // Without the mirror, the search alone has the whole limit, and stops.
   SPM_EXPECT(spm_status_is_ok(
       spm_pack_with_flags(c, n, &o, SPM_PACK_NO_MIRROR, &r2)));
@@ -198,11 +212,86 @@ SPM_TEST(mirrored_search) {
   SPM_EXPECT(!r2.feasible && r2.limit_reached && r2.nodes <= 1000);
 }
 
+// spm_pack_exact_set_cutoff, which the mirrored pair's races use to stop
+// the search that loses: a call stops (LIMIT) once it has entered *cutoff
+// nodes since it began, also inside the glued instance that a tight
+// instance is solved as, and the cutoff is read while the search runs.
+SPM_TEST(search_cutoff) {
+  static spm_pack_buffer_t b[300];
+  static int64_t off[300];
+  for (int k = 0; k < 2; ++k) {
+    // k = 0: holes 300 seed 34 (above), not glued; k = 1: tight 300 seed 6
+    // of spm-bench-pack, solved as a glued instance.
+    spm_pack_rng_t rng = spm_pack_rng(k == 0 ? 34u * 1000003u + 300u
+                                             : 6u * 1000003u + 300u);
+    size_t n = k == 0 ? spm_pack_gen_holes(&rng, 300, 5, b)
+                      : spm_pack_gen_tight(&rng, 300, 300, 1 << 20, 1024,
+                                           true, b);
+    int64_t cap = spm_pack_lower_bound(b, n);
+    SPM_EXPECT(stops_alone(b, n, cap, 3000));
+    spm_pack_exact_t *x = NULL;
+    SPM_EXPECT(spm_status_is_ok(
+        spm_pack_exact_create(b, n, k == 0 ? SPM_PACK_NO_GLUE : 0, &x)));
+    _Atomic uint64_t cutoff = 1000;
+    spm_pack_exact_set_cutoff(x, &cutoff);
+    spm_pack_outcome_t out = SPM_PACK_FOUND;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 0, off, &out)));
+    SPM_EXPECT(out == SPM_PACK_LIMIT && spm_pack_exact_nodes(x) == 1000);
+    SPM_EXPECT((k == 1) == (x->glued != NULL));
+    // Counted from each call's start.
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 0, off, &out)));
+    SPM_EXPECT(out == SPM_PACK_LIMIT && spm_pack_exact_nodes(x) == 2000);
+    atomic_store(&cutoff, 0);
+    SPM_EXPECT(spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 0, off, &out)));
+    SPM_EXPECT(out == SPM_PACK_LIMIT && spm_pack_exact_nodes(x) == 2000);
+    // Without it, the node limit alone.
+    spm_pack_exact_set_cutoff(x, NULL);
+    SPM_EXPECT(
+        spm_status_is_ok(spm_pack_exact_solve(x, cap, 0, 2500, off, &out)));
+    SPM_EXPECT(out == SPM_PACK_LIMIT && spm_pack_exact_nodes(x) == 2500);
+    spm_pack_exact_destroy(x);
+  }
+}
+
+// The mirrored pair's races decide by node counts alone: on holes
+// instances of 200 buffers, which mostly go past the pair's first step
+// (4,096 nodes of the search alone) and are packed in a race, spm_pack on
+// two threads and on one (SPM_PACK_SERIAL) give the same outcome, node
+// count and offsets, instance by instance.
+SPM_TEST(race_serial_equals_threaded) {
+  static spm_pack_buffer_t b[200], c[200];
+  int count = quick ? 2 : 12, raced = 0, packed = 0;
+  for (int seed = 1; seed <= count; ++seed) {
+    spm_pack_rng_t rng = spm_pack_rng((uint64_t)seed * 1000003u + 200u);
+    size_t n = spm_pack_gen_holes(&rng, 200, 5, b);
+    int64_t cap = spm_pack_lower_bound(b, n);
+    memcpy(c, b, n * sizeof *b);
+    spm_pack_options_t o = exact_options(cap, quick ? 20000 : 100000);
+    spm_pack_result_t r, r2;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_with_flags(b, n, &o, 0, &r)));
+    SPM_EXPECT(
+        spm_status_is_ok(spm_pack_with_flags(c, n, &o, SPM_PACK_SERIAL, &r2)));
+    SPM_EXPECT(r.feasible == r2.feasible && r.nodes == r2.nodes &&
+               r.limit_reached == r2.limit_reached);
+    bool same = true;
+    for (size_t i = 0; i < n; ++i)
+      same &= b[i].offset == c[i].offset;
+    SPM_EXPECT(same);
+    raced += r.nodes > 4096;
+    packed += r.feasible;
+  }
+  printf("races: %d instances, %d packed, %d past the first step\n", count,
+         packed, raced);
+  SPM_EXPECT(raced >= count / 2);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(capacity_ladder);
   SPM_RUN(anytime_minimize);
   SPM_RUN(resume_brute_force);
   SPM_RUN(mirrored_search);
+  SPM_RUN(search_cutoff);
+  SPM_RUN(race_serial_equals_threaded);
   return spm_test_finish();
 }
