@@ -48,6 +48,12 @@ static int64_t spm_pack_peak_of(const spm_pack_buffer_t *bufs, size_t n,
 // The same rounds in anytime minimisation; there the search at the midpoint
 // gets a quarter (spm_pack_exact_minimize).
 #define SPM_PACK_MIN_MID_SHARE 4
+// Minimisation's first search, at the lower bound, runs alone for this many
+// nodes before the mirrored pair starts (spm_pack_exact_pair). The pair's
+// rounds restart the portfolio run they interrupt, which cost DNN-like
+// schedules (at the bound within tens of thousands of nodes) up to twice
+// their time with 4,096 (docs/benchmarks.md).
+#define SPM_PACK_MIN_ALONE_NODES ((uint64_t)1 << 16)
 
 // The node limit for the next step of search y, which shares node_limit
 // (0: none) with the other search of its pair (a and b are the two): y's
@@ -230,31 +236,34 @@ static spm_pack_buffer_t *spm_pack_mirror(const spm_pack_buffer_t *bufs,
 // with its own nogoods and weights, on two threads. On holes and sliver
 // instances the two fail on different seeds, so running both packs more
 // in the same wall time (docs/benchmarks.md); a second thread is not
-// started unless x alone fails its first step. They run in rounds of
+// started unless x alone fails its first step, of `alone` nodes (at most
+// 2^20). They run in rounds of
 // doubling node budgets, each round a race (spm_pack_race, x first): the
 // search that ends it (a packing, or a proof that none fits) with fewer
 // nodes in the round decides, x on a tie, so the result does not depend
 // on which thread is faster: it is as deterministic as one search. Each
-// gets half of node_limit (0: none). Fills off and *outcome as
-// spm_pack_exact_solve() does; *nodes gets the mirror's nodes (x counts
-// its own), and *overrun x's nodes past the race's cutoff.
-static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
-                                        size_t n, unsigned flags,
-                                        spm_pack_exact_t *x, int64_t cap,
-                                        double deadline, uint64_t node_limit,
-                                        int64_t *off,
-                                        spm_pack_outcome_t *outcome,
-                                        uint64_t *nodes, uint64_t *overrun) {
-  uint64_t half = node_limit ? (node_limit + 1) / 2 : 0;
+// gets half of `budget`, the nodes the two may use from now on (0: no
+// limit). Fills off and *outcome as spm_pack_exact_solve() does; *nodes
+// gets the mirror's nodes (x counts its own), and *overrun x's nodes past
+// the race's cutoff. *x_lost says that the mirror decided: x was cut short
+// where it stood, so its state depends on timing (spm_pack_race) and it
+// must not search on.
+static spm_status_t
+spm_pack_exact_pair(const spm_pack_buffer_t *bufs, size_t n, unsigned flags,
+                    spm_pack_exact_t *x, int64_t cap, double deadline,
+                    uint64_t budget, uint64_t alone, int64_t *off,
+                    spm_pack_outcome_t *outcome, uint64_t *nodes,
+                    uint64_t *overrun, bool *x_lost) {
+  uint64_t half = budget ? (budget + 1) / 2 : 0;
+  uint64_t x0 = spm_pack_exact_nodes(x);
   *nodes = *overrun = 0;
+  *x_lost = false;
   spm_pack_outcome_t out;
   spm_status_t s = spm_pack_exact_solve(
-      x, cap, deadline,
-      half && half < SPM_PACK_LADDER_NODES ? half : SPM_PACK_LADDER_NODES, off,
-      &out);
+      x, cap, deadline, x0 + (half && half < alone ? half : alone), off, &out);
   *outcome = out;
   if (!spm_status_is_ok(s) || out != SPM_PACK_LIMIT ||
-      (node_limit && spm_pack_exact_nodes(x) >= half) ||
+      (half && spm_pack_exact_nodes(x) - x0 >= half) ||
       (deadline > 0 && spm_pack_now() >= deadline))
     return s;
   spm_pack_buffer_t *mb = spm_pack_mirror(bufs, n);
@@ -271,10 +280,9 @@ static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
                        .infeasible_ends = true, .s = SPM_OK};
   uint64_t y_overrun = 0;
   for (int round = 1; spm_status_is_ok(s); ++round) {
-    uint64_t step =
-        round >= 40 ? UINT64_MAX / 4 : SPM_PACK_LADDER_NODES << round;
-    uint64_t na = spm_pack_exact_nodes(x), nb = spm_pack_exact_nodes(y);
-    a.stop = half && half - na < step ? half : na + step;
+    uint64_t step = round >= 40 ? UINT64_MAX / 4 : alone << round;
+    uint64_t na = spm_pack_exact_nodes(x) - x0, nb = spm_pack_exact_nodes(y);
+    a.stop = x0 + (half && half - na < step ? half : na + step);
     b.stop = half && half - nb < step ? half : nb + step;
     bool run_a = !half || na < half, run_b = !half || nb < half;
     if (!run_a && !run_b)
@@ -297,6 +305,7 @@ static spm_status_t spm_pack_exact_pair(const spm_pack_buffer_t *bufs,
     }
     if (spm_pack_step_ends(&b)) {
       *outcome = b.out;
+      *x_lost = true;
       if (b.out == SPM_PACK_FOUND)
         memcpy(off, moff, n * sizeof *off);
       break;
@@ -343,27 +352,63 @@ static void spm_pack_take_probe(const spm_pack_buffer_t *bufs, size_t n,
 // bound on four holes instances of 300, against 1.01-1.03 now.)
 static spm_status_t
 spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
-                        spm_pack_exact_t *x, spm_pack_exact_t *x_lo,
-                        int64_t lo, double deadline, uint64_t node_limit,
-                        int64_t *off, int64_t *best, int64_t *best_peak,
-                        spm_pack_result_t *r) {
+                        unsigned flags, spm_pack_exact_t *x,
+                        spm_pack_exact_t **x_lo_p, int64_t lo,
+                        double deadline, uint64_t node_limit, int64_t *off,
+                        int64_t *best, int64_t *best_peak,
+                        spm_pack_result_t *r, uint64_t *extra) {
   int64_t hi = *best_peak;
+  spm_pack_exact_t *x_lo = *x_lo_p;
+  *extra = 0;
   // First the search at lo alone, with half of what the limits leave (all
   // of it when there are none): lo is the optimum of most instances, and
-  // one uninterrupted search gets there fastest.
+  // one uninterrupted search gets there fastest. It is the mirrored pair
+  // (spm_pack_exact_pair) unless flags rule that out, as at a capacity
+  // equal to the lower bound.
   uint64_t used = spm_pack_exact_nodes(x) + spm_pack_exact_nodes(x_lo);
   if (lo < hi && (!node_limit || used < node_limit)) {
-    uint64_t stop = node_limit ? spm_pack_exact_nodes(x_lo) +
-                                     (node_limit - used + 1) / 2
-                               : 0;
+    uint64_t budget = node_limit ? (node_limit - used + 1) / 2 : 0;
     double half = deadline > 0
                       ? spm_pack_now() + (deadline - spm_pack_now()) / 2
                       : 0;
     spm_pack_outcome_t out;
-    spm_status_t s = spm_pack_exact_solve(x_lo, lo, half, stop, off, &out);
+    spm_status_t s;
+    if (flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
+                 SPM_PACK_ONLY_BL)) {
+      s = spm_pack_exact_solve(
+          x_lo, lo, half, budget ? spm_pack_exact_nodes(x_lo) + budget : 0,
+          off, &out);
+    } else {
+      uint64_t mirror = 0, overrun = 0;
+      bool lost = false;
+      s = spm_pack_exact_pair(bufs, n, flags, x_lo, lo, half, budget,
+                              flags & SPM_PACK_PAIR_EARLY
+                                  ? SPM_PACK_LADDER_NODES
+                                  : SPM_PACK_MIN_ALONE_NODES,
+                              off, &out, &mirror, &overrun, &lost);
+      *extra += mirror;
+      if (spm_status_is_ok(s) && lost) {
+        // The mirror decided, and x_lo's state depends on timing: the
+        // search at lo goes on afresh (its nodes stay counted).
+        *extra += spm_pack_exact_nodes(x_lo) - overrun;
+        spm_pack_exact_t *fresh = NULL;
+        s = spm_pack_exact_create(bufs, n, flags, &fresh);
+        if (spm_status_is_ok(s)) {
+          spm_pack_exact_destroy(x_lo);
+          *x_lo_p = x_lo = fresh;
+        }
+      }
+    }
     if (!spm_status_is_ok(s))
       return s;
     spm_pack_take_probe(bufs, n, out, lo, off, best, best_peak, &lo, &hi, r);
+    // The nodes counted outside x and x_lo come off the node limit.
+    if (node_limit && *extra >= node_limit) {
+      r->limit_reached = lo < hi;
+      r->optimal = lo >= hi;
+      return SPM_OK;
+    }
+    node_limit -= node_limit ? *extra : 0;
   }
   for (int round = 0; lo < hi; ++round) {
     uint64_t step =
@@ -425,7 +470,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
   bool incumbent_fits = cap == 0 || *best_peak <= cap;
   spm_pack_exact_t *x_lb = NULL;
   bool lb_infeasible = false;
-  uint64_t mirror_nodes = 0, overrun = 0;
+  uint64_t mirror_nodes = 0, overrun = 0, minimize_nodes = 0;
   if (probe_capacity && cap > r->lower_bound) {
     s = spm_pack_exact_create(bufs, n, flags, &x_lb);
     if (spm_status_is_ok(s))
@@ -434,8 +479,10 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
   } else if (probe_capacity &&
              !(flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
                         SPM_PACK_ONLY_BL))) {
+    bool x_lost; // x is not searched again: see spm_pack_exact_minimize
     s = spm_pack_exact_pair(bufs, n, flags, x, cap, deadline, o->node_limit,
-                            off, &out, &mirror_nodes, &overrun);
+                            SPM_PACK_LADDER_NODES, off, &out, &mirror_nodes,
+                            &overrun, &x_lost);
   } else if (probe_capacity) {
     s = spm_pack_exact_solve(x, cap, deadline, o->node_limit, off, &out);
   }
@@ -457,13 +504,13 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
       !x_lb)
     s = spm_pack_exact_create(bufs, n, flags, &x_lb);
   if (spm_status_is_ok(s) && minimize && incumbent_fits && !r->limit_reached)
-    s = spm_pack_exact_minimize(bufs, n, x, x_lb,
+    s = spm_pack_exact_minimize(bufs, n, flags, x, &x_lb,
                                 r->lower_bound + (lb_infeasible ? 1 : 0),
                                 deadline, o->node_limit, off, best, best_peak,
-                                r);
+                                r, &minimize_nodes);
   // Nodes that a race's losing thread ran past its cutoff are not counted,
   // so that the count is the same from run to run (spm_pack_race).
-  r->nodes = spm_pack_exact_nodes(x) + mirror_nodes +
+  r->nodes = spm_pack_exact_nodes(x) + mirror_nodes + minimize_nodes +
              (x_lb ? spm_pack_exact_nodes(x_lb) : 0) - overrun;
   spm_pack_exact_destroy(x_lb);
   spm_pack_exact_destroy(x);

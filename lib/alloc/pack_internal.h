@@ -80,6 +80,7 @@ enum {
   SPM_PACK_NO_FLOAT = 1u << 13,      // no "nothing floats" bound (b-l)
   SPM_PACK_NO_MIRROR = 1u << 14,     // no second search, mirrored in time
   SPM_PACK_SERIAL = 1u << 15,        // the mirrored pair on one thread
+  SPM_PACK_PAIR_EARLY = 1u << 16,    // minimisation pairs after 4,096 nodes
 };
 
 // spm_pack() with the exact phase's pruning rules and devices switched off

@@ -285,6 +285,55 @@ SPM_TEST(race_serial_equals_threaded) {
   SPM_EXPECT(raced >= count / 2);
 }
 
+// Minimisation's first search at the lower bound is the mirrored pair too
+// (spm_pack_exact_minimize). The instances: small random ones (as in
+// pack_test.c's nothing_floats, slack everywhere) that the search alone
+// neither packs nor refutes at the lower bound within 6,000 nodes, so
+// that the pair's race decides (with SPM_PACK_PAIR_EARLY, the pair starts
+// after 4,096 nodes instead of 65,536 here, as at a capacity equal to the
+// lower bound); most have their optimum above the bound, and on several
+// the mirror proves that first, after which the search at the bound goes
+// on afresh one byte higher. On two
+// threads and on one (SPM_PACK_SERIAL) the results are the same: offsets,
+// peak, node count; and the peak is the optimum that the search without
+// the mirror proves.
+SPM_TEST(minimize_mirrored) {
+  spm_pack_rng_t rng = spm_pack_rng(20261207);
+  int count = quick ? 120 : 400, hard = 0, above = 0;
+  for (int c = 0; c < count; ++c) {
+    spm_pack_buffer_t b[10], t[10], u[10];
+    size_t n = 10;
+    spm_pack_gen_small(&rng, n, 8, 8, b);
+    for (size_t i = 0; i < n; ++i)
+      b[i].align = 1 + (b[i].align == 4);
+    int64_t lb = spm_pack_lower_bound(b, n);
+    if (!stops_alone(b, n, lb, 6000))
+      continue; // packed or refuted at the bound within 6,000 nodes
+    hard++;
+    spm_pack_options_t o = exact_options(0, 2000000); // no capacity: minimise
+    spm_pack_result_t r1, r2, r3;
+    memcpy(t, b, sizeof b);
+    memcpy(u, b, sizeof b);
+    unsigned early = SPM_PACK_PAIR_EARLY;
+    SPM_EXPECT(spm_status_is_ok(spm_pack_with_flags(b, n, &o, early, &r1)));
+    SPM_EXPECT(spm_status_is_ok(
+        spm_pack_with_flags(t, n, &o, early | SPM_PACK_SERIAL, &r2)));
+    SPM_EXPECT(spm_status_is_ok(
+        spm_pack_with_flags(u, n, &o, SPM_PACK_NO_MIRROR, &r3)));
+    SPM_EXPECT(r1.optimal && r3.optimal && r1.peak == r3.peak);
+    SPM_EXPECT(r1.peak == r2.peak && r1.nodes == r2.nodes);
+    above += r1.peak > lb;
+    bool same = true;
+    for (size_t i = 0; i < n; ++i)
+      same &= b[i].offset == t[i].offset;
+    SPM_EXPECT(same && spm_pack_test_valid(b, n, r1.peak));
+  }
+  printf("minimize with the mirror: %d of %d instances past 6,000 nodes at "
+         "the bound, %d of them with the optimum above it\n",
+         hard, count, above);
+  SPM_EXPECT(above >= (quick ? 3 : 10));
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(capacity_ladder);
@@ -293,5 +342,6 @@ int main(int argc, char **argv) {
   SPM_RUN(mirrored_search);
   SPM_RUN(search_cutoff);
   SPM_RUN(race_serial_equals_threaded);
+  SPM_RUN(minimize_mirrored);
   return spm_test_finish();
 }
