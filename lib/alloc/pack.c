@@ -178,8 +178,10 @@ static void *spm_pack_step_thread(void *arg) {
 // race, they did so with as many nodes). A step cut short leaves its
 // search at a count that depends on timing, so callers must not search
 // with it again (its outcome and overrun are deterministic, its state is
-// not). serial: a, then b, on this thread: the same outcomes, entered
-// counts and overruns.
+// not). serial: a, then b, on this thread: the same outcomes, and the
+// same node counts net of overruns (entered - overrun; a runs its whole
+// step first, so what the other thread would have cut, it counts as
+// overrun).
 static void spm_pack_race(spm_pack_step_t *a, bool run_a, spm_pack_step_t *b,
                           bool run_b, bool serial) {
   a->other = b;
