@@ -213,6 +213,13 @@ static void spm_pack_race(spm_pack_step_t *a, bool run_a, spm_pack_step_t *b,
   }
 }
 
+// Whether flags leave the exact phase its mirrored search: not switched off,
+// and not one search alone (skyline or bottom-left).
+static bool spm_pack_mirror_allowed(unsigned flags) {
+  return !(flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
+                    SPM_PACK_ONLY_BL));
+}
+
 // The buffers mirrored in time (live in [T - end, T - start) for the last
 // end T): conflicts, and so packings, are the same, but a search that
 // builds up from the bottom-left meets the instance from its other end.
@@ -239,11 +246,11 @@ static spm_pack_buffer_t *spm_pack_mirror(const spm_pack_buffer_t *bufs,
 // instances the two fail on different seeds, so running both packs more
 // in the same wall time (docs/benchmarks.md); a second thread is not
 // started unless x alone fails its first step, of `alone` nodes (at most
-// 2^20). They run in rounds of
-// doubling node budgets, each round a race (spm_pack_race, x first): the
-// search that ends it (a packing, or a proof that none fits) with fewer
-// nodes in the round decides, x on a tie, so the result does not depend
-// on which thread is faster: it is as deterministic as one search. Each
+// 2^20). They run in rounds of doubling node budgets, each round a race
+// (spm_pack_race, x first): the search that ends it (a packing, or a proof
+// that none fits) with fewer nodes in the round decides, x on a tie, so
+// the result does not depend on which thread is faster: it is as
+// deterministic as one search. Each
 // gets half of `budget`, the nodes the two may use from now on (0: no
 // limit). Fills off and *outcome as spm_pack_exact_solve() does; *nodes
 // gets the mirror's nodes (x counts its own), and *overrun x's nodes past
@@ -290,8 +297,8 @@ spm_pack_exact_pair(const spm_pack_buffer_t *bufs, size_t n, unsigned flags,
     if (!run_a && !run_b)
       break; // both at their limits
     spm_pack_race(&a, run_a, &b, run_b, flags & SPM_PACK_SERIAL);
-    *overrun += a.overrun;
-    y_overrun += b.overrun;
+    *overrun = a.overrun; // only the last round, which a race ends, cuts
+    y_overrun = b.overrun;
     if (!spm_status_is_ok(a.s)) {
       spm_status_free(b.s);
       s = a.s;
@@ -375,8 +382,7 @@ spm_pack_exact_minimize(const spm_pack_buffer_t *bufs, size_t n,
                       : 0;
     spm_pack_outcome_t out;
     spm_status_t s;
-    if (flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
-                 SPM_PACK_ONLY_BL)) {
+    if (!spm_pack_mirror_allowed(flags)) {
       s = spm_pack_exact_solve(
           x_lo, lo, half, budget ? spm_pack_exact_nodes(x_lo) + budget : 0,
           off, &out);
@@ -479,8 +485,7 @@ static spm_status_t spm_pack_exact_phase(const spm_pack_buffer_t *bufs,
       s = spm_pack_exact_ladder(x, x_lb, cap, r->lower_bound, deadline,
                                 o->node_limit, off, &out, &lb_infeasible);
   } else if (probe_capacity &&
-             !(flags & (SPM_PACK_NO_MIRROR | SPM_PACK_ONLY_CANONICAL |
-                        SPM_PACK_ONLY_BL))) {
+             spm_pack_mirror_allowed(flags)) {
     bool x_lost; // x is not searched again: see spm_pack_exact_minimize
     s = spm_pack_exact_pair(bufs, n, flags, x, cap, deadline, o->node_limit,
                             SPM_PACK_LADDER_NODES, off, &out, &mirror_nodes,

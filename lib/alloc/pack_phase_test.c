@@ -165,9 +165,9 @@ SPM_TEST(resume_brute_force) {
 // 34 of spm-bench-pack, which the search alone does not pack within
 // 200,000 nodes (checked first, as in capacity_ladder: should a change to
 // the search pack it, choose another seed where only the mirror does).
-// With the mirror, 100,000 nodes each pack it (below; over seeds 1-40 the two pack about as many as the
-// search alone with the same total: the gain is the second thread's
-// time, docs/benchmarks.md). The mirror's offsets are
+// With the mirror, 100,000 nodes each pack it (below; over seeds 1-40 the
+// two pack about as many as the search alone with the same total: the
+// gain is the second thread's time, docs/benchmarks.md). The mirror's offsets are
 // taken, and spm_pack's validator checks them against the original
 // buffers. Two runs give the same packing and node count: the rounds meet,
 // and which thread is faster does not decide (spm_pack_race); the same
@@ -215,7 +215,9 @@ SPM_TEST(mirrored_search) {
 // spm_pack_exact_set_cutoff, which the mirrored pair's races use to stop
 // the search that loses: a call stops (LIMIT) once it has entered *cutoff
 // nodes since it began, also inside the glued instance that a tight
-// instance is solved as, and the cutoff is read while the search runs.
+// instance is solved as; a new value holds from the next call on, and
+// NULL removes the cutoff. (Lowering it from another thread mid-search is
+// what race_serial_equals_threaded exercises.)
 SPM_TEST(search_cutoff) {
   static spm_pack_buffer_t b[300];
   static int64_t off[300];
@@ -293,10 +295,9 @@ SPM_TEST(race_serial_equals_threaded) {
 // after 4,096 nodes instead of 65,536 here, as at a capacity equal to the
 // lower bound); most have their optimum above the bound, and on several
 // the mirror proves that first, after which the search at the bound goes
-// on afresh one byte higher. On two
-// threads and on one (SPM_PACK_SERIAL) the results are the same: offsets,
-// peak, node count; and the peak is the optimum that the search without
-// the mirror proves.
+// on afresh one byte higher. On two threads and on one (SPM_PACK_SERIAL)
+// the results are the same: offsets, peak, node count; and the peak is the
+// optimum that the search without the mirror proves.
 SPM_TEST(minimize_mirrored) {
   spm_pack_rng_t rng = spm_pack_rng(20261207);
   int count = quick ? 120 : 400, hard = 0, above = 0;
