@@ -149,7 +149,8 @@ static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
   }
   spm_strbuf_free(&json);
   if (!spm_status_is_ok(s)) {
-    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, "spm-deps: %s",
+    if (spm_status_code(s) != SPM_STATUS_FAILED) // FAILED: already reported
+      spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, "spm-deps: %s",
                   spm_status_message(s));
     spm_status_free(s);
     mlirExternalPassSignalFailure(pass);

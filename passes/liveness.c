@@ -52,7 +52,8 @@ static void spm_liveness_run(MlirOperation op, MlirExternalPass pass,
   isl_options_set_on_error(ctx, ISL_ON_ERROR_CONTINUE);
   spm_status_t s = spm_pass_for_each_func(op, spm_liveness_visit, ctx);
   if (!spm_status_is_ok(s)) {
-    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR,
+    if (spm_status_code(s) != SPM_STATUS_FAILED) // FAILED: already reported
+      spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR,
                   "spm-liveness: %s", spm_status_message(s));
     spm_status_free(s);
     mlirExternalPassSignalFailure(pass);
