@@ -28,18 +28,26 @@ int64_t spm_liveness_position(const spm_liveness_t *l, MlirOperation op) {
   return -1;
 }
 
-static int64_t spm_memref_bytes(MlirType t) {
-  if (!mlirShapedTypeHasStaticShape(t))
+// The byte size of a memref type, or -1 with *why saying why it has none.
+static int64_t spm_memref_bytes(MlirType t, const char **why) {
+  if (!mlirShapedTypeHasStaticShape(t)) {
+    *why = "dynamic size";
     return -1;
+  }
   int64_t n = spm_elem_type_bytes(mlirShapedTypeGetElementType(t));
-  if (n <= 0)
+  if (n <= 0) {
+    *why = "element type without a fixed byte size";
     return -1;
+  }
   for (intptr_t i = 0; i < mlirShapedTypeGetRank(t); ++i) {
     int64_t d = mlirShapedTypeGetDimSize(t, i);
-    if (d < 0 || (d > 0 && n > INT64_MAX / d))
+    if (d > 0 && n > INT64_MAX / d) {
+      *why = "size overflows 64 bits";
       return -1;
+    }
     n *= d;
   }
+  *why = NULL;
   return n;
 }
 
@@ -74,8 +82,46 @@ static void spm_merge_intervals(spm_live_buffer_t *b) {
   b->nintervals = k + 1;
 }
 
-// Users of `v` (recursively through views), widening the hull; sets
-// escapes for returns and calls.
+// Whether `t` is a memref, ranked or not.
+static bool spm_is_memref(MlirType t) {
+  return mlirTypeIsAMemRef(t) || mlirTypeIsAUnrankedMemRef(t);
+}
+
+// Whether a use of a memref by `user` lets its address flow where the
+// analysis does not follow: returned, passed to a call, forwarded by a
+// terminator (scf.yield, affine.yield, cf.br, ...: the parent's results or
+// a successor's arguments alias it), bound to a memref argument of the
+// user's regions (scf.for iter_args, ...), or turned into a pointer.
+static bool spm_use_escapes(MlirOperation user) {
+  static const char *const names[] = {
+      "func.return", "func.call", "func.call_indirect",
+      "memref.extract_aligned_pointer_as_index", "bufferization.to_tensor"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; ++i)
+    if (spm_op_named(user, names[i]))
+      return true;
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(user));
+  if (n.length > 5 && memcmp(n.data, "llvm.", 5) == 0)
+    return true;
+  // A cast to something other than a memref (a cast to a memref is a view).
+  if (spm_op_named(user, "builtin.unrealized_conversion_cast"))
+    for (intptr_t r = 0; r < mlirOperationGetNumResults(user); ++r)
+      if (!spm_is_memref(mlirValueGetType(mlirOperationGetResult(user, r))))
+        return true;
+  // The last op of a block in a function body is its terminator.
+  if (mlirOperationIsNull(mlirOperationGetNextInBlock(user)))
+    return true;
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(user); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(user, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      for (intptr_t a = 0; a < mlirBlockGetNumArguments(b); ++a)
+        if (spm_is_memref(mlirValueGetType(mlirBlockGetArgument(b, a))))
+          return true;
+  return false;
+}
+
+// Users of `v` (recursively through views and casts, ranked or not),
+// widening the hull; sets escapes (spm_use_escapes). Deeper than 16 views,
+// the buffer is taken to escape.
 static void spm_scan_users(spm_liveness_t *l, spm_live_buffer_t *b,
                            MlirValue v, int depth) {
   for (MlirOpOperand u = mlirValueGetFirstUse(v); !mlirOpOperandIsNull(u);
@@ -83,7 +129,7 @@ static void spm_scan_users(spm_liveness_t *l, spm_live_buffer_t *b,
     MlirOperation user = mlirOpOperandGetOwner(u);
     if (spm_op_named(user, "memref.dealloc"))
       continue;
-    if (spm_op_named(user, "func.return") || spm_op_named(user, "func.call"))
+    if (spm_use_escapes(user))
       b->escapes = true;
     int64_t pos = spm_liveness_position(l, user);
     if (pos >= 0) {
@@ -93,12 +139,15 @@ static void spm_scan_users(spm_liveness_t *l, spm_live_buffer_t *b,
         b->last = pos;
     }
     // views: their users are the buffer's users too
-    if (depth < 16)
-      for (intptr_t r = 0; r < mlirOperationGetNumResults(user); ++r) {
-        MlirValue res = mlirOperationGetResult(user, r);
-        if (mlirTypeIsAMemRef(mlirValueGetType(res)))
-          spm_scan_users(l, b, res, depth + 1);
-      }
+    for (intptr_t r = 0; r < mlirOperationGetNumResults(user); ++r) {
+      MlirValue res = mlirOperationGetResult(user, r);
+      if (!spm_is_memref(mlirValueGetType(res)))
+        continue;
+      if (depth >= 16)
+        b->escapes = true;
+      else
+        spm_scan_users(l, b, res, depth + 1);
+    }
   }
 }
 
@@ -132,7 +181,7 @@ spm_status_t spm_liveness_compute(spm_deps_graph_t *g, spm_liveness_t **out) {
     b->alloc = op;
     b->value = mlirOperationGetResult(op, 0);
     b->name = spm_poly_func_value_name(g->model, b->value);
-    b->bytes = spm_memref_bytes(mlirValueGetType(b->value));
+    b->bytes = spm_memref_bytes(mlirValueGetType(b->value), &b->size_problem);
     b->first = INT64_MAX;
     b->last = -1;
   }
@@ -216,7 +265,7 @@ void spm_liveness_describe(const spm_liveness_t *l, const spm_live_buffer_t *b,
                            spm_strbuf_t *out) {
   spm_strbuf_appendf(out, "%s: ", b->name);
   if (b->bytes < 0) {
-    spm_strbuf_append_str(out, "dynamic size");
+    spm_strbuf_append_str(out, b->size_problem);
     return;
   }
   spm_strbuf_appendf(out, "%lld bytes, ", (long long)b->bytes);

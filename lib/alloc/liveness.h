@@ -31,12 +31,17 @@ typedef struct spm_live_buffer_s {
   MlirOperation alloc;   // the memref.alloc / memref.alloca (borrowed)
   MlirValue value;       // its result
   char *name;            // "%alloc" (owned)
-  int64_t bytes;         // static size; -1 if the shape is dynamic
+  int64_t bytes;         // static size; -1 if it has none (size_problem)
+  const char *size_problem; // why bytes is -1 ("dynamic size", ...;
+                            // static storage), NULL otherwise
   spm_live_interval_t *intervals; // merged, sorted (owned); may be empty
   size_t nintervals;
   int64_t first, last;   // hull including every user op; first > last if
                          // the buffer is never used
-  bool escapes;          // returned or passed to an op we cannot follow
+  bool escapes;          // its address flows where the analysis does not
+                         // follow: returned, passed to a call, yielded or
+                         // branched on, bound to a region's memref
+                         // argument, or turned into a pointer
 } spm_live_buffer_t;
 
 typedef struct spm_liveness_s {
@@ -54,7 +59,7 @@ spm_status_t spm_liveness_compute(spm_deps_graph_t *graph,
 void spm_liveness_free(spm_liveness_t *l);
 
 // Appends "%name: N bytes, live [a, b] [c, d] (from OP@L:C to OP@L:C)"
-// (or "dynamic size" / "never accessed") for buffer `b` of `l`.
+// (or its size_problem / "never accessed") for buffer `b` of `l`.
 void spm_liveness_describe(const spm_liveness_t *l, const spm_live_buffer_t *b,
                            spm_strbuf_t *out);
 

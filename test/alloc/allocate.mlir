@@ -130,7 +130,7 @@ func.func @too_big(%in: memref<256x256xf32>, %out: memref<256x256xf32>) {
 // Buffers that cannot go to the scratchpad stay where they are, with a
 // remark saying why.
 func.func @stays(%n: index) -> memref<4xf32> {
-  // expected-remark@below {{spm-allocate: %alloc stays in global memory: its size is dynamic}}
+  // expected-remark@below {{spm-allocate: %alloc stays in global memory: dynamic size}}
   %d = memref.alloc(%n) : memref<?xf32>
   // expected-remark@below {{spm-allocate: %alloc_0 stays in global memory: it escapes the function}}
   %r = memref.alloc() : memref<4xf32>
