@@ -17,6 +17,7 @@
 // time-limit=SECONDS (exact search, default 1).
 #define _POSIX_C_SOURCE 200809L
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,15 +158,46 @@ static int64_t spm_alloc_offset_of(MlirOperation op) {
              : 0;
 }
 
+static bool spm_alloc_is_unplaced(MlirOperation op) {
+  return spm_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1;
+}
+
+// The first unplaced spm.alloc nested in the regions of `op`, or a null op.
+static MlirOperation spm_alloc_find_unplaced(MlirOperation op) {
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      for (MlirOperation c = mlirBlockGetFirstOperation(b);
+           !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
+        if (spm_alloc_is_unplaced(c))
+          return c;
+        MlirOperation u = spm_alloc_find_unplaced(c);
+        if (!mlirOperationIsNull(u))
+          return u;
+      }
+  return (MlirOperation){NULL};
+}
+
 // Whether the body has spm.alloc ops still to place (offset = -1: the
-// output of spm-place).
-static bool spm_alloc_has_unplaced(MlirOperation func) {
+// output of spm-place). Those are packed by their positions in the body, so
+// one nested in a region (which spm-place never emits) is an error, reported
+// here (FAILED).
+static spm_status_t spm_alloc_has_unplaced(MlirOperation func, bool *has) {
+  *has = false;
   MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
-       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op))
-    if (spm_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1)
-      return true;
-  return false;
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
+    *has = *has || spm_alloc_is_unplaced(op);
+    MlirOperation nested = spm_alloc_find_unplaced(op);
+    if (!mlirOperationIsNull(nested)) {
+      spm_diag_emit(mlirOperationGetLocation(nested), SPM_DIAG_ERROR,
+                    "spm-allocate: an spm.alloc to place (offset = -1) "
+                    "inside a region: only those at the function's top "
+                    "level are packed");
+      return spm_status_make(SPM_STATUS_FAILED, "nested spm.alloc");
+    }
+  }
+  return SPM_OK;
 }
 
 // Packs the unplaced spm.alloc ops of a straight-line body: each buffer is
@@ -314,7 +346,9 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
   spm_status_t s = spm_pass_target_of(func, o->capacity, o->alignment, &lim);
   if (!spm_status_is_ok(s))
     return s;
-  if (spm_alloc_has_unplaced(func)) {
+  bool unplaced;
+  SPM_RETURN_IF_ERROR(spm_alloc_has_unplaced(func, &unplaced));
+  if (unplaced) {
     // a placed program (spm-place output): pack by alloc/dealloc positions
     spm_pack_result_t r;
     memset(&r, 0, sizeof r);
@@ -348,12 +382,19 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
   if (!cand || !pb)
     abort();
   size_t n = 0;
+  int64_t total = 0; // sizes and alignments, up to SPM_PACK_MAX_TOTAL
   for (size_t i = 0; i < l->nbuffers; ++i) {
     const spm_live_buffer_t *b = &l->buffers[i];
-    const char *why = b->bytes < 0          ? "its size is dynamic"
+    intptr_t rank = mlirShapedTypeGetRank(mlirValueGetType(b->value));
+    char rank_why[96];
+    snprintf(rank_why, sizeof rank_why,
+             "its rank %ld is not 1 to %d (!spm.buf)", (long)rank,
+             SPM_MAX_RANK);
+    const char *why = b->bytes < 0          ? b->size_problem
                       : b->escapes          ? "it escapes the function"
                       : b->first > b->last  ? "it is never used"
                       : b->bytes == 0       ? "it is empty"
+                      : rank < 1 || rank > SPM_MAX_RANK ? rank_why
                                             : NULL;
     if (why) {
       spm_diag_emit(mlirOperationGetLocation(b->alloc), SPM_DIAG_REMARK,
@@ -361,6 +402,21 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
                     why);
       continue;
     }
+    if (b->bytes > SPM_PACK_MAX_TOTAL - total ||
+        lim.t.alignment > SPM_PACK_MAX_TOTAL - total - b->bytes) {
+      spm_diag_emit(mlirOperationGetLocation(b->alloc), SPM_DIAG_ERROR,
+                    "spm-allocate: %s (%lld bytes) brings the local "
+                    "buffers' sizes and alignments to more than %lld bytes, "
+                    "the most a packing can handle",
+                    b->name, (long long)b->bytes,
+                    (long long)SPM_PACK_MAX_TOTAL);
+      free(cand);
+      free(pb);
+      spm_liveness_free(l);
+      spm_deps_graph_free(g);
+      return spm_status_make(SPM_STATUS_FAILED, "buffers too large");
+    }
+    total += b->bytes + lim.t.alignment;
     cand[n] = b;
     pb[n] = (spm_pack_buffer_t){(int64_t)i, b->first, b->last + 1, b->bytes,
                                 lim.t.alignment, -1};

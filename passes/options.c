@@ -84,6 +84,11 @@ spm_status_t spm_pass_for_each_func(MlirOperation op,
            !mlirOperationIsNull(f) && spm_status_is_ok(s);
            f = mlirOperationGetNextInBlock(f)) {
         MlirStringRef fn_name = mlirIdentifierStr(mlirOperationGetName(f));
+        if (fn_name.length == 14 &&
+            memcmp(fn_name.data, "builtin.module", 14) == 0) {
+          s = spm_pass_for_each_func(f, fn, user); // a nested module
+          continue;
+        }
         if (fn_name.length == 9 && memcmp(fn_name.data, "func.func", 9) == 0 &&
             mlirAttributeIsNull(mlirOperationGetAttributeByName(
                 f, mlirStringRefCreateFromCString("spm.kernel"))) &&

@@ -104,6 +104,11 @@ spm_status_t spm_pack(spm_pack_buffer_t *bufs, size_t n,
                       const spm_pack_options_t *options,
                       spm_pack_result_t *result);
 
+// The bound on the sum of all sizes and alignments that spm_pack accepts
+// (INVALID_ARGUMENT beyond): every offset and peak the packers compute stays
+// below it, so no intermediate sum can overflow.
+#define SPM_PACK_MAX_TOTAL (INT64_MAX / 4)
+
 // The lower bound on any packing's peak: the maximum over time of the sum of
 // the live buffers' sizes. With alignments it is strengthened where sizes
 // are not multiples of their alignment: for each alignment a, the live

@@ -8,9 +8,6 @@
 
 #include "alloc/pack_internal.h"
 
-// Bound on the sum of all sizes and alignments: every offset and peak the
-// packers compute stays below it, so no intermediate sum can overflow.
-#define SPM_PACK_MAX_TOTAL (INT64_MAX / 4)
 
 spm_status_t spm_pack_check_buffers(const spm_pack_buffer_t *bufs, size_t n) {
   if (n > 0 && !bufs)
