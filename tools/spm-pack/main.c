@@ -1,7 +1,8 @@
 // spm-pack: offsets for buffers with fixed live ranges, from a CSV file.
 //
 //   spm-pack --capacity N [options] IN.csv|-      pack: print/write offsets
-//   spm-pack --validate [--capacity N] IN.csv|-   check a packing
+//   spm-pack --validate [--capacity N] [--alignment A] IN.csv|-
+//                                                 check a packing
 //
 // See --help and docs/packing.md.
 #include <errno.h>
@@ -44,7 +45,9 @@ static const char *const spm_pack_usage =
     "  --validate           check the offsets of INPUT (header\n"
     "                       'id,lower,upper,size,offset'): aligned, within\n"
     "                       the capacity if given, no overlap in space and\n"
-    "                       time\n"
+    "                       time; takes only --capacity and --alignment\n"
+    "                       (-o, --algorithm, --minimize, --time-limit and\n"
+    "                       --node-limit are errors with it)\n"
     "  --help               this text\n"
     "\n"
     "An input with an offset column is accepted when packing; its offsets\n"
@@ -123,6 +126,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
   c->time_limit = d.time_limit;
   c->alignment = 1;
   const char *capacity = NULL;
+  const char *pack_only = NULL; // the first option that only packing uses
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
     bool m;
@@ -140,6 +144,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
     }
     if (strcmp(a, "--minimize") == 0) {
       c->minimize = true;
+      pack_only = pack_only ? pack_only : "--minimize";
       continue;
     }
     if (strcmp(a, "--validate") == 0) {
@@ -159,6 +164,8 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
       return spm_pack_fail("unknown option '%s'; try 'spm-pack --help'", a);
     if (!v)
       return spm_pack_fail("option '%s' requires a value", with_value[which]);
+    if (which != 0 && which != 4 && !pack_only) // not --capacity, --alignment
+      pack_only = with_value[which];
     char *end;
     switch (which) {
     case 0:
@@ -211,6 +218,13 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
       c->output = v;
     }
   }
+  // --validate writes nothing and searches nothing: an option that it
+  // would ignore is a mistake in the command line.
+  if (c->validate && pack_only)
+    return spm_pack_fail("option '%s' cannot be used with --validate (which "
+                         "takes only --capacity and --alignment); try "
+                         "'spm-pack --help'",
+                         pack_only);
   if (!c->input)
     return spm_pack_fail("no input file (use - for standard input); try "
                          "'spm-pack --help'");
