@@ -383,6 +383,31 @@ static int spm_pack_do_pack(const spm_pack_cli_t *c, const spm_csv_t *csv,
   return 0;
 }
 
+// Bounds the sums the packers compute as spm_pack does (the sizes and one
+// alignment per buffer, at most INT64_MAX / 4), but names the line where
+// the sum goes over, and says whether the sizes alone do. Returns -1 to
+// continue, or an exit status.
+static int spm_pack_check_total(const char *name, const spm_csv_t *csv,
+                                int64_t alignment) {
+  const int64_t max = INT64_MAX / 4;
+  int64_t sizes = 0, total = 0; // sizes <= total <= max
+  for (size_t i = 0; i < csv->n; ++i) {
+    int64_t size = csv->rows[i].size;
+    if (size > max - sizes)
+      return spm_pack_fail("%s:%zu: the sizes add up to more than %" PRId64
+                           " bytes",
+                           name, csv->rows[i].line, max);
+    if (alignment > max - total - size)
+      return spm_pack_fail("%s:%zu: the sizes and alignments add up to more "
+                           "than %" PRId64 " bytes (each buffer counts its "
+                           "size plus the alignment %" PRId64 ")",
+                           name, csv->rows[i].line, max, alignment);
+    sizes += size;
+    total += size + alignment;
+  }
+  return -1;
+}
+
 int main(int argc, char **argv) {
   spm_pack_cli_t c;
   int rc = spm_pack_parse_args(argc, argv, &c);
@@ -405,17 +430,7 @@ int main(int argc, char **argv) {
     spm_strbuf_free(&text);
     return rc;
   }
-  // Bound the sums the packers compute (spm_pack checks too, but names
-  // buffers by index; here the line is known).
-  int64_t total = 0;
-  for (size_t i = 0; i < csv.n && rc < 0; ++i) {
-    if (csv.rows[i].size > INT64_MAX / 4 - total - c.alignment)
-      rc = spm_pack_fail("%s:%zu: the sizes add up to more than %" PRId64
-                         " bytes",
-                         name, csv.rows[i].line, INT64_MAX / 4);
-    else
-      total += csv.rows[i].size + c.alignment;
-  }
+  rc = spm_pack_check_total(name, &csv, c.alignment);
   spm_pack_buffer_t *b = rc < 0 ? spm_pack_buffers(&csv, c.alignment) : NULL;
   if (rc < 0 && !b)
     rc = spm_pack_fail("out of memory");
