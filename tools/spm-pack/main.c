@@ -237,7 +237,9 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
 // "'id' (line N)" of row i.
 static void spm_pack_name(spm_strbuf_t *b, const spm_csv_t *csv, size_t i) {
   const spm_csv_row_t *r = &csv->rows[i];
-  spm_strbuf_appendf(b, "'%.*s' (line %zu)", (int)r->id_len, r->id, r->line);
+  spm_strbuf_append_str(b, "'");
+  spm_csv_append_escaped(b, r->id, r->id_len, SIZE_MAX);
+  spm_strbuf_appendf(b, "' (line %zu)", r->line);
 }
 
 static spm_pack_buffer_t *spm_pack_buffers(const spm_csv_t *csv,
@@ -312,8 +314,9 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
                        csv->n, c->capacity, r->lower_bound, t, k);
     for (size_t j = 0; j < k && j < 8; ++j) {
       const spm_csv_row_t *row = &csv->rows[live[j]];
-      spm_strbuf_appendf(&m, "%s '%.*s'", j ? "," : "", (int)row->id_len,
-                         row->id);
+      spm_strbuf_append_str(&m, j ? ", '" : " '");
+      spm_csv_append_escaped(&m, row->id, row->id_len, SIZE_MAX);
+      spm_strbuf_append_str(&m, "'");
     }
     spm_strbuf_append_str(&m, k > 8 ? ", ...)" : ")");
   } else if (r->proven_infeasible) {
