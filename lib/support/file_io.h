@@ -16,20 +16,28 @@ extern "C" {
 // SPM_STATUS_IO_ERROR whose message names the path and the reason.
 spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
 
-// Writes `n` bytes to `path` atomically: the data goes to a temporary file
-// in the same directory which is renamed over `path` only when everything
-// was written and flushed, so a failure never leaves a partial file.
-// "-" writes to standard output. A path that exists and is not a regular
-// file (a device such as /dev/null, a FIFO, a symbolic link such as
-// /dev/stdout) is opened and written directly instead: never replaced.
+// Writes `n` bytes (borrowed) to `path` atomically: the data goes to a
+// temporary file `.spm-XXXXXX` in the same directory which is renamed over
+// `path` only when everything was written and flushed, so a failure never
+// leaves a partial file. A replaced file keeps its permission bits; a new
+// one gets 0666 minus the umask. A symbolic link is followed (relative
+// targets from the link's directory, at most 40 links) to the file it
+// names, which is replaced (or created) the same way in its own directory:
+// the link stays a link. "-" writes to standard output. A path that exists
+// and is not a regular file (a device such as /dev/null, a FIFO) or leads
+// there, and a link in /dev or /proc (/dev/stdout, /dev/fd/N: they name
+// open descriptors), is opened and written directly instead: never
+// replaced.
 spm_status_t spm_file_write_atomic(const char *path, const char *data,
                                    size_t n);
 
 // Checks, before any work is done, that spm_file_write_atomic(path, ...)
 // can be expected to succeed: "-" always; an existing path must be
-// writable, a new one's directory writable. SPM_STATUS_IO_ERROR naming the
-// path and the reason otherwise. (The write itself can still fail, e.g.
-// when the disk fills up; it then reports that, and leaves no file.)
+// writable, and a file that would be replaced or created -- `path` or the
+// target of its links -- needs a writable directory for the temporary.
+// SPM_STATUS_IO_ERROR naming the path and the reason otherwise. (The write
+// itself can still fail, e.g. when the disk fills up; it then reports
+// that, and leaves no file.)
 spm_status_t spm_file_check_writable(const char *path);
 
 #ifdef __cplusplus

@@ -105,6 +105,118 @@ SPM_TEST(file_write_atomic_special_files) {
   SPM_EXPECT(rmdir(dir) == 0); // no temporary file left
 }
 
+// Reads `path` and compares it with `want`.
+static bool file_holds(const char *path, const char *want) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  bool ok = spm_status_is_ok(spm_file_read(path, &b)) &&
+            strcmp(spm_strbuf_cstr(&b), want) == 0;
+  spm_strbuf_free(&b);
+  return ok;
+}
+
+// A chain of symbolic links (relative targets, another directory) stays a
+// chain and its final target is replaced by rename -- a new inode, not the
+// old one truncated and rewritten -- with no temporary left in either
+// directory. A dangling link gets its target created.
+SPM_TEST(file_write_atomic_through_links) {
+  struct stat st;
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char sub[256], target[256], link[256], link2[256], dangling[256], born[256];
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  snprintf(target, sizeof target, "%s/sub/target.txt", dir);
+  snprintf(link, sizeof link, "%s/link.txt", dir);
+  snprintf(link2, sizeof link2, "%s/link2.txt", dir);
+  snprintf(dangling, sizeof dangling, "%s/dangling.txt", dir);
+  snprintf(born, sizeof born, "%s/sub/born.txt", dir);
+  SPM_EXPECT(mkdir(sub, 0700) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(target, "old\n", 4)));
+  SPM_EXPECT(stat(target, &st) == 0);
+  ino_t old_ino = st.st_ino;
+  SPM_EXPECT(symlink("sub/target.txt", link) == 0);
+  SPM_EXPECT(symlink("link.txt", link2) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(link2, "new\n", 4)));
+  SPM_EXPECT(lstat(link2, &st) == 0 && S_ISLNK(st.st_mode));
+  SPM_EXPECT(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+  SPM_EXPECT(lstat(target, &st) == 0 && S_ISREG(st.st_mode));
+  SPM_EXPECT(st.st_ino != old_ino);
+  SPM_EXPECT(file_holds(target, "new\n"));
+  SPM_EXPECT(symlink("sub/born.txt", dangling) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(dangling, "born\n", 5)));
+  SPM_EXPECT(lstat(dangling, &st) == 0 && S_ISLNK(st.st_mode));
+  SPM_EXPECT(file_holds(born, "born\n"));
+  unlink(link2);
+  unlink(link);
+  unlink(dangling);
+  unlink(target);
+  unlink(born);
+  SPM_EXPECT(rmdir(sub) == 0); // no temporary file left
+  SPM_EXPECT(rmdir(dir) == 0);
+}
+
+// A link cycle is an error naming the path, not a hang.
+SPM_TEST(file_write_atomic_link_loop) {
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char a[256], b[256];
+  snprintf(a, sizeof a, "%s/a", dir);
+  snprintf(b, sizeof b, "%s/b", dir);
+  SPM_EXPECT(symlink("b", a) == 0);
+  SPM_EXPECT(symlink("a", b) == 0);
+  spm_status_t s = spm_file_write_atomic(a, "x", 1);
+  SPM_EXPECT(spm_status_code(s) == SPM_STATUS_IO_ERROR);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "symbolic links");
+  spm_status_free(s);
+  unlink(a);
+  unlink(b);
+  SPM_EXPECT(rmdir(dir) == 0);
+}
+
+// A name of NAME_MAX (255) bytes is written: the temporary's name does not
+// grow with it.
+SPM_TEST(file_write_atomic_long_name) {
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char path[512];
+  int at = snprintf(path, sizeof path, "%s/", dir);
+  memset(path + at, 'n', 255);
+  path[at + 255] = '\0';
+  spm_status_t s = spm_file_write_atomic(path, "long\n", 5);
+  SPM_EXPECT(spm_status_is_ok(s));
+  spm_status_free(s);
+  SPM_EXPECT(file_holds(path, "long\n"));
+  unlink(path);
+  SPM_EXPECT(rmdir(dir) == 0);
+}
+
+// Replacing a file keeps its permission bits (also through a link); a new
+// file gets 0666 minus the umask.
+SPM_TEST(file_write_atomic_keeps_mode) {
+  struct stat st;
+  char dir[] = "/tmp/spm-unit-XXXXXX";
+  SPM_EXPECT(mkdtemp(dir) != NULL);
+  char path[256], link[256], fresh[256];
+  snprintf(path, sizeof path, "%s/private.txt", dir);
+  snprintf(link, sizeof link, "%s/link.txt", dir);
+  snprintf(fresh, sizeof fresh, "%s/fresh.txt", dir);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(path, "a", 1)));
+  SPM_EXPECT(chmod(path, 0600) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(path, "b", 1)));
+  SPM_EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+  SPM_EXPECT(chmod(path, 0640) == 0);
+  SPM_EXPECT(symlink("private.txt", link) == 0);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(link, "c", 1)));
+  SPM_EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  mode_t mask = umask(027);
+  SPM_EXPECT(spm_status_is_ok(spm_file_write_atomic(fresh, "d", 1)));
+  umask(mask);
+  SPM_EXPECT(stat(fresh, &st) == 0 && (st.st_mode & 0777) == 0640);
+  unlink(link);
+  unlink(path);
+  unlink(fresh);
+  SPM_EXPECT(rmdir(dir) == 0);
+}
+
 static bool writable(const char *path) {
   spm_status_t s = spm_file_check_writable(path);
   bool ok = spm_status_is_ok(s);
@@ -132,6 +244,15 @@ SPM_TEST(file_check_writable) {
   SPM_EXPECT(!writable(missing));
   SPM_EXPECT(!writable(dir));
   SPM_EXPECT(writable("/dev/null"));
+  // A link is judged by where it leads: its target's directory must exist.
+  char link[256];
+  snprintf(link, sizeof link, "%s/link.txt", dir);
+  SPM_EXPECT(symlink("missing/out.txt", link) == 0);
+  SPM_EXPECT(!writable(link));
+  unlink(link);
+  SPM_EXPECT(symlink("out.txt", link) == 0);
+  SPM_EXPECT(writable(link));
+  unlink(link);
   unlink(path);
   SPM_EXPECT(rmdir(dir) == 0);
 }
@@ -194,6 +315,10 @@ int main(void) {
   SPM_RUN(file_read_errors);
   SPM_RUN(file_write_atomic_roundtrip);
   SPM_RUN(file_write_atomic_special_files);
+  SPM_RUN(file_write_atomic_through_links);
+  SPM_RUN(file_write_atomic_link_loop);
+  SPM_RUN(file_write_atomic_long_name);
+  SPM_RUN(file_write_atomic_keeps_mode);
   SPM_RUN(file_check_writable);
   return spm_test_finish();
 }

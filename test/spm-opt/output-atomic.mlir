@@ -6,7 +6,19 @@
 // RUN: FileCheck %s --check-prefix=KEPT < %t.dir/out.mlir
 // RUN: not spm-opt %s -o %t.dir/new.mlir 2>/dev/null
 // RUN: test ! -e %t.dir/new.mlir
-// RUN: ls %t.dir | FileCheck %s --check-prefix=FILES
+// RUN: ls -A %t.dir | FileCheck %s --check-prefix=FILES
+// Through a symbolic link the target is replaced the same way (in its own
+// directory) and the link stays a link.
+// RUN: mkdir -p %t.dir/sub && echo previous > %t.dir/sub/target.mlir
+// RUN: ln -s sub/target.mlir %t.dir/link.mlir
+// RUN: not spm-opt %s -o %t.dir/link.mlir 2>/dev/null
+// RUN: FileCheck %s --check-prefix=KEPT < %t.dir/sub/target.mlir
+// RUN: spm-opt %S/Inputs/ok.mlir -o %t.dir/link.mlir
+// RUN: test -L %t.dir/link.mlir
+// RUN: FileCheck %s --check-prefix=NEW < %t.dir/sub/target.mlir
+// RUN: ls -A %t.dir/sub | FileCheck %s --check-prefix=FILES
+// FILES-NOT: spm-
+// NEW: func.func @ok
 // An unwritable destination is a clear error.
 // RUN: not spm-opt %S/Inputs/ok.mlir -o %t.dir/missing/out.mlir 2>&1 | FileCheck %s --check-prefix=NODIR
 

@@ -15,6 +15,21 @@ static bool spm_csv_is(const char *l, size_t ll, const char *header) {
   return ll == strlen(header) && memcmp(l, header, ll) == 0;
 }
 
+void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
+                            size_t max) {
+  for (size_t i = 0; i < len && i < max; ++i) {
+    unsigned char ch = (unsigned char)p[i];
+    if (ch == '\r')
+      spm_strbuf_append_str(b, "\\r");
+    else if (ch == '\t')
+      spm_strbuf_append_str(b, "\\t");
+    else if (ch < 0x20 || ch == 0x7f)
+      spm_strbuf_appendf(b, "\\x%02x", ch);
+    else
+      spm_strbuf_append(b, p + i, 1);
+  }
+}
+
 void spm_csv_free(spm_csv_t *c) {
   free(c->rows);
   c->rows = NULL;
@@ -102,11 +117,14 @@ static spm_status_t spm_csv_check_ids(const char *name, const spm_csv_t *c) {
       first = i - 1;
     }
   spm_status_t s = SPM_OK;
-  if (dup != SIZE_MAX)
+  if (dup != SIZE_MAX) {
+    spm_strbuf_t id = SPM_STRBUF_INIT;
+    spm_csv_append_escaped(&id, k[dup].id, k[dup].id_len, SIZE_MAX);
     s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                        "%s:%zu: duplicate id '%.*s' (first on line %zu)", name,
-                        k[dup].line, (int)k[dup].id_len, k[dup].id,
-                        k[first].line);
+                        "%s:%zu: duplicate id '%s' (first on line %zu)", name,
+                        k[dup].line, spm_strbuf_cstr(&id), k[first].line);
+    spm_strbuf_free(&id);
+  }
   free(k);
   return s;
 }
@@ -152,11 +170,14 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
                                   spm_csv_is(l, ll, SPM_CSV_HEADER_OLD))) {
         ncols = 4;
       } else {
+        spm_strbuf_t got = SPM_STRBUF_INIT;
+        spm_csv_append_escaped(&got, l, ll, 80);
         s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                            "%s:1: expected the header '%s'%s, got '%.*s'",
-                            name, want,
+                            "%s:1: expected the header '%s'%s, got '%s'", name,
+                            want,
                             need_offset ? " (validation needs offsets)" : "",
-                            (int)(ll > 80 ? 80 : ll), l);
+                            spm_strbuf_cstr(&got));
+        spm_strbuf_free(&got);
       }
       out->has_offset = ncols == 5;
       continue;
@@ -198,10 +219,12 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
     for (size_t k = 1; k < ncols; ++k) {
       bool overflow;
       if (!spm_csv_int(f[k].p, f[k].len, &v[k], &overflow)) {
-        s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT, "%s:%zu: %s '%.*s' %s",
-                            name, line, spm_csv_names[k],
-                            (int)(f[k].len > 40 ? 40 : f[k].len), f[k].p,
+        spm_strbuf_t got = SPM_STRBUF_INIT;
+        spm_csv_append_escaped(&got, f[k].p, f[k].len, 40);
+        s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT, "%s:%zu: %s '%s' %s",
+                            name, line, spm_csv_names[k], spm_strbuf_cstr(&got),
                             overflow ? "is out of range" : "is not an integer");
+        spm_strbuf_free(&got);
         break;
       }
     }

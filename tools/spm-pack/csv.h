@@ -42,6 +42,13 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
                            bool need_offset, spm_csv_t *out);
 void spm_csv_free(spm_csv_t *c);
 
+// Appends p[0..len), cut to its first `max` bytes, to `b` as text to quote
+// in a message: control bytes and DEL as C escapes (\r, \t, \xHH) so that
+// a stray carriage return or tab can be seen; other bytes (UTF-8 text
+// included) as they are.
+void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
+                            size_t max);
+
 // Appends the rows with the given offsets as "id,lower,upper,size,offset".
 void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,
                    spm_strbuf_t *out);

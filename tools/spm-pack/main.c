@@ -1,7 +1,8 @@
 // spm-pack: offsets for buffers with fixed live ranges, from a CSV file.
 //
 //   spm-pack --capacity N [options] IN.csv|-      pack: print/write offsets
-//   spm-pack --validate [--capacity N] IN.csv|-   check a packing
+//   spm-pack --validate [--capacity N] [--alignment A] IN.csv|-
+//                                                 check a packing
 //
 // See --help and docs/packing.md.
 #include <errno.h>
@@ -44,7 +45,9 @@ static const char *const spm_pack_usage =
     "  --validate           check the offsets of INPUT (header\n"
     "                       'id,lower,upper,size,offset'): aligned, within\n"
     "                       the capacity if given, no overlap in space and\n"
-    "                       time\n"
+    "                       time; takes only --capacity and --alignment\n"
+    "                       (-o, --algorithm, --minimize, --time-limit and\n"
+    "                       --node-limit are errors with it)\n"
     "  --help               this text\n"
     "\n"
     "An input with an offset column is accepted when packing; its offsets\n"
@@ -123,6 +126,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
   c->time_limit = d.time_limit;
   c->alignment = 1;
   const char *capacity = NULL;
+  const char *pack_only = NULL; // the first option that only packing uses
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
     bool m;
@@ -140,6 +144,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
     }
     if (strcmp(a, "--minimize") == 0) {
       c->minimize = true;
+      pack_only = pack_only ? pack_only : "--minimize";
       continue;
     }
     if (strcmp(a, "--validate") == 0) {
@@ -159,6 +164,8 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
       return spm_pack_fail("unknown option '%s'; try 'spm-pack --help'", a);
     if (!v)
       return spm_pack_fail("option '%s' requires a value", with_value[which]);
+    if (which != 0 && which != 4 && !pack_only) // not --capacity, --alignment
+      pack_only = with_value[which];
     char *end;
     switch (which) {
     case 0:
@@ -211,6 +218,13 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
       c->output = v;
     }
   }
+  // --validate writes nothing and searches nothing: an option that it
+  // would ignore is a mistake in the command line.
+  if (c->validate && pack_only)
+    return spm_pack_fail("option '%s' cannot be used with --validate (which "
+                         "takes only --capacity and --alignment); try "
+                         "'spm-pack --help'",
+                         pack_only);
   if (!c->input)
     return spm_pack_fail("no input file (use - for standard input); try "
                          "'spm-pack --help'");
@@ -223,7 +237,9 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
 // "'id' (line N)" of row i.
 static void spm_pack_name(spm_strbuf_t *b, const spm_csv_t *csv, size_t i) {
   const spm_csv_row_t *r = &csv->rows[i];
-  spm_strbuf_appendf(b, "'%.*s' (line %zu)", (int)r->id_len, r->id, r->line);
+  spm_strbuf_append_str(b, "'");
+  spm_csv_append_escaped(b, r->id, r->id_len, SIZE_MAX);
+  spm_strbuf_appendf(b, "' (line %zu)", r->line);
 }
 
 static spm_pack_buffer_t *spm_pack_buffers(const spm_csv_t *csv,
@@ -298,8 +314,9 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
                        csv->n, c->capacity, r->lower_bound, t, k);
     for (size_t j = 0; j < k && j < 8; ++j) {
       const spm_csv_row_t *row = &csv->rows[live[j]];
-      spm_strbuf_appendf(&m, "%s '%.*s'", j ? "," : "", (int)row->id_len,
-                         row->id);
+      spm_strbuf_append_str(&m, j ? ", '" : " '");
+      spm_csv_append_escaped(&m, row->id, row->id_len, SIZE_MAX);
+      spm_strbuf_append_str(&m, "'");
     }
     spm_strbuf_append_str(&m, k > 8 ? ", ...)" : ")");
   } else if (r->proven_infeasible) {
@@ -369,6 +386,31 @@ static int spm_pack_do_pack(const spm_pack_cli_t *c, const spm_csv_t *csv,
   return 0;
 }
 
+// Bounds the sums the packers compute as spm_pack does (the sizes and one
+// alignment per buffer, at most INT64_MAX / 4), but names the line where
+// the sum goes over, and says whether the sizes alone do. Returns -1 to
+// continue, or an exit status.
+static int spm_pack_check_total(const char *name, const spm_csv_t *csv,
+                                int64_t alignment) {
+  const int64_t max = INT64_MAX / 4;
+  int64_t sizes = 0, total = 0; // sizes <= total <= max
+  for (size_t i = 0; i < csv->n; ++i) {
+    int64_t size = csv->rows[i].size;
+    if (size > max - sizes)
+      return spm_pack_fail("%s:%zu: the sizes add up to more than %" PRId64
+                           " bytes",
+                           name, csv->rows[i].line, max);
+    if (alignment > max - total - size)
+      return spm_pack_fail("%s:%zu: the sizes and alignments add up to more "
+                           "than %" PRId64 " bytes (each buffer counts its "
+                           "size plus the alignment %" PRId64 ")",
+                           name, csv->rows[i].line, max, alignment);
+    sizes += size;
+    total += size + alignment;
+  }
+  return -1;
+}
+
 int main(int argc, char **argv) {
   spm_pack_cli_t c;
   int rc = spm_pack_parse_args(argc, argv, &c);
@@ -391,17 +433,7 @@ int main(int argc, char **argv) {
     spm_strbuf_free(&text);
     return rc;
   }
-  // Bound the sums the packers compute (spm_pack checks too, but names
-  // buffers by index; here the line is known).
-  int64_t total = 0;
-  for (size_t i = 0; i < csv.n && rc < 0; ++i) {
-    if (csv.rows[i].size > INT64_MAX / 4 - total - c.alignment)
-      rc = spm_pack_fail("%s:%zu: the sizes add up to more than %" PRId64
-                         " bytes",
-                         name, csv.rows[i].line, INT64_MAX / 4);
-    else
-      total += csv.rows[i].size + c.alignment;
-  }
+  rc = spm_pack_check_total(name, &csv, c.alignment);
   spm_pack_buffer_t *b = rc < 0 ? spm_pack_buffers(&csv, c.alignment) : NULL;
   if (rc < 0 && !b)
     rc = spm_pack_fail("out of memory");
