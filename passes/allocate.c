@@ -51,6 +51,7 @@ typedef struct {
   int64_t alignment; // 0: from the target
   double time_limit;
   bool place;        // run spm-place when the buffers do not fit
+  int64_t max_tiles; // spm-place's max-tiles when it runs
 } spm_allocate_options_t;
 
 static alignas(8) const char spm_allocate_pass_id;
@@ -301,6 +302,7 @@ static spm_status_t spm_alloc_place(MlirOperation func,
     MlirOperation copy = mlirOperationClone(func);
     spm_place_options_t po = spm_place_options_default();
     po.reserve = reserves[k];
+    po.max_tiles = o->max_tiles;
     spm_place_stats_t st;
     spm_status_t s = spm_place_func(copy, &lim->t, &po, &st);
     if (!spm_status_is_ok(s)) {
@@ -553,6 +555,8 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
                              value);
     return SPM_OK;
   }
+  if (strcmp(key, "max-tiles") == 0)
+    return spm_place_parse_max_tiles("spm-allocate", value, &o->max_tiles);
   if (strcmp(key, "time-limit") == 0) {
     char *end;
     double v = strtod(value, &end);
@@ -566,7 +570,8 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
   }
   return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "'spm-allocate' has no option '%s' (options: "
-                         "algorithm, capacity, alignment, time-limit, place)",
+                         "algorithm, capacity, alignment, time-limit, place, "
+                         "max-tiles)",
                          key);
 }
 
@@ -576,6 +581,7 @@ static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
     abort();
   o->time_limit = 1.0;
   o->place = true;
+  o->max_tiles = SPM_PLACE_MAX_TILES_DEFAULT;
   spm_status_t s =
       spm_pass_parse_options("spm-allocate", options, spm_allocate_option, o);
   if (!spm_status_is_ok(s)) {
@@ -606,6 +612,8 @@ const spm_pass_info_t spm_pass_info_allocate = {
                "      time-limit=SECONDS                     exact search "
                "limit (default 1)\n"
                "      place=auto|never                       run spm-place "
-               "when the buffers do not fit (default auto)\n",
+               "when the buffers do not fit (default auto)\n"
+               "      max-tiles=N                            spm-place's "
+               "limit of tiles per op when it runs (default 32768)\n",
     .create = spm_allocate_create,
 };

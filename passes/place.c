@@ -34,6 +34,7 @@ spm_place_options_t spm_place_options_default(void) {
   o.chain = true;
   o.residency = SPM_PLACE_RESIDENCY_COST;
   o.report = SPM_PLACE_REPORT_SUMMARY;
+  o.max_tiles = SPM_PLACE_MAX_TILES_DEFAULT;
   return o;
 }
 
@@ -89,6 +90,7 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
   r->per_transfer_bytes = p->per_transfer;
   r->allow_double_buffer =
       p->o->double_buffer && p->o->strategy == SPM_PLACE_REUSE;
+  r->max_tiles = p->o->max_tiles;
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     const spm_pt_state_t *s = &p->st[o->tensor];
@@ -99,8 +101,20 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
   }
 }
 
+// Whether a failed plan failed on max-tiles: the tilings that fit have
+// more tiles (out->tiles of spm_pl_plan), rather than none fits.
+static bool spm_pl_too_many_tiles(const spm_pl_t *p,
+                                  const spm_place_plan_t *plan) {
+  return plan->tiles > p->o->max_tiles;
+}
+
 // The plan for op within budget: untiled when the whole op fits (single
-// buffered: there is nothing to overlap), else the tile search.
+// buffered: there is nothing to overlap), else the tile search, which takes
+// no tiling with more than max-tiles tiles. When every tiling that fits
+// has more, OUT_OF_RANGE as when none fits (so residents are evicted for
+// the op, and a trial that needs it is not taken), with out->tiles the
+// fewest (spm_pl_too_many_tiles tells the two apart). The count is
+// arithmetic: nothing is emitted yet.
 spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
                                 const bool *extra, int64_t budget,
                                 spm_place_plan_t *out) {
@@ -110,6 +124,44 @@ spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
   if (out->space <= budget)
     return SPM_OK;
   return spm_place_plan_op(&r, out);
+}
+
+// The op's name for diagnostics: 'linalg.matmul', or a fused pair's
+// 'linalg.matmul' fused with 'linalg.generic'.
+static void spm_pl_op_name(const spm_place_op_t *op, spm_strbuf_t *b) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op->op));
+  spm_strbuf_appendf(b, "'%.*s'", (int)n.length, n.data);
+  if (!mlirOperationIsNull(op->epilogue)) {
+    MlirStringRef en = mlirIdentifierStr(mlirOperationGetName(op->epilogue));
+    spm_strbuf_appendf(b, " fused with '%.*s'", (int)en.length, en.data);
+  }
+}
+
+// The error at op when every tiling of it within `budget` bytes has more
+// tiles than max-tiles (plan->tiles: the fewest); returns FAILED
+// (reported).
+static spm_status_t spm_pl_tiles_error(const spm_pl_t *p,
+                                       const spm_place_op_t *op,
+                                       const spm_place_plan_t *plan,
+                                       int64_t budget) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  spm_strbuf_append_str(&b, "cannot place ");
+  spm_pl_op_name(op, &b);
+  if (plan->tiles == INT64_MAX)
+    spm_strbuf_append_str(&b, ": it needs at least 2^63 - 1 tiles");
+  else
+    spm_strbuf_appendf(&b, ": it needs %lld tiles", (long long)plan->tiles);
+  spm_strbuf_appendf(&b, " to fit in the %lld bytes of scratchpad left for "
+                     "it, more than the limit of %lld tile%s per op (the "
+                     "output is unrolled, one copy of the op per tile); "
+                     "give it a larger scratchpad (option capacity=BYTES), "
+                     "split it into smaller ops, or raise the limit (option "
+                     "max-tiles=N of spm-place or spm-allocate)",
+                     (long long)budget, (long long)p->o->max_tiles,
+                     p->o->max_tiles == 1 ? "" : "s");
+  spm_pl_error(op->op, spm_strbuf_cstr(&b));
+  spm_strbuf_free(&b);
+  return spm_status_make(SPM_STATUS_FAILED, "placement failed");
 }
 
 // Evicts resident t; written back when dirty and used from op `from` on.
@@ -183,8 +235,14 @@ spm_status_t spm_pl_emit_plain(spm_pl_t *p, const spm_place_op_t *op,
                                int64_t budget) {
   spm_place_plan_t plan;
   spm_status_t s = spm_pl_plan(p, op, NULL, budget, &plan);
-  if (!spm_status_is_ok(s))
+  if (!spm_status_is_ok(s)) {
+    if (spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE &&
+        spm_pl_too_many_tiles(p, &plan)) {
+      spm_status_free(s);
+      return spm_pl_tiles_error(p, op, &plan, budget);
+    }
     return s;
+  }
   spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
   spm_pl_homes(p, op, false, home);
   spm_place_emit_op(&p->e, p->m, op, &plan, home);
@@ -438,6 +496,11 @@ spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     s = spm_pl_plan(p, op, NULL, budget, &plan);
   }
   if (!spm_status_is_ok(s)) {
+    if (spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE &&
+        spm_pl_too_many_tiles(p, &plan)) {
+      spm_status_free(s);
+      return spm_pl_tiles_error(p, op, &plan, budget);
+    }
     if (spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE) {
       spm_strbuf_t b = SPM_STRBUF_INIT;
       spm_strbuf_appendf(&b, "no tiling of this op fits the scratchpad (%lld "
@@ -568,9 +631,7 @@ spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     spm_place_operand_home_t home[SPM_PLACE_MAX_OPERANDS];
     spm_pl_homes(p, op, true, home);
     spm_place_emit_op(&p->e, p->m, op, &plan, home);
-    int64_t tiles = 1;
-    for (int j = 0; j < op->ndims; ++j)
-      tiles *= (op->extent[j] + plan.tile[j] - 1) / plan.tile[j];
+    int64_t tiles = plan.tiles; // at most max-tiles (spm_pl_plan)
     bool fused = !mlirOperationIsNull(op->epilogue);
     p->stats->ops += fused ? 2 : 1;
     p->stats->fused += fused;

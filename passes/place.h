@@ -41,6 +41,21 @@ typedef enum spm_place_residency_e {
                                 // plus its size fit the capacity
 } spm_place_residency_t;
 
+// The most tile iterations one op (a plain op or a fused pair; chains have
+// their own, smaller cap) may be unrolled into: option max-tiles, default
+// SPM_PLACE_MAX_TILES_DEFAULT. The output is straight-line, so every tile
+// costs IR (its buffers, DMAs, waits and a copy of the op): about 6 KB of
+// memory and 0.25 ms per tile for a two-operand op, placed and packed, and
+// 1-2 KB of printed IR. 32768 is 4x the largest op of the bundled
+// benchmarks (VGG-16 f32 at 256 KiB: 8192 tiles, bench/place.sh) and admits
+// a 4096^3 f32 matmul or a 16384^2 f32 copy at gemmini's 256 KiB (32768
+// tiles each: 5-9 s, 260-330 MB), while an op that would need hundreds of
+// thousands of tiles (a 65536^2 copy: 524288, 98 s before the limit) fails
+// at once with an error at the op instead of running for minutes and
+// gigabytes. The tile search enforces it (a tiling with more tiles is not
+// legal), so the count is arithmetic, before anything is emitted.
+#define SPM_PLACE_MAX_TILES_DEFAULT ((int64_t)32768)
+
 typedef struct spm_place_options_s {
   spm_place_strategy_t strategy;
   int64_t capacity;  // 0: the target's
@@ -52,6 +67,9 @@ typedef struct spm_place_options_s {
               // reading it through (overlapping) windows run as one tiled
               // chain, the producer recomputing halos (place_chain.c)
   spm_place_report_kind_t report;
+  int64_t max_tiles; // most tiles per op (SPM_PLACE_MAX_TILES_DEFAULT);
+                     // a tiling with more is not taken, and an op that
+                     // has no other is an error
 } spm_place_options_t;
 
 spm_place_options_t spm_place_options_default(void);
@@ -75,6 +93,10 @@ typedef struct spm_place_stats_s {
 spm_status_t spm_place_func(MlirOperation func, const spm_target_t *t,
                             const spm_place_options_t *o,
                             spm_place_stats_t *stats);
+
+// Parses the max-tiles option of pass `pass` (a positive integer).
+spm_status_t spm_place_parse_max_tiles(const char *pass, const char *value,
+                                       int64_t *out);
 
 // The summary remark of one placed function (passes/place_pass.c).
 void spm_place_report_summary(MlirOperation func, const spm_place_stats_t *s,

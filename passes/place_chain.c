@@ -30,6 +30,7 @@
 #include "support/strbuf.h"
 
 #define CH_MAX_TILES 1024 // candidate tilings with more tiles are skipped
+                          // (and those with more than max-tiles)
 
 typedef struct {
   int64_t lo[SPM_PLACE_MAX_RANK], len[SPM_PLACE_MAX_RANK];
@@ -253,7 +254,7 @@ static bool ch_search(ch_t *c, int64_t budget, ch_eval_t *best) {
       tile[j] = sizes[j][idx[j]];
       n *= (Q->extent[j] + tile[j] - 1) / tile[j];
     }
-    if (n <= CH_MAX_TILES) {
+    if (n <= CH_MAX_TILES && n <= c->p->o->max_tiles) {
       ch_set_tiles(c, tile);
       ch_eval_t ev = {0};
       ch_evaluate(c, &ev);

@@ -43,7 +43,9 @@ bool spm_pl_uses(const spm_place_op_t *op, int t, bool *reads, bool *writes);
 int64_t spm_pl_readers_from(const spm_pl_t *p, int t, size_t from);
 // The plan for op within budget with the current residency (plus the
 // tensors flagged in `extra`, may be NULL): untiled when it fits, else the
-// tile search (OUT_OF_RANGE when nothing fits).
+// tile search, which takes no tiling with more than max-tiles tiles
+// (OUT_OF_RANGE when nothing fits, or when everything that fits has more
+// tiles: then out->tiles is the fewest, above max-tiles).
 spm_status_t spm_pl_plan(const spm_pl_t *p, const spm_place_op_t *op,
                          const bool *extra, int64_t budget,
                          spm_place_plan_t *out);

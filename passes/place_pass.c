@@ -4,7 +4,8 @@
 // Options (mlir-opt syntax): strategy=reuse|static, capacity=BYTES,
 // reserve=FRACTION, double-buffer=true|false, fuse=true|false,
 // chain=true|false, residency=cost|reuse-distance,
-// report=summary|ops|reuse|none.
+// report=summary|ops|reuse|none, max-tiles=N.
+#include <errno.h>
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,20 @@ static spm_status_t spm_place_bool(const char *key, const char *v, bool *out) {
                          key, v);
 }
 
+spm_status_t spm_place_parse_max_tiles(const char *pass, const char *value,
+                                       int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(value, &end, 10);
+  if (end == value || *end || errno == ERANGE || v < 1)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'%s' option max-tiles needs a positive number "
+                           "of tiles, got '%s'",
+                           pass, value);
+  *out = (int64_t)v;
+  return SPM_OK;
+}
+
 static spm_status_t spm_place_option(const char *key, const char *value,
                                      void *user) {
   spm_place_options_t *o = user;
@@ -141,6 +156,8 @@ static spm_status_t spm_place_option(const char *key, const char *value,
                              value);
     return SPM_OK;
   }
+  if (strcmp(key, "max-tiles") == 0)
+    return spm_place_parse_max_tiles("spm-place", value, &o->max_tiles);
   if (strcmp(key, "report") == 0) {
     if (strcmp(value, "summary") == 0)
       o->report = SPM_PLACE_REPORT_SUMMARY;
@@ -159,7 +176,8 @@ static spm_status_t spm_place_option(const char *key, const char *value,
   }
   return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                          "'spm-place' has no option '%s' (options: strategy, "
-                         "capacity, reserve, double-buffer, fuse, chain, residency, report)",
+                         "capacity, reserve, double-buffer, fuse, chain, "
+                         "residency, report, max-tiles)",
                          key);
 }
 
@@ -210,6 +228,9 @@ const spm_pass_info_t spm_pass_info_place = {
                "reuse distance and size fit\n"
                "      report=summary|ops|reuse|none  remarks: per function "
                "(default), also per op, also per buffer's reuse distances, "
-               "or none\n",
+               "or none\n"
+               "      max-tiles=N                  most tiles one op is "
+               "unrolled into; an op that needs more is an error (default "
+               "32768)\n",
     .create = spm_place_create,
 };

@@ -49,6 +49,7 @@ static void spm_pp_from_tile(const spm_tile_plan_t *t, bool db,
   out->read = t->bytes_read;
   out->written = t->bytes_written;
   out->transfers = t->transfers;
+  out->tiles = t->tiles;
   out->cost = (double)t->traffic_bytes + (double)t->transfers * per_transfer;
 }
 
@@ -59,6 +60,8 @@ spm_status_t spm_place_plan_op(const spm_place_plan_request_t *r,
   spm_tile_options_t o = spm_tile_options_default();
   o.budget_bytes = r->budget > 0 ? r->budget : 0;
   o.per_transfer_bytes = r->per_transfer_bytes;
+  o.max_tiles = r->max_tiles;
+  memset(out, 0, sizeof *out);
   spm_tile_plan_t t;
   if (r->allow_double_buffer) {
     o.double_buffer = true;
@@ -80,7 +83,11 @@ spm_status_t spm_place_plan_op(const spm_place_plan_request_t *r,
     spm_status_free(s);
   }
   o.double_buffer = false;
-  SPM_RETURN_IF_ERROR(spm_tile_search(&p, &o, &t));
+  spm_status_t s = spm_tile_search(&p, &o, &t);
+  if (!spm_status_is_ok(s)) {
+    out->tiles = t.tiles; // the fewest when only max_tiles excludes them
+    return s;
+  }
   spm_pp_from_tile(&t, false, r->per_transfer_bytes, out);
   return SPM_OK;
 }

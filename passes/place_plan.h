@@ -18,6 +18,7 @@ typedef struct spm_place_plan_s {
   int64_t read, written;  // predicted DRAM bytes
   int64_t transfers;      // predicted DMAs
   double cost;            // read + written + transfers * per-transfer bytes
+  int64_t tiles;          // tile iterations: product of ceil(extent / tile)
 } spm_place_plan_t;
 
 typedef struct spm_place_plan_request_s {
@@ -30,11 +31,16 @@ typedef struct spm_place_plan_request_s {
   int64_t budget;             // bytes for the streamed tiles
   int64_t per_transfer_bytes; // what one DMA's latency is worth in bytes
   bool allow_double_buffer;   // try 2 buffers per streamed operand first
+  int64_t max_tiles; // tilings with more tile iterations are not taken
+                     // (0: no limit; spm-place's option max-tiles)
 } spm_place_plan_request_t;
 
-// The cheapest tiling of r->op within r->budget: double-buffered if allowed
-// and it fits, else single-buffered. OUT_OF_RANGE (with the smallest space
-// any tiling needs in the message) when none fits.
+// The cheapest tiling of r->op within r->budget and r->max_tiles:
+// double-buffered if allowed and one fits, else single-buffered.
+// OUT_OF_RANGE when none fits: with the smallest space any tiling needs in
+// the message, or, when tilings fit the budget but each has more than
+// r->max_tiles tiles, with out->tiles the fewest of them (> r->max_tiles;
+// out->tiles is 0 otherwise).
 spm_status_t spm_place_plan_op(const spm_place_plan_request_t *r,
                                spm_place_plan_t *out);
 

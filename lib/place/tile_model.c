@@ -16,6 +16,7 @@ spm_tile_options_t spm_tile_options_default(void) {
   o.per_transfer_bytes = 0;
   o.candidates = SPM_TILE_CANDIDATES_DIVISORS_POW2;
   o.exact_iteration_limit = (int64_t)1 << 24;
+  o.max_tiles = 0;
   return o;
 }
 
@@ -134,6 +135,11 @@ spm_status_t spm_tile_validate_options(const spm_tile_options_t *o) {
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "spm_tile: per_transfer_bytes = %lld, must be >= 0",
                            (long long)o->per_transfer_bytes);
+  if (o->max_tiles < 0)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "spm_tile: max_tiles = %lld, must be >= 0 (0: no "
+                           "limit)",
+                           (long long)o->max_tiles);
   if (o->candidates != SPM_TILE_CANDIDATES_DIVISORS_POW2 &&
       o->candidates != SPM_TILE_CANDIDATES_ALL)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
@@ -330,7 +336,8 @@ static spm_status_t finish_plan(const spm_tile_problem_t *p,
       spm_tile_mul_ov(plan->transfers, o->per_transfer_bytes, &tc) ||
       spm_tile_add_ov(plan->traffic_bytes, tc, &plan->cost))
     return overflow("the cost");
-  plan->fits = plan->space_bytes <= o->budget_bytes && !revisited;
+  plan->fits = plan->space_bytes <= o->budget_bytes && !revisited &&
+               (o->max_tiles == 0 || plan->tiles <= o->max_tiles);
   return SPM_OK;
 }
 
@@ -363,10 +370,12 @@ static spm_status_t start_plan(const spm_tile_problem_t *p,
   SPM_RETURN_IF_ERROR(spm_tile_validate_tiling(p, order, tile));
   plan->ndims = p->ndims;
   plan->noperands = p->noperands;
+  plan->tiles = 1;
   for (int j = 0; j < p->ndims; ++j) {
     plan->order[j] = order[j];
     plan->tile[j] = tile[j];
     plan->trips[j] = spm_tile_trips(p->dim[j].extent, tile[j]);
+    plan->tiles = spm_tile_sat_mul(plan->tiles, plan->trips[j]);
   }
   return SPM_OK;
 }

@@ -69,25 +69,30 @@
 //
 // SPACE AND COST. Space = sum over non-resident operands of
 // max-footprint bytes x (2 when double buffering and not scratch, else 1);
-// a tiling is legal (`fits`) when space <= budget_bytes and every scratch
-// operand has m(X) = 1. Cost = traffic_bytes + transfers *
+// a tiling is legal (`fits`) when space <= budget_bytes, every scratch
+// operand has m(X) = 1 and, if max_tiles > 0, it has at most max_tiles tile
+// iterations (the product of n[j]: a caller that unrolls the tiles bounds
+// its output so). Cost = traffic_bytes + transfers *
 // per_transfer_bytes (the bytes a transfer's latency is worth: DMA latency x
 // bandwidth).
 //
 // SEARCH (spm_tile_search). Exhaustive over its candidate set: every
 // combination of candidate tile sizes (per dim: every divisor of E, every
 // power of two below E, and E; or every size 1..E with
-// SPM_TILE_CANDIDATES_ALL) that fits the budget, each with every loop order
-// that can be optimal. Loop orders are enumerated as classes: the traffic of
-// an order depends only on, per operand, the set of loops inner to its
-// innermost dependent loop; orders with equal sets are one class, and a
-// class whose every m(X) is a superset-product of another's is dropped
-// (never better). Tilings are pruned by a monotone lower bound on the space
-// (the footprint of the first tile). Minimises cost, then transfers, then
-// prefers larger tiles in lower-numbered dims (the outer dims of the op's
-// own nest), then the first order class enumerated; the plan is then
-// recomputed by spm_tile_evaluate(). The smallest tiling (all T = 1) has
-// the smallest space of all tilings, so when it does not fit, nothing does.
+// SPM_TILE_CANDIDATES_ALL) that is legal (budget, scratch, max_tiles), each
+// with every loop order that can be optimal. Loop orders are enumerated as
+// classes: the traffic of an order depends only on, per operand, the set of
+// loops inner to its innermost dependent loop; orders with equal sets are
+// one class, and a class whose every m(X) is a superset-product of another's
+// is dropped (never better). Tilings are pruned by a monotone lower bound on
+// the space (the footprint of the first tile). Minimises cost, then
+// transfers, then prefers larger tiles in lower-numbered dims (the outer
+// dims of the op's own nest), then the first order class enumerated; the
+// plan is then recomputed by spm_tile_evaluate(). The smallest tiling (all
+// T = 1) has the smallest space of all tilings, so when it does not fit,
+// nothing does. When tilings fit the budget but none within max_tiles,
+// OUT_OF_RANGE too, with plan->tiles the fewest tile iterations of those
+// (plan otherwise zero).
 //
 // Ownership: every struct here is plain data owned by the caller; nothing is
 // retained or allocated across calls. Statuses follow support/status.h.
@@ -162,10 +167,13 @@ typedef struct spm_tile_options_s {
   int64_t per_transfer_bytes; // cost of one transfer in bytes, >= 0
   spm_tile_candidates_t candidates;
   int64_t exact_iteration_limit; // spm_tile_count_exact: max tile iterations
+  int64_t max_tiles; // a legal tiling has at most this many tile
+                     // iterations (product of the trips); 0: no limit
 } spm_tile_options_t;
 
 // Defaults: unlimited budget (INT64_MAX), single buffering, 0 bytes per
-// transfer, divisor/power-of-two candidates, 1<<24 exact iterations.
+// transfer, divisor/power-of-two candidates, 1<<24 exact iterations, no
+// limit on tile iterations.
 spm_tile_options_t spm_tile_options_default(void);
 
 typedef struct spm_tile_operand_traffic_s {
@@ -182,13 +190,17 @@ typedef struct spm_tile_plan_s {
   int order[SPM_TILE_MAX_DIMS];     // tile loops, outer to inner
   int64_t tile[SPM_TILE_MAX_DIMS];  // T[j]
   int64_t trips[SPM_TILE_MAX_DIMS]; // n[j] = ceil(E[j] / T[j])
+  int64_t tiles; // tile iterations, the product of trips[] (INT64_MAX if it
+                 // overflows); spm_tile_search failing on max_tiles: the
+                 // fewest of any tiling that is legal but for max_tiles
   spm_tile_operand_traffic_t operand[SPM_TILE_MAX_OPERANDS];
   int64_t bytes_read, bytes_written;
   int64_t traffic_bytes; // bytes_read + bytes_written
   int64_t transfers;     // reads + writes over all operands
   int64_t space_bytes;   // buffer space (double buffering applied)
   int64_t cost;          // traffic_bytes + transfers * per_transfer_bytes
-  bool fits;             // space_bytes <= budget_bytes, scratch m(X) = 1
+  bool fits;             // space_bytes <= budget_bytes, scratch m(X) = 1,
+                         // tiles <= max_tiles (if set)
   // spm_tile_search only (0 otherwise):
   int64_t tilings_evaluated; // candidate tile-size vectors within budget
   int64_t order_classes;     // loop-order classes tried per tiling

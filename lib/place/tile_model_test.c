@@ -489,6 +489,7 @@ typedef struct brute_s {
   bool found;
   int64_t cost, transfers, tile[SPM_TILE_MAX_DIMS];
   int order[SPM_TILE_MAX_DIMS];
+  int64_t fewest_over; // fewest tiles of a tiling legal but for max_tiles
 } brute_t;
 
 // Every tile size 1..E (or only the search's candidates) and every order,
@@ -509,11 +510,19 @@ static void brute_force(const spm_tile_problem_t *p,
     int order[SPM_TILE_MAX_DIMS];
     for (int i = 0; i < p->ndims; ++i)
       order[i] = i;
+    spm_tile_options_t uncapped = *o;
+    uncapped.max_tiles = 0;
     if (cand)
       do {
         spm_tile_plan_t pl;
-        if (!ok(spm_tile_evaluate(p, o, order, tile, &pl)) || !pl.fits)
+        if (!ok(spm_tile_evaluate(p, &uncapped, order, tile, &pl)) ||
+            !pl.fits)
           continue;
+        if (o->max_tiles > 0 && pl.tiles > o->max_tiles) {
+          if (b->fewest_over == 0 || pl.tiles < b->fewest_over)
+            b->fewest_over = pl.tiles;
+          continue;
+        }
         bool better = !b->found || pl.cost < b->cost ||
                       (pl.cost == b->cost && pl.transfers < b->transfers);
         if (b->found && pl.cost == b->cost && pl.transfers == b->transfers)
@@ -547,16 +556,23 @@ static bool check_search(const spm_tile_problem_t *p,
   spm_tile_plan_t pl;
   spm_status_t s = spm_tile_search(p, o, &pl);
   if (!b->found) {
-    bool good = spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE;
+    // Infeasible: when only max_tiles excludes tilings, the plan says how
+    // few tiles the legal ones need.
+    bool good = spm_status_code(s) == SPM_STATUS_OUT_OF_RANGE &&
+                pl.tiles == b->fewest_over;
     spm_status_free(s);
     return good;
   }
   if (!ok(s))
     return false;
+  int64_t tiles = 1;
+  for (int j = 0; j < p->ndims; ++j)
+    tiles *= pl.trips[j];
   bool good = pl.cost == b->cost && pl.transfers == b->transfers &&
               memcmp(pl.tile, b->tile, sizeof(int64_t) * (size_t)p->ndims) ==
                   0 &&
-              pl.fits;
+              pl.fits && pl.tiles == tiles &&
+              (o->max_tiles == 0 || tiles <= o->max_tiles);
   // The plan must be what the simulation says of its tiling.
   good = good && check_tiling(p, o, pl.order, pl.tile);
   if (!good) {
@@ -566,15 +582,17 @@ static bool check_search(const spm_tile_problem_t *p,
     dump_problem(p);
     dump_tiling(p, pl.order, pl.tile);
     dump_tiling(p, b->order, b->tile);
-    fprintf(stderr, "  budget %" PRId64 " db %d per-transfer %" PRId64 "\n",
-            o->budget_bytes, o->double_buffer, o->per_transfer_bytes);
+    fprintf(stderr, "  budget %" PRId64 " db %d per-transfer %" PRId64
+                    " max-tiles %" PRId64 "\n",
+            o->budget_bytes, o->double_buffer, o->per_transfer_bytes,
+            o->max_tiles);
   }
   return good;
 }
 
 SPM_TEST(search_vs_brute_force) {
   int problems = quick ? 40 : 400, bad = 0, infeasible = 0;
-  int gaps = 0, compared = 0;
+  int gaps = 0, compared = 0, capped = 0, by_cap = 0;
   double worst = 1.0;
   for (int it = 0; it < problems && bad < 5; ++it) {
     spm_tile_problem_t p;
@@ -624,12 +642,35 @@ SPM_TEST(search_vs_brute_force) {
           worst = r;
       }
     }
+    // Again with max_tiles one below the tiles of the optimum (no random
+    // draw, so the problems above stay those of the seed): the optimum
+    // under the cap, or OUT_OF_RANGE with the fewest tiles of the tilings
+    // it excludes.
+    int64_t tiles = 1;
+    for (int j = 0; all.found && j < p.ndims; ++j)
+      tiles *= (p.dim[j].extent + all.tile[j] - 1) / all.tile[j];
+    if (!all.found || tiles == 1)
+      continue;
+    o.max_tiles = tiles - 1;
+    capped++;
+    brute_force(&p, &o, false, &all);
+    brute_force(&p, &o, true, &cand);
+    by_cap += !all.found;
+    o.candidates = SPM_TILE_CANDIDATES_ALL;
+    good = check_search(&p, &o, &all, "all sizes, max_tiles");
+    SPM_EXPECT(good);
+    bad += !good;
+    o.candidates = SPM_TILE_CANDIDATES_DIVISORS_POW2;
+    good = check_search(&p, &o, &cand, "candidates, max_tiles");
+    SPM_EXPECT(good);
+    bad += !good;
   }
   fprintf(stderr,
           "search vs brute force: %d problems (%d infeasible), %d mismatches; "
           "candidate-set optimum worse than the all-sizes optimum in %d of %d "
-          "(worst ratio %.3f)\n",
-          problems, infeasible, bad, gaps, compared, worst);
+          "(worst ratio %.3f); %d again with max_tiles one below the "
+          "optimum's tiles (%d then infeasible)\n",
+          problems, infeasible, bad, gaps, compared, worst, capped, by_cap);
 }
 
 // --- (4) error paths --------------------------------------------------------------
@@ -651,6 +692,24 @@ SPM_TEST(errors) {
   SPM_EXPECT(pl.space_bytes == 24 && pl.fits);
   for (int j = 0; j < 3; ++j)
     SPM_EXPECT(pl.tile[j] == 1);
+  SPM_EXPECT(pl.tiles == 64);
+  // That is the only tiling within 24 bytes: with max_tiles below its 64
+  // tile iterations none is legal, and the plan says how many it needs.
+  o.max_tiles = 64;
+  SPM_EXPECT(ok(spm_tile_search(&p, &o, &pl)) && pl.tiles == 64 && pl.fits);
+  o.max_tiles = 63;
+  expect_status(spm_tile_search(&p, &o, &pl), SPM_STATUS_OUT_OF_RANGE,
+                "every tiling within the budget of 24 bytes has more than 63 "
+                "tile iterations (the fewest: 64)");
+  SPM_EXPECT(pl.tiles == 64);
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, order, tile, &pl)) &&
+             pl.tiles == 8 && !pl.fits); // 2x2x2: 48 bytes
+  o.budget_bytes = 48;
+  SPM_EXPECT(ok(spm_tile_search(&p, &o, &pl)) && pl.tiles <= 63 && pl.fits);
+  o.max_tiles = -1;
+  expect_status(spm_tile_search(&p, &o, &pl), SPM_STATUS_INVALID_ARGUMENT,
+                "max_tiles = -1");
+  o.max_tiles = 0;
   // Bad options.
   o.budget_bytes = -1;
   expect_status(spm_tile_search(&p, &o, &pl), SPM_STATUS_INVALID_ARGUMENT,

@@ -43,6 +43,7 @@ typedef struct search_s {
   int best_cls;
   int64_t span[SPM_TILE_MAX_OPERANDS][SPM_TILE_MAX_RANK]; // first-tile box
   int64_t leaves;
+  int64_t fewest_over; // fewest tiles of a tiling legal but for max_tiles
   bool oom;
 } search_t;
 
@@ -324,6 +325,16 @@ static void leaf(search_t *s) {
   }
   if (bk < 0)
     return; // no loop order keeps a scratch tile in one visit
+  if (s->o->max_tiles > 0) {
+    int64_t tiles = 1;
+    for (int j = 0; j < s->nd; ++j)
+      tiles = spm_tile_sat_mul(tiles, n[j]);
+    if (tiles > s->o->max_tiles) {
+      if (s->fewest_over == 0 || tiles < s->fewest_over)
+        s->fewest_over = tiles;
+      return;
+    }
+  }
   bool better = !s->have || bc < s->best_cost ||
                 (bc == s->best_cost && bt < s->best_tr);
   if (!better && s->have && bc == s->best_cost && bt == s->best_tr)
@@ -454,8 +465,16 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
   dfs(s, 0);
 
   spm_status_t st = SPM_OK;
-  if (!s->have) // all-ones fits and is a candidate: only a scratch
-                 // operand's one-visit rule can exclude every tiling
+  if (!s->have && s->fewest_over > 0) {
+    st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                         "spm_tile_search: every tiling within the budget "
+                         "of %lld bytes has more than %lld tile iterations "
+                         "(the fewest: %lld)",
+                         (long long)o->budget_bytes, (long long)o->max_tiles,
+                         (long long)s->fewest_over);
+    plan->tiles = s->fewest_over;
+  } else if (!s->have) // all-ones fits and is a candidate: only a scratch
+                       // operand's one-visit rule can exclude every tiling
     st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                          "spm_tile_search: no tiling within the budget of "
                          "%lld bytes visits each scratch tile once",

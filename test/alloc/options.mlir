@@ -23,7 +23,7 @@
 // BADALGO: spm-opt: error: 'spm-allocate' option algorithm must be auto, heuristic, exact or static, got 'best'
 // BADALIGN: spm-opt: error: 'spm-allocate' alignment 24 is not a power of two
 // BADTIME: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got '0'
-// UNKNOWN: spm-opt: error: 'spm-allocate' has no option 'colour' (options: algorithm, capacity, alignment, time-limit, place)
+// UNKNOWN: spm-opt: error: 'spm-allocate' has no option 'colour' (options: algorithm, capacity, alignment, time-limit, place, max-tiles)
 #id = affine_map<(d0) -> (d0)>
 func.func @three(%in: memref<1024xf32>, %out: memref<1024xf32>) {
   %a = memref.alloc() : memref<1024xf32>

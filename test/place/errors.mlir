@@ -1,5 +1,6 @@
-// spm-place errors: ops it cannot place are named at their location; a
-// capacity no tiling fits; bad options; no target.
+// spm-place errors: ops it cannot place are named at their location (one
+// that needs more tiles than max-tiles among them); a capacity no tiling
+// fits; bad options; no target.
 // RUN: spm-opt --split-input-file --spm-target=gemmini --spm-place %s --verify-diagnostics -o /dev/null
 // RUN: not spm-opt --spm-target=gemmini --spm-place='capacity=16 reserve=0.5' %S/Inputs/matmul.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOFIT
 // RUN: not spm-opt --spm-place %S/Inputs/matmul.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
@@ -16,7 +17,7 @@
 // RESERVE: 'spm-place' option reserve needs a fraction in [0, 1), got '1.5'
 // DB: 'spm-place' option double-buffer must be true or false, got 'maybe'
 // REPORT: 'spm-place' option report must be summary, ops, reuse or none, got 'all'
-// UNKNOWN: 'spm-place' has no option 'colour' (options: strategy, capacity, reserve, double-buffer, fuse, chain, residency, report)
+// UNKNOWN: 'spm-place' has no option 'colour' (options: strategy, capacity, reserve, double-buffer, fuse, chain, residency, report, max-tiles)
 // CAP: error:
 
 func.func @loop(%a: memref<8xf32>) {
@@ -59,5 +60,20 @@ func.func @nonlinear(%a: memref<8xf32>, %b: memref<16xf32>) {
 func.func @dynamic(%a: memref<?xf32>) {
   %z = arith.constant 0.0 : f32
   linalg.fill ins(%z : f32) outs(%a : memref<?xf32>)
+  return
+}
+
+// -----
+
+// A 262144x262144 f32 copy: every tiling that fits has at least 4194304
+// tiles, more than max-tiles (test/place/max-tiles.mlir).
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @too_many_tiles(%in: memref<262144x262144xf32>, %out: memref<262144x262144xf32>) {
+  // expected-error@below {{spm-place: cannot place 'linalg.generic': it needs 4194304 tiles to fit in the 235929 bytes of scratchpad left for it, more than the limit of 32768 tiles per op}}
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%in : memref<262144x262144xf32>) outs(%out : memref<262144x262144xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  }
   return
 }
