@@ -114,6 +114,10 @@ static void spm_lower_run(MlirOperation op, MlirExternalPass pass,
   if (spm_status_is_ok(s) && r.o->func && !r.lowered)
     s = spm_status_make(SPM_STATUS_NOT_FOUND, "no function named '%s'",
                         r.o->func);
+  else if (spm_status_is_ok(s) && r.o->output && !r.lowered)
+    s = spm_status_make(SPM_STATUS_NOT_FOUND,
+                        "no function with a body to write to '%s'",
+                        r.o->output);
   if (spm_status_is_ok(s) && r.o->output && r.lowered)
     s = spm_file_write_atomic(r.o->output, r.out.data ? r.out.data : "",
                               r.out.len);

@@ -1,4 +1,5 @@
 // spm-place, part 1: the program model (see place_model.h).
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static bool spm_pm_static_shape(MlirType t, int *rank, int64_t *shape) {
   if (!mlirTypeIsAMemRef(t) || !mlirShapedTypeHasStaticShape(t))
     return false;
   intptr_t r = mlirShapedTypeGetRank(t);
-  if (r > SPM_PLACE_MAX_RANK)
+  if (r < 1 || r > SPM_PLACE_MAX_RANK) // what !spm.buf holds
     return false;
   *rank = (int)r;
   for (intptr_t i = 0; i < r; ++i)
@@ -104,8 +105,11 @@ static int spm_pm_new_tensor(spm_pm_builder_t *b, MlirValue v,
   x->elem = elem;
   x->elem_bytes = eb;
   x->bytes = eb;
-  for (int i = 0; i < rank; ++i)
+  for (int i = 0; i < rank; ++i) {
+    if (shape[i] > 0 && x->bytes > INT64_MAX / shape[i])
+      return -1; // the size overflows: before the tensor counts
     x->bytes *= shape[i];
+  }
   x->first = x->last = -1;
   // a root is its own view
   b->views = spm_pm_grow(b->views, &b->capviews, b->nviews + 1,
@@ -274,7 +278,8 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
     po->value = v;
     if (!spm_pm_static_shape(mlirValueGetType(v), &po->rank, po->shape) ||
         mlirAffineMapGetNumResults(am) != po->rank) {
-      spm_pm_error(b, op, "an operand without a static shape");
+      spm_pm_error(b, op, "an operand without a static shape of rank 1 "
+                          "to 8");
       return;
     }
     memcpy(po->off, w->off, sizeof po->off);
@@ -349,8 +354,9 @@ spm_status_t spm_place_model_build(MlirOperation func,
     snprintf(name, sizeof name, "%%arg%d", (int)i);
     if (spm_pm_new_tensor(&b, a, (MlirOperation){NULL}, name) < 0) {
       spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
-                    "spm-place: argument %d needs a static shape and an "
-                    "integer or float element type",
+                    "spm-place: argument %d needs a static shape of rank 1 "
+                    "to 8, an integer or float element type and a size that "
+                    "fits in 64 bits",
                     (int)i);
       b.failed = true;
     }
@@ -363,17 +369,35 @@ spm_status_t spm_place_model_build(MlirOperation func,
       snprintf(name, sizeof name, "%%alloc%d", nallocs++);
       if (mlirOperationGetNumOperands(op) != 0 ||
           spm_pm_new_tensor(&b, mlirOperationGetResult(op, 0), op, name) < 0)
-        spm_pm_error(&b, op, "only static shapes with integer or float "
-                             "elements are supported");
+        spm_pm_error(&b, op, "only static shapes of rank 1 to 8 with "
+                             "integer or float elements and a size that "
+                             "fits in 64 bits are supported");
       continue;
     }
     if (spm_op_is(op, "memref.subview")) {
       spm_pm_subview(&b, op);
       continue;
     }
+    if (spm_op_is(op, "func.return")) {
+      // A returned local buffer escapes: it would have to stay in global
+      // memory, which the plan does not model; refused, not misplaced.
+      for (intptr_t k = 0; k < mlirOperationGetNumOperands(op); ++k) {
+        const spm_pm_view_t *w =
+            spm_pm_view_of(&b, mlirOperationGetOperand(op, k));
+        if (w && !b.m->tensors[w->tensor].is_arg) {
+          char why[160];
+          snprintf(why, sizeof why,
+                   "it returns the local buffer %s (write the result to a "
+                   "function argument instead)",
+                   b.m->tensors[w->tensor].name);
+          spm_pm_error(&b, op, why);
+          break;
+        }
+      }
+      continue;
+    }
     if (spm_op_is(op, "memref.dealloc") ||
-        spm_op_is(op, "arith.constant") ||
-        spm_op_is(op, "func.return"))
+        spm_op_is(op, "arith.constant"))
       continue;
     MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
     if (!mlirAttributeIsNull(maps) && mlirAttributeIsAArray(maps)) {
@@ -384,7 +408,6 @@ spm_status_t spm_place_model_build(MlirOperation func,
                          "memref.alloc/subview/dealloc and constants); this "
                          "op is not one of them");
   }
-  // A returned buffer escapes: it must end up in global memory.
   free(b.views);
   if (b.failed) {
     spm_place_model_free(b.m);

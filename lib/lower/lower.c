@@ -239,7 +239,14 @@ static bool add_tensor(spm_lower_t *l, MlirOperation op, MlirType t,
                     "%s: a static memref of f32, i8 or i32 is required", name);
     return false;
   }
-  // A tensor is dense row-major: the memref's layout must be too.
+  // A tensor is dense row-major: the memref's layout must be too (strides
+  // and a zero offset).
+  if (offset != 0) {
+    spm_lower_error(l, op, "%s: only the identity layout is supported (the "
+                           "layout has offset %lld)",
+                    name, (long long)offset);
+    return false;
+  }
   int64_t s = 1;
   for (int d = rank - 1; d >= 0; --d) {
     if (shape[d] != 1 && strides[d] != s) {

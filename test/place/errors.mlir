@@ -56,11 +56,43 @@ func.func @nonlinear(%a: memref<8xf32>, %b: memref<16xf32>) {
 
 // -----
 
-// expected-error@below {{spm-place: argument 0 needs a static shape and an integer or float element type}}
+// expected-error@below {{spm-place: argument 0 needs a static shape of rank 1 to 8, an integer or float element type and a size that fits in 64 bits}}
 func.func @dynamic(%a: memref<?xf32>) {
   %z = arith.constant 0.0 : f32
   linalg.fill ins(%z : f32) outs(%a : memref<?xf32>)
   return
+}
+
+// -----
+
+// A rank-0 operand (!spm.buf holds ranks 1 to 8): it crashed the pass.
+// expected-error@below {{spm-place: argument 1 needs a static shape of rank 1 to 8}}
+func.func @rank0(%a: memref<8x8xf32>, %b: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> ()>], iterator_types = ["reduction", "reduction"]} ins(%a : memref<8x8xf32>) outs(%b : memref<f32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A byte size past 64 bits (it overflowed before a later check caught it).
+// expected-error@below {{spm-place: argument 0 needs a static shape of rank 1 to 8, an integer or float element type and a size that fits in 64 bits}}
+func.func @huge(%a: memref<1099511627776x1099511627776xf32>, %b: memref<8xf32>) {
+  return
+}
+
+// -----
+
+// A returned local buffer escapes: refused (it used to be placed on chip and
+// the function lost its terminator).
+func.func @returns(%a: memref<8xf32>) -> memref<8xf32> {
+  %b = memref.alloc() : memref<8xf32>
+  linalg.copy ins(%a : memref<8xf32>) outs(%b : memref<8xf32>)
+  // expected-error@below {{spm-place: cannot place 'func.return': it returns the local buffer %alloc0 (write the result to a function argument instead)}}
+  return %b : memref<8xf32>
 }
 
 // -----

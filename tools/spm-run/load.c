@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dialect/spm_dialect.h"
+#include "dialect/spm_verifier.h"
 #include "lower/lower.h"
 #include "run/encode.h"
 #include "spm_run_tool.h"
@@ -46,6 +47,10 @@ static spm_status_t load_mlir(const char *path, const spm_strbuf_t *text,
   } else {
     MlirOperation f;
     st = spm_lower_find_function(m, func, &f);
+    // The spm dialect's semantic rules on the function to run, as spm-opt
+    // checks them: their errors are printed at their ops.
+    if (spm_status_is_ok(st))
+      st = spm_verify_op(f);
     if (spm_status_is_ok(st))
       st = spm_lower_function(f, NULL, out);
     mlirModuleDestroy(m);
