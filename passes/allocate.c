@@ -14,7 +14,8 @@
 //
 // Options (mlir-opt syntax): algorithm=auto|heuristic|exact|static,
 // capacity=BYTES, alignment=BYTES (override the module's spm.target),
-// time-limit=SECONDS (exact search, default 1).
+// time-limit=SECONDS (exact search, default 1), place=auto|never (run
+// spm-place when the buffers do not fit), max-tiles=N (its tile limit).
 #define _POSIX_C_SOURCE 200809L
 #include <stdalign.h>
 #include <stdio.h>
