@@ -78,6 +78,24 @@ static void lower_fill(spm_lower_t *l, MlirOperation op) {
   spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
+// The machine's matmul, conv2d and pool take all-f32 or all-integer
+// operands (i8 x i8 may accumulate into i32); a mix is an error at the op
+// (y may be NULL).
+static bool same_kind(spm_lower_t *l, MlirOperation op,
+                      const spm_run_view_t *x, const spm_run_view_t *y,
+                      const spm_run_view_t *out) {
+  bool fo = out->elem == SPM_RUN_F32;
+  if ((x->elem == SPM_RUN_F32) == fo && (!y || (y->elem == SPM_RUN_F32) == fo))
+    return true;
+  spm_lower_error(l, op,
+                  "operand types %s%s%s -> %s mix f32 and integers, which "
+                  "the machine does not compute",
+                  spm_run_type_name(x->elem), y ? ", " : "",
+                  y ? spm_run_type_name(y->elem) : "",
+                  spm_run_type_name(out->elem));
+  return false;
+}
+
 static void lower_matmul(spm_lower_t *l, MlirOperation op) {
   spm_run_instr_t in;
   memset(&in, 0, sizeof in);
@@ -91,6 +109,8 @@ static void lower_matmul(spm_lower_t *l, MlirOperation op) {
     spm_lower_error(l, op, "operands must be of rank 2");
     return;
   }
+  if (!same_kind(l, op, v[0], v[1], v[2]))
+    return;
   spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
@@ -113,6 +133,8 @@ static void lower_conv(spm_lower_t *l, MlirOperation op) {
     spm_lower_error(l, op, "operands must be of rank 4");
     return;
   }
+  if (!same_kind(l, op, v[0], v[1], v[2]))
+    return;
   spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
@@ -142,6 +164,8 @@ static void lower_pool(spm_lower_t *l, MlirOperation op, bool max) {
     spm_lower_error(l, op, "operands must be of rank 4");
     return;
   }
+  if (!same_kind(l, op, &in.pool.in, NULL, &in.pool.out))
+    return;
   spm_lower_add_instr(l, op, &in, NULL, 0);
 }
 
