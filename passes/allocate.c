@@ -164,20 +164,23 @@ static bool spm_alloc_is_unplaced(MlirOperation op) {
   return spm_op_is(op, "spm.alloc") && spm_alloc_offset_of(op) == -1;
 }
 
-// The first unplaced spm.alloc nested in the regions of `op`, or a null op.
-static MlirOperation spm_alloc_find_unplaced(MlirOperation op) {
-  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
-    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-      for (MlirOperation c = mlirBlockGetFirstOperation(b);
-           !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
-        if (spm_alloc_is_unplaced(c))
-          return c;
-        MlirOperation u = spm_alloc_find_unplaced(c);
-        if (!mlirOperationIsNull(u))
-          return u;
-      }
-  return (MlirOperation){NULL};
+// What spm_alloc_has_unplaced's walk finds: whether the function's top
+// level has an unplaced spm.alloc, and the first one nested in a region.
+typedef struct {
+  MlirOperation func, nested;
+  bool top;
+} spm_alloc_unplaced_scan_t;
+
+static MlirWalkResult spm_alloc_unplaced_visit(MlirOperation op, void *user) {
+  spm_alloc_unplaced_scan_t *u = user;
+  if (!spm_alloc_is_unplaced(op))
+    return MlirWalkResultAdvance;
+  if (mlirOperationEqual(mlirOperationGetParentOperation(op), u->func)) {
+    u->top = true;
+    return MlirWalkResultAdvance;
+  }
+  u->nested = op;
+  return MlirWalkResultInterrupt;
 }
 
 // Whether the body has spm.alloc ops still to place (offset = -1: the
@@ -185,21 +188,15 @@ static MlirOperation spm_alloc_find_unplaced(MlirOperation op) {
 // one nested in a region (which spm-place never emits) is an error, reported
 // here (FAILED).
 static spm_status_t spm_alloc_has_unplaced(MlirOperation func, bool *has) {
-  *has = false;
-  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
-  for (MlirOperation op = mlirBlockGetFirstOperation(body);
-       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
-    *has = *has || spm_alloc_is_unplaced(op);
-    MlirOperation nested = spm_alloc_find_unplaced(op);
-    if (!mlirOperationIsNull(nested)) {
-      spm_diag_emit(mlirOperationGetLocation(nested), SPM_DIAG_ERROR,
-                    "spm-allocate: an spm.alloc to place (offset = -1) "
-                    "inside a region: only those at the function's top "
-                    "level are packed");
-      return spm_status_make(SPM_STATUS_FAILED, "nested spm.alloc");
-    }
-  }
-  return SPM_OK;
+  spm_alloc_unplaced_scan_t u = {func, {NULL}, false};
+  mlirOperationWalk(func, spm_alloc_unplaced_visit, &u, MlirWalkPreOrder);
+  *has = u.top;
+  if (mlirOperationIsNull(u.nested))
+    return SPM_OK;
+  spm_diag_emit(mlirOperationGetLocation(u.nested), SPM_DIAG_ERROR,
+                "spm-allocate: an spm.alloc to place (offset = -1) inside a "
+                "region: only those at the function's top level are packed");
+  return spm_status_make(SPM_STATUS_FAILED, "nested spm.alloc");
 }
 
 // Packs the unplaced spm.alloc ops of a straight-line body: each buffer is
@@ -389,16 +386,17 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
   for (size_t i = 0; i < l->nbuffers; ++i) {
     const spm_live_buffer_t *b = &l->buffers[i];
     intptr_t rank = mlirShapedTypeGetRank(mlirValueGetType(b->value));
-    char rank_why[96];
-    snprintf(rank_why, sizeof rank_why,
-             "its rank %ld is not 1 to %d (!spm.buf)", (long)rank,
-             SPM_MAX_RANK);
-    const char *why = b->bytes < 0          ? b->size_problem
-                      : b->escapes          ? "it escapes the function"
-                      : b->first > b->last  ? "it is never used"
-                      : b->bytes == 0       ? "it is empty"
-                      : rank < 1 || rank > SPM_MAX_RANK ? rank_why
-                                            : NULL;
+    char rank_why[64] = "";
+    if (rank < 1 || rank > SPM_MAX_RANK)
+      snprintf(rank_why, sizeof rank_why,
+               "its rank %ld is not 1 to %d (!spm.buf)", (long)rank,
+               SPM_MAX_RANK);
+    const char *why = b->bytes < 0         ? b->size_problem
+                      : b->escapes         ? "it escapes the function"
+                      : b->first > b->last ? "it is never used"
+                      : b->bytes == 0      ? "it is empty"
+                      : rank_why[0]        ? rank_why
+                                           : NULL;
     if (why) {
       spm_diag_emit(mlirOperationGetLocation(b->alloc), SPM_DIAG_REMARK,
                     "spm-allocate: %s stays in global memory: %s", b->name,

@@ -79,20 +79,17 @@ static void lower_fill(spm_lower_t *l, MlirOperation op) {
 }
 
 // The machine's matmul, conv2d and pool take all-f32 or all-integer
-// operands (i8 x i8 may accumulate into i32); a mix is an error at the op
-// (y may be NULL).
+// operands (spm_run_check_kinds); a mix is an error at the op (y may be
+// NULL).
 static bool same_kind(spm_lower_t *l, MlirOperation op,
                       const spm_run_view_t *x, const spm_run_view_t *y,
                       const spm_run_view_t *out) {
-  bool fo = out->elem == SPM_RUN_F32;
-  if ((x->elem == SPM_RUN_F32) == fo && (!y || (y->elem == SPM_RUN_F32) == fo))
+  spm_status_t st = spm_run_check_kinds(x, y, out);
+  if (spm_status_is_ok(st))
     return true;
-  spm_lower_error(l, op,
-                  "operand types %s%s%s -> %s mix f32 and integers, which "
-                  "the machine does not compute",
-                  spm_run_type_name(x->elem), y ? ", " : "",
-                  y ? spm_run_type_name(y->elem) : "",
-                  spm_run_type_name(out->elem));
+  spm_lower_error(l, op, "%s, which the machine does not compute",
+                  spm_status_message(st));
+  spm_status_free(st);
   return false;
 }
 

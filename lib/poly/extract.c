@@ -755,45 +755,42 @@ static spm_status_t spm_build_program(spm_poly_func_t *f) {
   return SPM_OK;
 }
 
-// The first op at or under `op` (pre-order) that has a region of more than
-// one block, with that region's block count in *nblocks; a null op if none.
-static MlirOperation spm_find_unstructured(MlirOperation op, size_t *nblocks) {
+// The first op (pre-order) with a region of more than one block, and that
+// region's block count.
+typedef struct {
+  MlirOperation op;
+  size_t nblocks;
+} spm_unstructured_t;
+
+static MlirWalkResult spm_find_unstructured(MlirOperation op, void *user) {
+  spm_unstructured_t *u = user;
   for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r) {
     size_t n = 0;
     for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
          !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
       n++;
     if (n > 1) {
-      *nblocks = n;
-      return op;
+      *u = (spm_unstructured_t){op, n};
+      return MlirWalkResultInterrupt;
     }
   }
-  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
-    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-      for (MlirOperation c = mlirBlockGetFirstOperation(b);
-           !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
-        MlirOperation u = spm_find_unstructured(c, nblocks);
-        if (!mlirOperationIsNull(u))
-          return u;
-      }
-  return (MlirOperation){NULL};
+  return MlirWalkResultAdvance;
 }
 
 spm_status_t spm_poly_extract(isl_ctx *ctx, MlirOperation root, unsigned flags,
                               spm_poly_func_t **out) {
   // The model orders statements by their position in nested regions of one
   // block each: blocks joined by branches have no such order.
-  size_t nblocks = 0;
-  MlirOperation cf = spm_find_unstructured(root, &nblocks);
-  if (!mlirOperationIsNull(cf)) {
-    MlirStringRef name = mlirIdentifierStr(mlirOperationGetName(cf));
-    spm_diag_emit(mlirOperationGetLocation(cf), SPM_DIAG_ERROR,
+  spm_unstructured_t cf = {{NULL}, 0};
+  mlirOperationWalk(root, spm_find_unstructured, &cf, MlirWalkPreOrder);
+  if (!mlirOperationIsNull(cf.op)) {
+    MlirStringRef name = mlirIdentifierStr(mlirOperationGetName(cf.op));
+    spm_diag_emit(mlirOperationGetLocation(cf.op), SPM_DIAG_ERROR,
                   "unstructured control flow: this %.*s has a region of %zu "
                   "blocks; the dependence analysis needs structured control "
                   "flow (scf, affine): lift it first, e.g. with mlir-opt "
                   "--lift-cf-to-scf",
-                  (int)name.length, name.data, nblocks);
+                  (int)name.length, name.data, cf.nblocks);
     return spm_status_make(SPM_STATUS_FAILED, "unstructured control flow");
   }
   spm_poly_func_t *f = calloc(1, sizeof *f);

@@ -328,6 +328,13 @@ spm_status_t spm_run_program_add_instr(spm_run_program_t *p,
 // first problem (and the instruction index).
 spm_status_t spm_run_program_validate(const spm_run_program_t *p);
 
+// Operand types of MATMUL / CONV2D / POOL (y NULL for POOL): all f32, or all
+// integer. INVALID_ARGUMENT ("operand types ... mix f32 and integers")
+// otherwise; part of spm_run_program_validate(), also for the lowering.
+spm_status_t spm_run_check_kinds(const spm_run_view_t *x,
+                                 const spm_run_view_t *y,
+                                 const spm_run_view_t *out);
+
 // --- helpers ---------------------------------------------------------------
 
 // Bytes per element (I1 counts 1); 0 for an invalid type.

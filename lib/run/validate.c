@@ -170,8 +170,7 @@ static bool same_shape(const spm_run_view_t *a, const spm_run_view_t *b) {
   return true;
 }
 
-// Operand types of MATMUL / CONV2D / POOL: all f32, or all integer.
-static spm_status_t check_kinds(const spm_run_view_t *x,
+spm_status_t spm_run_check_kinds(const spm_run_view_t *x,
                                 const spm_run_view_t *y,
                                 const spm_run_view_t *out) {
   bool fo = out->elem == SPM_RUN_F32;
@@ -235,7 +234,7 @@ static spm_status_t check_instr(const spm_run_program_t *p,
         m->a.shape[1] != m->b.shape[0] || m->a.shape[0] != m->c.shape[0] ||
         m->b.shape[1] != m->c.shape[1])
       return BAD("shapes are not A[M,K] B[K,N] C[M,N]");
-    return check_kinds(&m->a, &m->b, &m->c);
+    return spm_run_check_kinds(&m->a, &m->b, &m->c);
   }
   case SPM_RUN_OP_CONV2D: {
     const spm_run_conv_t *c = &in->conv;
@@ -259,7 +258,7 @@ static spm_status_t check_instr(const spm_run_program_t *p,
     SPM_RETURN_IF_ERROR(check_out_extent(c->in.shape + 2, c->out.shape + 2,
                                          c->filter.shape + 2, c->stride,
                                          c->dilation, c->pad));
-    return check_kinds(&c->in, &c->filter, &c->out);
+    return spm_run_check_kinds(&c->in, &c->filter, &c->out);
   }
   case SPM_RUN_OP_POOL: {
     const spm_run_pool_t *q = &in->pool;
@@ -277,7 +276,7 @@ static spm_status_t check_instr(const spm_run_program_t *p,
     SPM_RETURN_IF_ERROR(check_out_extent(q->in.shape + 2, q->out.shape + 2,
                                          q->window, q->stride, q->dilation,
                                          q->pad));
-    SPM_RETURN_IF_ERROR(check_kinds(&q->in, NULL, &q->out));
+    SPM_RETURN_IF_ERROR(spm_run_check_kinds(&q->in, NULL, &q->out));
     if (spm_run_type_bits(q->in.elem) > spm_run_type_bits(q->out.elem))
       return BAD("pool input %s is wider than its output %s",
                  spm_run_type_name(q->in.elem), spm_run_type_name(q->out.elem));
