@@ -85,11 +85,7 @@ static int spm_pm_new_tensor(spm_pm_builder_t *b, MlirValue v,
   if (!spm_pm_static_shape(t, &rank, &shape[0]))
     return -1;
   MlirType elem = mlirShapedTypeGetElementType(t);
-  int64_t eb = 0;
-  if (mlirTypeIsAInteger(elem))
-    eb = ((int64_t)mlirIntegerTypeGetWidth(elem) + 7) / 8;
-  else if (mlirTypeIsAFloat(elem))
-    eb = ((int64_t)mlirFloatTypeGetWidth(elem) + 7) / 8;
+  int64_t eb = spm_elem_type_bytes(elem);
   if (eb <= 0)
     return -1;
   m->tensors = spm_pm_grow(m->tensors, &b->captensors, m->ntensors + 1,
@@ -308,6 +304,11 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
   }
   o.macs = 1;
   for (int j = 0; j < o.ndims; ++j) {
+    if (o.extent[j] == 0) {
+      spm_pm_error(b, op, "an operand with a dimension of size 0: the op "
+                          "computes nothing (--canonicalize erases it)");
+      return;
+    }
     if (o.extent[j] < 1) {
       spm_pm_error(b, op, "a loop whose range no operand dimension gives");
       return;

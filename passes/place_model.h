@@ -23,9 +23,11 @@
 #include <stdint.h>
 
 #include "mlir-c/IR.h"
+#include "dialect/spm_dialect.h"
 #include "support/status.h"
 
-#define SPM_PLACE_MAX_RANK 8
+// The rank an !spm.buf holds (the dialect's limit).
+#define SPM_PLACE_MAX_RANK SPM_MAX_RANK
 #define SPM_PLACE_MAX_DIMS 8
 #define SPM_PLACE_MAX_OPERANDS 8
 

@@ -109,3 +109,13 @@ func.func @too_many_tiles(%in: memref<262144x262144xf32>, %out: memref<262144x26
   }
   return
 }
+
+// -----
+
+// A zero-size operand: nothing to compute, and said so (not "a loop whose
+// range no operand dimension gives"); --canonicalize erases such ops.
+func.func @empty(%a: memref<0x4xf32>, %b: memref<0x4xf32>) {
+  // expected-error@below {{spm-place: cannot place 'linalg.copy': an operand with a dimension of size 0: the op computes nothing (--canonicalize erases it)}}
+  linalg.copy ins(%a : memref<0x4xf32>) outs(%b : memref<0x4xf32>)
+  return
+}
