@@ -37,10 +37,47 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
   return SPM_OK;
 }
 
+static int spm_file_write_fd(int fd, const char *data, size_t n);
+
+// The descriptor `path` names, or -1: /dev/stdout, /dev/stderr, /dev/fd/N
+// or /proc/self/fd/N. Such names are written through the descriptor itself,
+// as a shell redirection expects: opening them anew would truncate a file
+// that `>>` appends to, and start writing where the shell's offset is not.
+static int spm_file_named_fd(const char *path) {
+  if (strcmp(path, "/dev/stdout") == 0)
+    return 1;
+  if (strcmp(path, "/dev/stderr") == 0)
+    return 2;
+  const char *num = NULL;
+  if (strncmp(path, "/dev/fd/", 8) == 0)
+    num = path + 8;
+  else if (strncmp(path, "/proc/self/fd/", 14) == 0)
+    num = path + 14;
+  if (!num || *num < '0' || *num > '9')
+    return -1;
+  char *end;
+  errno = 0;
+  long fd = strtol(num, &end, 10);
+  if (errno || *end || fd > 1 << 20)
+    return -1;
+  return (int)fd;
+}
+
 // Writes to an existing file that is not replaced (device, FIFO, a link
-// in /dev or /proc): opened and written through `path`.
+// in /dev or /proc): through the descriptor it names, if it names one,
+// else opened and written through `path`.
 static spm_status_t write_direct(const char *path, const char *data,
                                  size_t n) {
+  int fd = spm_file_named_fd(path);
+  if (fd >= 0) {
+    fflush(stdout); // what stdio holds goes first
+    fflush(stderr);
+    int err = spm_file_write_fd(fd, data, n);
+    if (err)
+      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",
+                             path, strerror(err));
+    return SPM_OK;
+  }
   FILE *f = fopen(path, "wb");
   if (!f)
     return spm_status_make(SPM_STATUS_IO_ERROR, "cannot write '%s': %s",

@@ -26,8 +26,11 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
 // the link stays a link. "-" writes to standard output. A path that exists
 // and is not a regular file (a device such as /dev/null, a FIFO) or leads
 // there, and a link in /dev or /proc (/dev/stdout, /dev/fd/N: they name
-// open descriptors), is opened and written directly instead: never
-// replaced.
+// open descriptors), is written directly instead: never replaced.
+// /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N are written
+// through descriptor 1, 2 or N itself (after flushing stdout and stderr),
+// as "-" is: so `>>` appends and nothing written before is truncated.
+// Other such paths are opened for writing.
 spm_status_t spm_file_write_atomic(const char *path, const char *data,
                                    size_t n);
 

@@ -19,6 +19,14 @@
 // RUN: ls -A %t.dir/sub | FileCheck %s --check-prefix=FILES
 // FILES-NOT: spm-
 // NEW: func.func @ok
+// /dev/stdout is written through descriptor 1, not reopened: `>>` appends
+// (reopening truncated the file, losing its first line).
+// RUN: echo first > %t.dir/append.txt
+// RUN: spm-opt %S/Inputs/ok.mlir -o /dev/stdout >> %t.dir/append.txt
+// RUN: FileCheck %s --check-prefix=APPEND < %t.dir/append.txt
+// APPEND: first
+// APPEND-NEXT: module {
+// APPEND-NEXT: func.func @ok
 // An unwritable destination is a clear error.
 // RUN: not spm-opt %S/Inputs/ok.mlir -o %t.dir/missing/out.mlir 2>&1 | FileCheck %s --check-prefix=NODIR
 
