@@ -27,6 +27,7 @@ typedef struct {
 typedef struct {
   const char *program, *func, *trace, *emit, *out, *report_file,
       *outputs_dir;
+  const char *run_only; // the first option that only a run uses, or NULL
   uint64_t seed;
   bool print_outputs, report_json, quiet;
   name_path_t inputs[MAX_FILES], outputs[MAX_FILES];
@@ -77,6 +78,13 @@ static bool split_name_path(const char *arg, name_path_t *out) {
   return true;
 }
 
+// Remembers the first option given that only matters when the program runs
+// (with --emit it would do nothing: a usage error).
+static void run_only(options_t *o, const char *opt) {
+  if (!o->run_only)
+    o->run_only = opt;
+}
+
 // Parses argv; returns -1 to go on, else the exit code.
 static int parse_options(int argc, char **argv, options_t *o) {
   o->seed = 1;
@@ -95,29 +103,37 @@ static int parse_options(int argc, char **argv, options_t *o) {
       return 0;
     } else if (strcmp(a, "--print-outputs") == 0) {
       o->print_outputs = true;
+      run_only(o, "--print-outputs");
     } else if (VALUE("--seed")) {
+      run_only(o, "--seed");
       char *e;
       errno = 0;
       o->seed = strtoull(v, &e, 10);
       if (errno || e == v || *e || v[0] == '-')
         return usage_error("--seed: not a non-negative integer: '%s'", v);
     } else if (VALUE("--input")) {
+      run_only(o, "--input");
       if (o->ninputs == MAX_FILES ||
           !split_name_path(v, &o->inputs[o->ninputs++]))
         return usage_error("--input: expected NAME=FILE, got '%s'", v);
     } else if (VALUE("--output")) {
+      run_only(o, "--output");
       if (o->noutputs == MAX_FILES ||
           !split_name_path(v, &o->outputs[o->noutputs++]))
         return usage_error("--output: expected NAME=FILE, got '%s'", v);
     } else if (VALUE("--outputs")) {
+      run_only(o, "--outputs");
       o->outputs_dir = v;
     } else if (VALUE("--func")) {
       o->func = v;
     } else if (VALUE("--trace")) {
+      run_only(o, "--trace");
       o->trace = v;
     } else if (VALUE("--report-file")) {
+      run_only(o, "--report-file");
       o->report_file = v;
     } else if (VALUE("--report")) {
+      run_only(o, "--report");
       if (strcmp(v, "json") == 0)
         o->report_json = true;
       else if (strcmp(v, "text") != 0)
@@ -142,6 +158,10 @@ static int parse_options(int argc, char **argv, options_t *o) {
   if (o->out && !o->emit)
     return usage_error("%s", "-o is for --emit; use --output/--outputs for "
                              "tensors");
+  if (o->emit && o->run_only)
+    return usage_error("%s is for running the program; --emit translates it "
+                       "and would ignore it",
+                       o->run_only);
   return -1;
 }
 
