@@ -620,7 +620,14 @@ static spm_status_t lower_function(MlirOperation func,
                     "the program needs a target (spm-opt --spm-target=NAME)");
       return spm_status_make(SPM_STATUS_FAILED, "no target");
     }
-    SPM_RETURN_IF_ERROR(spm_target_from_attribute(a, &t));
+    spm_status_t ts = spm_target_from_attribute(a, &t);
+    if (!spm_status_is_ok(ts)) {
+      // As the spm verifier says it, at the op that carries the attribute.
+      spm_diag_emit(mlirOperationGetLocation(m), SPM_DIAG_ERROR,
+                    "invalid 'spm.target': %s", spm_status_message(ts));
+      spm_status_free(ts);
+      return spm_status_make(SPM_STATUS_FAILED, "invalid target");
+    }
   }
   spm_lower_t l;
   memset(&l, 0, sizeof l);

@@ -23,6 +23,13 @@ static spm_status_t at_instr(const spm_run_program_t *p, size_t i,
   return r;
 }
 
+// The IR's target rules (spm_target_validate) are these limits too, so that
+// a target spm-opt accepts always lowers.
+_Static_assert(SPM_TARGET_MAX_CAPACITY == SPM_RUN_MAX_BYTES,
+               "target capacity limit differs from the ISA's");
+_Static_assert(SPM_TARGET_MAX_DMA_LATENCY == ((int64_t)1 << 40),
+               "target dma_latency limit differs from the ISA's");
+
 static spm_status_t check_target(const spm_target_t *t) {
   if (strnlen(t->name, sizeof t->name) >= sizeof t->name ||
       !spm_run_name_ok(t->name))

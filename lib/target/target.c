@@ -98,6 +98,27 @@ static spm_status_t spm_unknown_field(const char *key, size_t len) {
   return s;
 }
 
+// [A-Za-z0-9_.-]{1,31}: the name is written into listings and binaries
+// (docs/isa.md), so it must be a plain token.
+static bool spm_target_name_ok(const char *s, size_t n) {
+  if (n == 0 || n >= sizeof ((spm_target_t *)0)->name)
+    return false;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+      return false;
+  }
+  return true;
+}
+
+static spm_status_t spm_target_bad_name(void) {
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "target name must be 1 to %zu characters of "
+                         "[A-Za-z0-9_.-]",
+                         sizeof ((spm_target_t *)0)->name - 1);
+}
+
 spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
                                   const char *value) {
   const spm_target_field_t *f = spm_target_find_field(key, strlen(key));
@@ -106,10 +127,8 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
   char *base = (char *)t + f->offset;
   if (f->kind == SPM_FIELD_STR) {
     size_t n = strlen(value);
-    if (n == 0 || n >= sizeof t->name)
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "target name must be 1 to %zu characters",
-                             sizeof t->name - 1);
+    if (!spm_target_name_ok(value, n))
+      return spm_target_bad_name();
     memcpy(base, value, n + 1);
     return SPM_OK;
   }
@@ -142,9 +161,16 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
 }
 
 spm_status_t spm_target_validate(const spm_target_t *t) {
+  const char *nul = memchr(t->name, '\0', sizeof t->name);
+  if (!nul || !spm_target_name_ok(t->name, (size_t)(nul - t->name)))
+    return spm_target_bad_name();
   if (t->capacity <= 0)
     return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                            "target capacity must be positive");
+  if (t->capacity > SPM_TARGET_MAX_CAPACITY)
+    return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                           "target capacity %lld is more than 2^40 bytes",
+                           (long long)t->capacity);
   if (t->alignment <= 0 || (t->alignment & (t->alignment - 1)))
     return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                            "target alignment %lld is not a power of two",
@@ -168,6 +194,10 @@ spm_status_t spm_target_validate(const spm_target_t *t) {
                              "target %s must be >= %lld, got %lld",
                              ints[i].name, (long long)ints[i].min,
                              (long long)ints[i].v);
+  if (t->dma_latency > SPM_TARGET_MAX_DMA_LATENCY)
+    return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                           "target dma_latency %lld is more than 2^40 cycles",
+                           (long long)t->dma_latency);
   if (!(t->dma_bandwidth > 0) || isinf(t->dma_bandwidth))
     return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                            "target dma_bandwidth must be positive");
@@ -298,10 +328,8 @@ spm_status_t spm_target_from_attribute(MlirAttribute attr, spm_target_t *out) {
         return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                                "target field '%s' must be a string", f->key);
       MlirStringRef sv = mlirStringAttrGetValue(v);
-      if (sv.length == 0 || sv.length >= sizeof out->name)
-        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                               "target name must be 1 to %zu characters",
-                               sizeof out->name - 1);
+      if (!spm_target_name_ok(sv.data, sv.length))
+        return spm_target_bad_name();
       memcpy(base, sv.data, sv.length);
       base[sv.length] = '\0';
     } else if (f->kind == SPM_FIELD_INT) {

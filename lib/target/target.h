@@ -51,8 +51,14 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
 // ',' also separates) into a preset with overrides.
 spm_status_t spm_target_parse_spec(const char *spec, spm_target_t *out);
 
-// Checks the invariants: positive sizes, power-of-two alignment dividing the
-// capacity, ...
+// Upper limits, the same as spm-run's program format (docs/isa.md), so
+// that every target the IR accepts can be lowered and run.
+#define SPM_TARGET_MAX_CAPACITY ((int64_t)1 << 40)    // bytes
+#define SPM_TARGET_MAX_DMA_LATENCY ((int64_t)1 << 40) // cycles
+
+// Checks the invariants: a name of 1-31 characters of [A-Za-z0-9_.-],
+// capacity in 1..SPM_TARGET_MAX_CAPACITY, power-of-two alignment dividing
+// the capacity, dma_latency in 0..SPM_TARGET_MAX_DMA_LATENCY, ...
 spm_status_t spm_target_validate(const spm_target_t *t);
 
 // Returns the #spm.target<{...}> attribute for `t` (owned by `ctx`), or a

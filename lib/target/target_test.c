@@ -43,7 +43,10 @@ SPM_TEST(spec_overrides) {
                        "gemmini{alignment=24}", "gemmini{nope=1}",
                        "gemmini{capacity}", "gemmini{capacity=1", "",
                        "gemmini{capacity=100 alignment=64}",
-                       "gemmini{dma_bandwidth=0}"};
+                       "gemmini{dma_bandwidth=0}",
+                       // the program format's limits (docs/isa.md)
+                       "gemmini{name=a/b}", "gemmini{capacity=2048G}",
+                       "gemmini{dma_latency=1025G}"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
     spm_status_t s = spm_target_parse_spec(bad[i], &t);
     SPM_EXPECT(!spm_status_is_ok(s));
@@ -71,6 +74,23 @@ SPM_TEST(attribute_round_trip) {
   t.dma_latency = -3;
   s = spm_target_from_attribute(spm_target_to_attribute(ctx, &t), &back);
   SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "dma_latency must be >= 0");
+  spm_status_free(s);
+  t.dma_latency = 100;
+  // A name the listing could not carry (an embedded NUL, a space).
+  MlirAttribute bad = mlirAttributeParseGet(
+      ctx, mlirStringRefCreateFromCString(
+               "#spm.target<{name = \"a\\00b\", capacity = 4096 : i64, "
+               "alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 "
+               ": f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, "
+               "clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, "
+               "spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>"));
+  SPM_EXPECT(!mlirAttributeIsNull(bad));
+  s = spm_target_from_attribute(bad, &back);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "[A-Za-z0-9_.-]");
+  spm_status_free(s);
+  memcpy(t.name, "a b", 4);
+  s = spm_target_validate(&t);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "target name must be");
   spm_status_free(s);
   mlirContextDestroy(ctx);
 }

@@ -90,6 +90,25 @@ module attributes {spm.target = #spm.target<{name = "", capacity = 4096 : i64, a
 
 // -----
 
+// The program format's limits (docs/isa.md) are the target's too.
+// expected-error@+1 {{invalid 'spm.target': target name must be 1 to 31 characters of [A-Za-z0-9_.-]}}
+module attributes {spm.target = #spm.target<{name = "t 1", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+}
+
+// -----
+
+// expected-error@+1 {{invalid 'spm.target': target capacity 2199023255552 is more than 2^40 bytes}}
+module attributes {spm.target = #spm.target<{name = "t", capacity = 2199023255552 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+}
+
+// -----
+
+// expected-error@+1 {{invalid 'spm.target': target dma_latency 1099511627777 is more than 2^40 cycles}}
+module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 1099511627777 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+}
+
+// -----
+
 // expected-error@+1 {{invalid 'spm.target': 'spm.target' must be a #spm.target<{...}> attribute, got "gemmini"}}
 module attributes {spm.target = "gemmini"} {
 }
