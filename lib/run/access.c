@@ -142,6 +142,30 @@ int64_t spm_run_view_distinct_bytes(const spm_run_view_t *v) {
   return n;
 }
 
+spm_run_view_t spm_run_view_compact(const spm_run_view_t *v) {
+  spm_run_view_t c = *v;
+  for (int d = 0; d < c.rank; ++d)
+    if (c.stride[d] == 0)
+      c.shape[d] = 1;
+  return c;
+}
+
+void spm_run_view_compact_strides(const spm_run_view_t *v, int64_t *st) {
+  int64_t n = 1;
+  for (int d = v->rank - 1; d >= 0; --d) {
+    bool bcast = v->stride[d] == 0 || v->shape[d] == 1;
+    st[d] = bcast ? 0 : n;
+    if (!bcast)
+      n *= v->shape[d];
+  }
+}
+
+int64_t spm_run_view_compact_bytes(const spm_run_view_t *v) {
+  spm_run_view_t c = spm_run_view_compact(v);
+  int64_t n = spm_run_view_numel(&c);
+  return 4 * (n > 0 ? n : 1);
+}
+
 int64_t spm_run_view_addr(const spm_run_machine_t *m, const spm_run_view_t *v,
                           int64_t e) {
   int64_t off = 0;

@@ -12,10 +12,134 @@ static size_t tensor_bytes(const spm_run_tensor_t *t) {
   return (size_t)(spm_run_tensor_numel(t) * spm_run_type_size(t->elem));
 }
 
+// --- host memory -------------------------------------------------------------
+
+// Bytes of the dense copies instruction `in` makes while it runs
+// (kernels.c): each input's compact copy and the output, 4 per element.
+static int64_t instr_temp_bytes(const spm_run_instr_t *in) {
+  switch (in->op) {
+  case SPM_RUN_OP_MATMUL:
+    return spm_run_view_compact_bytes(&in->matmul.a) +
+           spm_run_view_compact_bytes(&in->matmul.b) +
+           spm_run_view_compact_bytes(&in->matmul.c);
+  case SPM_RUN_OP_CONV2D:
+    return spm_run_view_compact_bytes(&in->conv.in) +
+           spm_run_view_compact_bytes(&in->conv.filter) +
+           spm_run_view_compact_bytes(&in->conv.out);
+  case SPM_RUN_OP_POOL:
+    return spm_run_view_compact_bytes(&in->pool.in) +
+           spm_run_view_compact_bytes(&in->pool.out);
+  default:
+    return 0; // FILL, ELTWISE and DMA work in place
+  }
+}
+
+// The machine's tables, at their largest: the struct, per-tensor pointers,
+// per-buffer live instances, one lifetime per ALLOC and one transfer per
+// DMA (each array grows by doubling: at most twice its entries).
+static int64_t tables_bytes(const spm_run_program_t *p) {
+  int64_t allocs = 1, dmas = 0;
+  for (size_t i = 0; i < p->ninstrs; ++i) {
+    spm_run_opcode_t op = p->instrs[i].op;
+    allocs += op == SPM_RUN_OP_ALLOC;
+    dmas += op == SPM_RUN_OP_DMA_LOAD || op == SPM_RUN_OP_DMA_STORE;
+  }
+  int64_t lifetimes = allocs < 64 ? 64 : 2 * allocs;
+  int64_t transfers = dmas < 16 ? 16 : 2 * dmas;
+  return (int64_t)sizeof(spm_run_machine_t) +
+         (int64_t)((p->ntensors + 1) * sizeof(uint8_t *)) +
+         (int64_t)((p->nbuffers + 1) * sizeof(uint32_t)) +
+         lifetimes * (int64_t)sizeof(uint32_t) +
+         transfers * (int64_t)sizeof(spm_run_transfer_t);
+}
+
+void spm_run_machine_memory(const spm_run_program_t *p,
+                            spm_run_memory_t *out) {
+  memset(out, 0, sizeof *out);
+  for (size_t i = 0; i < p->ntensors; ++i) {
+    int64_t b = (int64_t)tensor_bytes(&p->tensors[i]);
+    out->tensors += b;
+    if (b > out->largest_tensor_bytes) {
+      out->largest_tensor_bytes = b;
+      out->largest_tensor = i;
+    }
+  }
+  // data, last writer (uint32_t), DMA_LOAD and DMA_STORE marks per byte
+  out->scratchpad = p->target.capacity * (int64_t)(1 + sizeof(uint32_t) + 2);
+  out->tables = tables_bytes(p);
+  out->fixed = out->tensors + out->scratchpad + out->tables;
+  for (size_t i = 0; i < p->ninstrs; ++i) {
+    int64_t t = instr_temp_bytes(&p->instrs[i]);
+    if (t > out->temp) {
+      out->temp = t;
+      out->temp_instr = i;
+    }
+  }
+  out->peak = out->fixed + out->temp;
+}
+
+// "f32[8x8]"
+static void tensor_type_text(const spm_run_tensor_t *t, spm_strbuf_t *o) {
+  spm_strbuf_appendf(o, "%s[", spm_run_type_name(t->elem));
+  for (int d = 0; d < t->rank; ++d)
+    spm_strbuf_appendf(o, "%s%lld", d ? "x" : "", (long long)t->shape[d]);
+  spm_strbuf_append_str(o, "]");
+}
+
+// What does not fit `max_bytes`: the largest tensor or the scratchpad when
+// the run's fixed memory does, else the instruction with the largest
+// temporaries.
+static spm_status_t memory_error(const spm_run_program_t *p,
+                                 const spm_run_memory_t *mem,
+                                 int64_t max_bytes) {
+  spm_strbuf_t what = SPM_STRBUF_INIT;
+  if (mem->fixed > max_bytes) {
+    if (p->ntensors && mem->largest_tensor_bytes >= mem->scratchpad) {
+      const spm_run_tensor_t *t = &p->tensors[mem->largest_tensor];
+      spm_strbuf_appendf(&what, "tensor '%s' (", t->name);
+      tensor_type_text(t, &what);
+      spm_strbuf_appendf(&what, ") needs %lld bytes",
+                         (long long)mem->largest_tensor_bytes);
+    } else {
+      spm_strbuf_appendf(&what,
+                         "the scratchpad of %lld bytes needs %lld bytes "
+                         "with its per-byte state",
+                         (long long)p->target.capacity,
+                         (long long)mem->scratchpad);
+    }
+  } else {
+    spm_strbuf_appendf(&what, "instruction %zu `", mem->temp_instr);
+    spm_run_instr_text(p, mem->temp_instr, &what);
+    spm_strbuf_appendf(&what, "` needs %lld bytes for dense copies of its "
+                       "views while it runs",
+                       (long long)mem->temp);
+  }
+  spm_status_t s = spm_status_make(
+      SPM_STATUS_OUT_OF_RANGE,
+      "not enough memory: %s; the run would need %lld bytes of host memory "
+      "(DRAM tensors %lld, scratchpad state %lld, tables %lld, the largest "
+      "instruction's temporaries %lld), more than the limit of %lld bytes",
+      spm_strbuf_cstr(&what), (long long)mem->peak, (long long)mem->tensors,
+      (long long)mem->scratchpad, (long long)mem->tables,
+      (long long)mem->temp, (long long)max_bytes);
+  spm_strbuf_free(&what);
+  return s;
+}
+
 spm_status_t spm_run_machine_create(const spm_run_program_t *p,
                                     spm_run_machine_t **out) {
+  return spm_run_machine_create_limited(p, SPM_RUN_DEFAULT_MAX_MEMORY, out);
+}
+
+spm_status_t spm_run_machine_create_limited(const spm_run_program_t *p,
+                                            int64_t max_bytes,
+                                            spm_run_machine_t **out) {
   *out = NULL;
   SPM_RETURN_IF_ERROR(spm_run_program_validate(p));
+  spm_run_memory_t mem;
+  spm_run_machine_memory(p, &mem);
+  if (mem.peak > max_bytes)
+    return memory_error(p, &mem, max_bytes);
   spm_run_machine_t *m = calloc(1, sizeof *m);
   if (!m)
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");

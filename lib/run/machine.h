@@ -72,9 +72,45 @@ typedef struct spm_run_stats_s {
 
 typedef struct spm_run_machine_s spm_run_machine_t;
 
+// HOST MEMORY. What a machine allocates is known from the program alone
+// (spm_run_machine_memory): for the whole run, every DRAM tensor's bytes,
+// the scratchpad and its per-byte state (7 bytes per byte of capacity:
+// data, last writer, DMA_LOAD and DMA_STORE marks) and its tables; while
+// one MATMUL / CONV2D / POOL runs, dense copies of its views (4 bytes per
+// element of the output and of each input, an input's stride-0 dimensions
+// counted once: a broadcast is not expanded). FILL, ELTWISE and DMA work
+// in place. Creating a machine whose peak would exceed a limit fails
+// before anything is allocated.
+#define SPM_RUN_DEFAULT_MAX_MEMORY ((int64_t)4 << 30) // 4 GiB
+
+typedef struct spm_run_memory_s {
+  int64_t tensors;    // DRAM: the bytes of every tensor
+  int64_t scratchpad; // the scratchpad and its per-byte state
+  int64_t tables;     // buffer, lifetime and transfer tables (upper bound)
+  int64_t fixed;      // tensors + scratchpad + tables: held for the run
+  int64_t largest_tensor_bytes;
+  size_t largest_tensor;  // its id (0 when there are no tensors)
+  int64_t temp;       // the most one instruction allocates while it runs
+  size_t temp_instr;  // that instruction (0 when no instruction needs any)
+  int64_t peak;       // fixed + temp
+} spm_run_memory_t;
+
+// The host memory a machine for `p` needs (as above); `p` must be valid
+// (spm_run_program_validate). Sums cannot overflow: tensors and the
+// capacity are at most 2^40 bytes each, and the counts are clamped.
+void spm_run_machine_memory(const spm_run_program_t *p, spm_run_memory_t *out);
+
 // Validates `p` and builds a machine: DRAM tensors allocated (zeroed),
 // constant data copied, the scratchpad zeroed and unwritten. `p` is
-// borrowed. Caller owns *out.
+// borrowed. Caller owns *out. The peak host memory (spm_run_machine_memory)
+// may be at most `max_bytes`; otherwise OUT_OF_RANGE before anything is
+// allocated, naming the largest tensor (or the scratchpad) when the fixed
+// part is too much, else the instruction (index and listing text) whose
+// temporaries are, with what it needs and the limit.
+spm_status_t spm_run_machine_create_limited(const spm_run_program_t *p,
+                                            int64_t max_bytes,
+                                            spm_run_machine_t **out);
+// The same with SPM_RUN_DEFAULT_MAX_MEMORY.
 spm_status_t spm_run_machine_create(const spm_run_program_t *p,
                                     spm_run_machine_t **out);
 void spm_run_machine_free(spm_run_machine_t *m); // NULL is fine

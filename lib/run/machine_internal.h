@@ -77,6 +77,18 @@ spm_status_t spm_run_gather(spm_run_machine_t *m, const spm_run_view_t *v,
 // into a view, checking every element and marking it written.
 spm_status_t spm_run_scatter(spm_run_machine_t *m, const spm_run_view_t *v,
                              const char *what, const void *src);
+// The dense copy a compute op makes of a view (spm_run_gather of the
+// result): the view with each stride-0 dimension reduced to extent 1, so
+// that a broadcast is read once, not expanded. Output views (no stride 0
+// on an extent > 1) are returned as they are.
+spm_run_view_t spm_run_view_compact(const spm_run_view_t *v);
+// Element strides into that compact copy (row-major), per dimension of
+// `v` (st[0..rank)): 0 on a broadcast dimension (and on an extent of 1).
+// Element (i0, ..) of the view is at sum_d i_d * st[d] of the copy.
+void spm_run_view_compact_strides(const spm_run_view_t *v, int64_t *st);
+// Bytes of the compact copy (4 per element: float or int32_t; at least 4).
+int64_t spm_run_view_compact_bytes(const spm_run_view_t *v);
+
 // Absolute scratchpad address of the view element at linear row-major
 // index `e`.
 int64_t spm_run_view_addr(const spm_run_machine_t *m, const spm_run_view_t *v,

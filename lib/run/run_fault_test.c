@@ -294,11 +294,66 @@ SPM_TEST(validation_errors) {
   spm_run_program_free(p);
 }
 
+// Host memory: what spm_run_machine_memory counts, and the limit checked
+// before anything is allocated, naming the tensor, the scratchpad or the
+// instruction.
+SPM_TEST(memory_limit) {
+  spm_run_program_t *p = prog(target(4096, 16, 1, 1));
+  int64_t big[1] = {1000}, s2[2] = {64, 64}, row[2] = {1, 64};
+  tensor(p, "x", SPM_RUN_F32, SPM_RUN_ROLE_INPUT, 1, big);
+  buffer(p, "A", 0, 256);
+  buffer(p, "C", 256, 256);
+  alloc_(p, 0);
+  alloc_(p, 1);
+  emit(p, fill_instr(view(0, SPM_RUN_F32, 2, row), f32bits(1)));
+  // C[1,64] = A[1,64] * B[64,64] with B[k,j] = row[k] (stride 0 in j): the
+  // copies are 64 + 64 + 64 elements, not 64 + 4096 + 64.
+  spm_run_view_t a = view(0, SPM_RUN_F32, 2, row),
+                 b = view(0, SPM_RUN_F32, 2, s2),
+                 c = view(1, SPM_RUN_F32, 2, row);
+  b.stride[0] = 1;
+  b.stride[1] = 0;
+  emit(p, matmul_instr(false, a, b, c));
+  spm_run_memory_t mem;
+  SPM_EXPECT(ok(spm_run_program_validate(p)));
+  spm_run_machine_memory(p, &mem);
+  SPM_EXPECT(mem.tensors == 4000);
+  SPM_EXPECT(mem.scratchpad == 7 * 4096);
+  SPM_EXPECT(mem.temp == 4 * (64 + 64 + 64) && mem.temp_instr == 3);
+  SPM_EXPECT(mem.tables > 0 && mem.fixed == 4000 + 7 * 4096 + mem.tables);
+  SPM_EXPECT(mem.peak == mem.fixed + mem.temp);
+  spm_run_machine_t *m = NULL;
+  SPM_EXPECT(ok(spm_run_machine_create_limited(p, mem.peak, &m)));
+  SPM_EXPECT(m && ok(spm_run_execute(m)));
+  spm_run_machine_free(m);
+  expect_status(spm_run_machine_create_limited(p, mem.peak - 1, &m),
+                SPM_STATUS_OUT_OF_RANGE,
+                "not enough memory: instruction 3 `matmul acc=0 "
+                "a=b0+0:f32[1,64](64,1) b=b0+0:f32[64,64](1,0) "
+                "c=b1+0:f32[1,64](64,1)` needs 768 bytes for dense copies");
+  SPM_EXPECT(m == NULL);
+  expect_status(spm_run_machine_create_limited(p, mem.fixed - 1, &m),
+                SPM_STATUS_OUT_OF_RANGE,
+                "not enough memory: the scratchpad of 4096 bytes needs 28672 "
+                "bytes");
+  spm_run_program_free(p);
+  // A tensor larger than everything else is named, with its type.
+  p = prog(target(4096, 16, 1, 1));
+  int64_t huge[2] = {1 << 20, 1 << 10};
+  tensor(p, "w", SPM_RUN_I8, SPM_RUN_ROLE_WEIGHT, 2, huge);
+  expect_status(spm_run_machine_create_limited(p, 1 << 29, &m),
+                SPM_STATUS_OUT_OF_RANGE,
+                "not enough memory: tensor 'w' (i8[1048576x1024]) needs "
+                "1073741824 bytes");
+  SPM_EXPECT(m == NULL);
+  spm_run_program_free(p);
+}
 
 int main(int argc, char **argv) {
   parse_quick(argc, argv);
   SPM_RUN(faults);
   SPM_RUN(validation_errors);
+  SPM_RUN(memory_limit);
   printf("faults: %d kinds, each stops the run naming its instruction\n",
          fault_kinds);
   return spm_test_finish();

@@ -240,6 +240,25 @@ static int64_t wrap(int64_t v, spm_run_type_t t) {
   return t == SPM_RUN_I8 ? (int8_t)(uint8_t)v : (int32_t)(uint32_t)v;
 }
 
+// A dense view of buffer b whose dimensions in `mask` (bit d = dim d) are
+// broadcast (stride 0): element (i0, ..) reads the tensor element with
+// those indices 0. The kernels read such views without expanding them.
+static spm_run_view_t bview(uint32_t b, spm_run_type_t e, int rank,
+                            const int64_t *shape, unsigned mask) {
+  spm_run_view_t v = view(b, e, rank, shape);
+  for (int d = 0; d < rank; ++d)
+    if (mask & (1u << d))
+      v.stride[d] = 0;
+  return v;
+}
+// Element index (in the dense tensor) of view element `idx`.
+static int64_t vidx(const spm_run_view_t *v, const int64_t *idx) {
+  int64_t e = 0;
+  for (int d = 0; d < v->rank; ++d)
+    e += idx[d] * v->stride[d];
+  return e;
+}
+
 static void note_case(bool same, const char *what) {
   kernel_cases++;
   if (!same) {
@@ -263,8 +282,11 @@ SPM_TEST(kernel_matmul) {
     tensor(p, "c", ot, SPM_RUN_ROLE_OUTPUT, 2, cs);
     op_setup(p);
     op_body(p, acc);
-    emit(p, matmul_instr(acc, view(0, it, 2, as), view(1, it, 2, bs),
-                         view(2, ot, 2, cs)));
+    // Every third case broadcasts a dimension of A and/or B.
+    unsigned am = c % 3 == 2 ? (unsigned)rnd(1, 3) : 0,
+             bm = c % 3 == 2 ? (unsigned)rnd(0, 3) : 0;
+    spm_run_view_t av = bview(0, it, 2, as, am), bv = bview(1, it, 2, bs, bm);
+    emit(p, matmul_instr(acc, av, bv, view(2, ot, 2, cs)));
     uint8_t *init;
     spm_run_machine_t *m = op_run(p, &init);
     bool same = m != NULL;
@@ -274,14 +296,18 @@ SPM_TEST(kernel_matmul) {
         for (int64_t j = 0; j < N; ++j) {
           if (isf) {
             float s = acc ? getf(init, i * N + j) : 0.0f;
-            for (int64_t k = 0; k < K; ++k)
-              s = s + getf(A, i * K + k) * getf(B, k * N + j);
+            for (int64_t k = 0; k < K; ++k) {
+              int64_t ai[2] = {i, k}, bi[2] = {k, j};
+              s = s + getf(A, vidx(&av, ai)) * getf(B, vidx(&bv, bi));
+            }
             same = same && same_bits(s, getf(C, i * N + j));
           } else {
             uint32_t s = acc ? (uint32_t)geti(init, ot, i * N + j) : 0;
-            for (int64_t k = 0; k < K; ++k)
-              s += (uint32_t)geti(A, it, i * K + k) *
-                   (uint32_t)geti(B, it, k * N + j);
+            for (int64_t k = 0; k < K; ++k) {
+              int64_t ai[2] = {i, k}, bi[2] = {k, j};
+              s += (uint32_t)geti(A, it, vidx(&av, ai)) *
+                   (uint32_t)geti(B, it, vidx(&bv, bi));
+            }
             same = same && wrap(s, ot) == geti(C, ot, i * N + j);
           }
         }
@@ -319,13 +345,15 @@ SPM_TEST(kernel_conv) {
     tensor(p, "out", ot, SPM_RUN_ROLE_OUTPUT, 4, os);
     op_setup(p);
     op_body(p, acc);
+    // Every fourth case broadcasts dimensions of the input and the filter.
+    spm_run_view_t xv = bview(0, it, 4, is, c % 4 == 3 ? (unsigned)rnd(1, 15) : 0),
+                   wv = bview(1, it, 4, fs, c % 4 == 3 ? (unsigned)rnd(0, 15) : 0);
     spm_run_instr_t in;
     memset(&in, 0, sizeof in);
     in.op = SPM_RUN_OP_CONV2D;
     in.conv = (spm_run_conv_t){.accumulate = acc, .groups = G,
                                .stride = {sh, sw}, .dilation = {dh, dw},
-                               .pad = {ph, pw}, .in = view(0, it, 4, is),
-                               .filter = view(1, it, 4, fs),
+                               .pad = {ph, pw}, .in = xv, .filter = wv,
                                .out = view(2, ot, 4, os)};
     emit(p, in);
     uint8_t *init;
@@ -346,8 +374,9 @@ SPM_TEST(kernel_conv) {
                     int64_t ih = oh * sh - ph + kh * dh,
                             iw = ow * sw - pw + kw * dw;
                     bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-                    int64_t xi = ((n * C + g * Cg + cc) * H + ih) * W + iw;
-                    int64_t wi = ((f * Cg + cc) * KH + kh) * KW + kw;
+                    int64_t xix[4] = {n, g * Cg + cc, ih, iw},
+                            wix[4] = {f, cc, kh, kw};
+                    int64_t xi = vidx(&xv, xix), wi = vidx(&wv, wix);
                     if (isf)
                       sf = sf + (inside ? getf(X, xi) : 0.0f) * getf(Wt, wi);
                     else
@@ -388,10 +417,12 @@ SPM_TEST(kernel_pool) {
     spm_run_instr_t in;
     memset(&in, 0, sizeof in);
     in.op = SPM_RUN_OP_POOL;
+    // Every third case broadcasts dimensions of the input.
+    spm_run_view_t xv = bview(0, it, 4, is, c % 3 == 2 ? (unsigned)rnd(1, 15) : 0);
     in.pool = (spm_run_pool_t){
         .kind = mx ? SPM_RUN_POOL_MAX : SPM_RUN_POOL_SUM, .accumulate = acc,
         .window = {KH, KW}, .stride = {sh, sw}, .dilation = {dh, dw},
-        .pad = {ph, pw}, .in = view(0, it, 4, is), .out = view(1, ot, 4, os)};
+        .pad = {ph, pw}, .in = xv, .out = view(1, ot, 4, os)};
     emit(p, in);
     uint8_t *init;
     spm_run_machine_t *m = op_run(p, &init);
@@ -414,7 +445,8 @@ SPM_TEST(kernel_pool) {
                     sf = sf + 0.0f; // a padded sum adds +0 (-0 -> +0)
                   continue;         // max: the identity
                 }
-                int64_t xi = (nc * H + ih) * W + iw;
+                int64_t xix[4] = {nc / C, nc % C, ih, iw};
+                int64_t xi = vidx(&xv, xix);
                 if (tk == 0)
                   sf = mx ? (getf(X, xi) > sf ? getf(X, xi) : sf)
                           : sf + getf(X, xi);

@@ -16,6 +16,7 @@
 #include "run/encode.h"
 #include "spm_run_tool.h"
 #include "support/file_io.h"
+#include "support/parse_size.h"
 #include "support/strbuf.h"
 
 #define MAX_FILES 256
@@ -29,6 +30,7 @@ typedef struct {
       *outputs_dir;
   const char *run_only; // the first option that only a run uses, or NULL
   uint64_t seed;
+  int64_t max_memory; // bytes the machine may allocate
   bool print_outputs, report_json, quiet;
   name_path_t inputs[MAX_FILES], outputs[MAX_FILES];
   int ninputs, noutputs;
@@ -49,6 +51,8 @@ static void print_usage(FILE *f) {
           "  --report=text|json    the statistics (default text, on stdout)\n"
           "  --report-file FILE    write the report to FILE instead\n"
           "  --trace FILE          Chrome trace JSON of the run\n"
+          "  --max-memory=BYTES    host memory the run may use (K/M/G "
+          "suffixes; default 4G)\n"
           "  --emit=binary|listing translate instead of running (with -o)\n"
           "  -o FILE               output of --emit (default: stdout)\n"
           "  --help, --version\n");
@@ -88,6 +92,7 @@ static void run_only(options_t *o, const char *opt) {
 // Parses argv; returns -1 to go on, else the exit code.
 static int parse_options(int argc, char **argv, options_t *o) {
   o->seed = 1;
+  o->max_memory = SPM_RUN_DEFAULT_MAX_MEMORY;
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
     const char *v = NULL;
@@ -124,6 +129,13 @@ static int parse_options(int argc, char **argv, options_t *o) {
     } else if (VALUE("--outputs")) {
       run_only(o, "--outputs");
       o->outputs_dir = v;
+    } else if (VALUE("--max-memory")) {
+      run_only(o, "--max-memory");
+      if (spm_parse_size(v, &o->max_memory) != SPM_PARSE_SIZE_OK ||
+          o->max_memory < 1)
+        return usage_error("--max-memory: expected a positive byte count "
+                           "(digits, optionally K, M or G), got '%s'",
+                           v);
     } else if (VALUE("--func")) {
       o->func = v;
     } else if (VALUE("--trace")) {
@@ -172,6 +184,16 @@ static int fail(spm_status_t st, const char *what) {
     fprintf(stderr, "spm-run: error: %s\n", spm_status_message(st));
   spm_status_free(st);
   return 1;
+}
+
+// The machine's "not enough memory" error, with the option that raises the
+// limit.
+static spm_status_t with_memory_hint(spm_status_t st) {
+  spm_status_t r = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                                   "%s (--max-memory=BYTES)",
+                                   spm_status_message(st));
+  spm_status_free(st);
+  return r;
 }
 
 static spm_status_t find_tensor(const spm_run_program_t *p, const char *name,
@@ -328,7 +350,9 @@ int main(int argc, char **argv) {
     return spm_status_is_ok(st) ? 0 : fail(st, NULL);
   }
   spm_run_machine_t *m = NULL;
-  st = spm_run_machine_create(p, &m);
+  st = spm_run_machine_create_limited(p, o.max_memory, &m);
+  if (spm_status_code(st) == SPM_STATUS_OUT_OF_RANGE)
+    st = with_memory_hint(st);
   if (spm_status_is_ok(st))
     st = check_output_paths(&o, p);
   if (spm_status_is_ok(st)) {
