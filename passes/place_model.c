@@ -219,6 +219,81 @@ static void spm_pm_use(spm_place_model_t *m, int t, int opi, bool write) {
     x->nwriters++;
 }
 
+// Root index range [*lo, *hi] operand `po` reaches along root dim d over
+// the whole iteration space (the hull of its access).
+static void spm_pm_root_range(const spm_place_op_t *o,
+                              const spm_place_operand_t *po, int d,
+                              int64_t *lo, int64_t *hi) {
+  int64_t zero[SPM_PLACE_MAX_DIMS] = {0};
+  int64_t vlo[SPM_PLACE_MAX_RANK], vlen[SPM_PLACE_MAX_RANK];
+  spm_place_operand_box(o, po, zero, o->extent, vlo, vlen);
+  *lo = po->off[d] + po->step[d] * vlo[d];
+  *hi = po->off[d] + po->step[d] * (vlo[d] + vlen[d] - 1);
+}
+
+// Whether two operands of one op reach common elements of their tensor
+// (their access hulls intersect in every dimension; conservative for
+// interleaved strided views).
+static bool spm_pm_overlap(const spm_place_op_t *o,
+                           const spm_place_operand_t *x,
+                           const spm_place_operand_t *y) {
+  if (x->tensor != y->tensor || x->rank != y->rank)
+    return x->tensor == y->tensor; // different ranks: assume they may
+  for (int d = 0; d < x->rank; ++d) {
+    int64_t xl, xh, yl, yh;
+    spm_pm_root_range(o, x, d, &xl, &xh);
+    spm_pm_root_range(o, y, d, &yl, &yh);
+    if (xh < yl || yh < xl)
+      return false;
+  }
+  return true;
+}
+
+// The same element for the same iteration: same view and same map.
+static bool spm_pm_same_access(const spm_place_operand_t *x,
+                               const spm_place_operand_t *y) {
+  if (x->rank != y->rank)
+    return false;
+  for (int d = 0; d < x->rank; ++d)
+    if (x->off[d] != y->off[d] || x->step[d] != y->step[d] ||
+        memcmp(x->coef[d], y->coef[d], sizeof x->coef[d]) != 0)
+      return false;
+  return true;
+}
+
+// An op that writes elements it also reads through another operand
+// (`linalg.matmul ins(%a, %a) outs(%a)`) has a result that depends on the
+// order of its loops: upstream's loops read values the op has already
+// overwritten, a placed program reads tiles loaded before. Refused, except
+// when the two are the same access of an op without reductions (an
+// element-wise op in place: each element is read once, then written).
+static bool spm_pm_check_in_place(spm_pm_builder_t *b,
+                                  const spm_place_op_t *o) {
+  bool reduces = false;
+  for (int j = 0; j < o->ndims; ++j)
+    reduces = reduces || o->reduction[j];
+  for (int k = 0; k < o->noperands; ++k) {
+    const spm_place_operand_t *w = &o->operands[k];
+    if (!w->output)
+      continue;
+    for (int r = 0; r < o->noperands; ++r) {
+      const spm_place_operand_t *x = &o->operands[r];
+      if (r == k || x->shape_only || (!x->read && !x->output) ||
+          !spm_pm_overlap(o, w, x) || (!reduces && spm_pm_same_access(w, x)))
+        continue;
+      char why[256];
+      snprintf(why, sizeof why,
+               "output operand #%d and operand #%d share elements of %s: "
+               "the result would depend on the order of the loops (write "
+               "the result to another buffer)",
+               w->index, x->index, b->m->tensors[w->tensor].name);
+      spm_pm_error(b, o->op, why);
+      return false;
+    }
+  }
+  return true;
+}
+
 static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
                           MlirAttribute maps) {
   spm_place_model_t *m = b->m;
@@ -329,6 +404,8 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
       }
     }
   }
+  if (!spm_pm_check_in_place(b, &o))
+    return;
   int opi = (int)m->nops;
   for (int k = 0; k < o.noperands; ++k)
     spm_pm_use(m, o.operands[k].tensor, opi, o.operands[k].output);

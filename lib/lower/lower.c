@@ -71,7 +71,11 @@ const spm_lv_entry_t *spm_lower_get(const spm_lower_t *l, MlirValue v) {
 void spm_lower_add_instr(spm_lower_t *l, MlirOperation op,
                          const spm_run_instr_t *in, const spm_run_uop_t *uops,
                          size_t nuops) {
-  spm_status_t st = spm_run_program_add_instr(l->p, in, uops, nuops);
+  // A compute op writing bytes it reads is an error at the op (the
+  // program validator would call it an invalid program, "a bug").
+  spm_status_t st = spm_run_check_no_overlap(in);
+  if (spm_status_is_ok(st))
+    st = spm_run_program_add_instr(l->p, in, uops, nuops);
   if (!spm_status_is_ok(st)) {
     spm_lower_error(l, op, "%s", spm_status_message(st));
     spm_status_free(st);

@@ -335,6 +335,15 @@ spm_status_t spm_run_check_kinds(const spm_run_view_t *x,
                                  const spm_run_view_t *y,
                                  const spm_run_view_t *out);
 
+// MATMUL, CONV2D and POOL must not write bytes they read: the byte span of
+// the output view ([offset, offset + size of the last element reached))
+// may not intersect the span of an input view in the same buffer.
+// INVALID_ARGUMENT naming both spans otherwise; OK for other instructions
+// (ELTWISE may work in place) and for views too malformed to have a span
+// (the rest of the validation reports them). Part of
+// spm_run_program_validate(), also for the lowering.
+spm_status_t spm_run_check_no_overlap(const spm_run_instr_t *in);
+
 // --- helpers ---------------------------------------------------------------
 
 // Bytes per element (I1 counts 1); 0 for an invalid type.

@@ -286,6 +286,19 @@ SPM_TEST(validation_errors) {
   expect_status(spm_run_program_validate(p), SPM_STATUS_INVALID_ARGUMENT,
                 "register r3 read before written");
   spm_run_program_free(p);
+  // A matmul writing bytes it reads (same buffer, overlapping spans); one
+  // element past the input is fine.
+  p = fault_base();
+  int64_t sq[2] = {4, 4};
+  spm_run_view_t a = view(0, SPM_RUN_F32, 2, sq), c = a;
+  c.offset = 60;
+  emit(p, matmul_instr(false, a, view(1, SPM_RUN_F32, 2, sq), c));
+  expect_status(spm_run_program_validate(p), SPM_STATUS_INVALID_ARGUMENT,
+                "output c (bytes [60, 124) of buffer b0) overlaps input a "
+                "(bytes [0, 64))");
+  p->instrs[0].matmul.c.offset = 64;
+  SPM_EXPECT(ok(spm_run_program_validate(p)));
+  spm_run_program_free(p);
   // Bad target.
   spm_target_t t = target(1000, 16, 1, 1);
   p = prog(t);

@@ -216,6 +216,53 @@ static spm_status_t check_out_extent(const int64_t *in_hw,
   return SPM_OK;
 }
 
+// The byte span of a view, or false when its fields are out of range (a
+// view the rest of the validation rejects).
+static bool safe_span(const spm_run_view_t *v, int64_t *lo, int64_t *hi) {
+  if (v->rank < 1 || v->rank > SPM_RUN_MAX_RANK || v->offset < 0 ||
+      !spm_run_type_is_storage(v->elem))
+    return false;
+  for (int d = 0; d < v->rank; ++d)
+    if (v->shape[d] < 1 || v->stride[d] < 0)
+      return false;
+  int64_t s = 0, es = spm_run_type_size(v->elem);
+  if (!span_elems(v->rank, v->shape, v->stride, &s) ||
+      __builtin_add_overflow(s, 1, &s) || __builtin_mul_overflow(s, es, &s) ||
+      __builtin_add_overflow(v->offset, s, hi))
+    return false;
+  *lo = v->offset;
+  return true;
+}
+
+static spm_status_t disjoint(const char *out_name, const spm_run_view_t *out,
+                             const char *in_name, const spm_run_view_t *in) {
+  int64_t olo, ohi, ilo, ihi;
+  if (out->buffer != in->buffer || !safe_span(out, &olo, &ohi) ||
+      !safe_span(in, &ilo, &ihi) || ohi <= ilo || ihi <= olo)
+    return SPM_OK;
+  return BAD("output %s (bytes [%lld, %lld) of buffer b%u) overlaps input %s "
+             "(bytes [%lld, %lld)): matmul, conv2d and pool must not write "
+             "bytes they read (the result would depend on the order of the "
+             "computation)",
+             out_name, (long long)olo, (long long)ohi, out->buffer, in_name,
+             (long long)ilo, (long long)ihi);
+}
+
+spm_status_t spm_run_check_no_overlap(const spm_run_instr_t *in) {
+  switch (in->op) {
+  case SPM_RUN_OP_MATMUL:
+    SPM_RETURN_IF_ERROR(disjoint("c", &in->matmul.c, "a", &in->matmul.a));
+    return disjoint("c", &in->matmul.c, "b", &in->matmul.b);
+  case SPM_RUN_OP_CONV2D:
+    SPM_RETURN_IF_ERROR(disjoint("out", &in->conv.out, "in", &in->conv.in));
+    return disjoint("out", &in->conv.out, "filter", &in->conv.filter);
+  case SPM_RUN_OP_POOL:
+    return disjoint("out", &in->pool.out, "in", &in->pool.in);
+  default:
+    return SPM_OK;
+  }
+}
+
 static spm_status_t check_instr(const spm_run_program_t *p,
                                 const spm_run_instr_t *in) {
   switch (in->op) {
@@ -241,7 +288,8 @@ static spm_status_t check_instr(const spm_run_program_t *p,
         m->a.shape[1] != m->b.shape[0] || m->a.shape[0] != m->c.shape[0] ||
         m->b.shape[1] != m->c.shape[1])
       return BAD("shapes are not A[M,K] B[K,N] C[M,N]");
-    return spm_run_check_kinds(&m->a, &m->b, &m->c);
+    SPM_RETURN_IF_ERROR(spm_run_check_kinds(&m->a, &m->b, &m->c));
+    return spm_run_check_no_overlap(in);
   }
   case SPM_RUN_OP_CONV2D: {
     const spm_run_conv_t *c = &in->conv;
@@ -265,7 +313,8 @@ static spm_status_t check_instr(const spm_run_program_t *p,
     SPM_RETURN_IF_ERROR(check_out_extent(c->in.shape + 2, c->out.shape + 2,
                                          c->filter.shape + 2, c->stride,
                                          c->dilation, c->pad));
-    return spm_run_check_kinds(&c->in, &c->filter, &c->out);
+    SPM_RETURN_IF_ERROR(spm_run_check_kinds(&c->in, &c->filter, &c->out));
+    return spm_run_check_no_overlap(in);
   }
   case SPM_RUN_OP_POOL: {
     const spm_run_pool_t *q = &in->pool;
@@ -287,7 +336,7 @@ static spm_status_t check_instr(const spm_run_program_t *p,
     if (spm_run_type_bits(q->in.elem) > spm_run_type_bits(q->out.elem))
       return BAD("pool input %s is wider than its output %s",
                  spm_run_type_name(q->in.elem), spm_run_type_name(q->out.elem));
-    return SPM_OK;
+    return spm_run_check_no_overlap(in);
   }
   case SPM_RUN_OP_FILL: {
     const spm_run_fill_t *f = &in->fill;
