@@ -237,18 +237,31 @@ MlirAttribute spm_target_to_attribute(MlirContext ctx, const spm_target_t *t) {
     const spm_target_field_t *f = &spm_target_fields[i];
     const char *base = (const char *)t + f->offset;
     spm_strbuf_appendf(&s, "%s%s = ", i ? ", " : "", f->key);
-    if (f->kind == SPM_FIELD_STR)
-      spm_strbuf_appendf(&s, "\"%s\"", base);
-    else if (f->kind == SPM_FIELD_INT)
+    if (f->kind == SPM_FIELD_STR) {
+      // An MLIR string literal: '"', '\\' and non-printable bytes escaped as
+      // \XX (a name from --spm-target may hold any of them).
+      spm_strbuf_append_str(&s, "\"");
+      for (const unsigned char *c = (const unsigned char *)base; *c; ++c)
+        if (*c == '"' || *c == '\\' || *c < 0x20 || *c >= 0x7f)
+          spm_strbuf_appendf(&s, "\\%02X", (unsigned)*c);
+        else
+          spm_strbuf_append(&s, (const char *)c, 1);
+      spm_strbuf_append_str(&s, "\"");
+    } else if (f->kind == SPM_FIELD_INT)
       spm_strbuf_appendf(&s, "%lld : i64",
                          (long long)*(const int64_t *)(const void *)base);
     else {
-      // MLIR float literals need a '.' or an exponent ("32.0", not "32").
+      // MLIR float literals need a '.' before any exponent ("32.0", not
+      // "32"; "1.0e+22", not "1e+22", which lexes as the integer 1).
       char num[40];
       snprintf(num, sizeof num, "%.17g", *(const double *)(const void *)base);
-      if (!strpbrk(num, ".eE"))
-        strcat(num, ".0");
-      spm_strbuf_appendf(&s, "%s : f64", num);
+      char *e = strpbrk(num, "eE");
+      if (!strchr(num, '.'))
+        spm_strbuf_appendf(&s, "%.*s.0%s : f64",
+                           (int)(e ? e - num : (ptrdiff_t)strlen(num)), num,
+                           e ? e : "");
+      else
+        spm_strbuf_appendf(&s, "%s : f64", num);
     }
   }
   spm_strbuf_append_str(&s, "}>");
