@@ -59,16 +59,18 @@ typedef struct {
   const char *key;
   spm_field_kind_t kind;
   size_t offset;
+  int64_t min; // integer fields: the least value (spm_target_validate's)
 } spm_target_field_t;
 
-#define F(k, kind, m) {k, kind, offsetof(spm_target_t, m)}
+#define F(k, kind, m) {k, kind, offsetof(spm_target_t, m), 1}
+#define F0(k, kind, m) {k, kind, offsetof(spm_target_t, m), 0}
 static const spm_target_field_t spm_target_fields[] = {
     F("name", SPM_FIELD_STR, name),
     F("capacity", SPM_FIELD_INT, capacity),
     F("alignment", SPM_FIELD_INT, alignment),
     F("banks", SPM_FIELD_INT, banks),
     F("dma_bandwidth", SPM_FIELD_FLOAT, dma_bandwidth),
-    F("dma_latency", SPM_FIELD_INT, dma_latency),
+    F0("dma_latency", SPM_FIELD_INT, dma_latency),
     F("macs_per_cycle", SPM_FIELD_INT, macs_per_cycle),
     F("clock_mhz", SPM_FIELD_INT, clock_mhz),
     F("dram_pj_per_byte", SPM_FIELD_FLOAT, dram_pj_per_byte),
@@ -76,6 +78,7 @@ static const spm_target_field_t spm_target_fields[] = {
     F("mac_pj", SPM_FIELD_FLOAT, mac_pj),
 };
 #undef F
+#undef F0
 #define SPM_NFIELDS (sizeof spm_target_fields / sizeof spm_target_fields[0])
 
 static const spm_target_field_t *spm_target_find_field(const char *key,
@@ -121,11 +124,11 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
                              "target field '%s' is out of range: '%s' "
                              "(at most %lld)",
                              key, value, (long long)INT64_MAX);
-    if (r != SPM_PARSE_SIZE_OK || v <= 0)
+    if (r != SPM_PARSE_SIZE_OK || v < f->min)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "target field '%s' needs a positive integer, "
-                             "got '%s'",
-                             key, value);
+                             "target field '%s' needs a %s integer, got '%s'",
+                             key, f->min > 0 ? "positive" : "non-negative",
+                             value);
     *(int64_t *)(void *)base = v;
     return SPM_OK;
   }
