@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
+#include "support/mlir_util.h"
 #include "support/parse_size.h"
 #include "support/strbuf.h"
 
@@ -324,12 +325,22 @@ spm_status_t spm_target_from_attribute(MlirAttribute attr, spm_target_t *out) {
       if (!mlirAttributeIsAInteger(v))
         return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                                "target field '%s' must be an integer", f->key);
-      *(int64_t *)(void *)base = mlirIntegerAttrGetValueInt(v);
+      if (!spm_int_attr_i64(v, (int64_t *)(void *)base))
+        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "target field '%s' is out of range (at most "
+                               "%lld)",
+                               f->key, (long long)INT64_MAX);
     } else {
+      int64_t iv;
       if (mlirAttributeIsAFloat(v))
         *(double *)(void *)base = mlirFloatAttrGetValueDouble(v);
+      else if (mlirAttributeIsAInteger(v) && spm_int_attr_i64(v, &iv))
+        *(double *)(void *)base = (double)iv;
       else if (mlirAttributeIsAInteger(v))
-        *(double *)(void *)base = (double)mlirIntegerAttrGetValueInt(v);
+        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "target field '%s' is out of range (at most "
+                               "%lld)",
+                               f->key, (long long)INT64_MAX);
       else
         return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                                "target field '%s' must be a number", f->key);
