@@ -97,14 +97,13 @@ static int64_t spm_sat_mul(int64_t a, int64_t b) {
 }
 
 // Reads an integer attribute as int64: signless and signed types
-// sign-extend, unsigned ones zero-extend (saturating at INT64_MAX).
+// sign-extend, unsigned ones zero-extend; values beyond int64 (an i128, a
+// large ui64) saturate at INT64_MIN / INT64_MAX, so they fail the range
+// checks instead of being read as their low 64 bits.
 static int64_t spm_int_attr_value(MlirAttribute a) {
-  MlirType t = mlirAttributeGetType(a);
-  if (mlirTypeIsAInteger(t) && mlirIntegerTypeIsUnsigned(t)) {
-    uint64_t u = mlirIntegerAttrGetValueUInt(a);
-    return u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
-  }
-  return mlirIntegerAttrGetValueInt(a);
+  int64_t v;
+  (void)spm_int_attr_i64(a, &v);
+  return v;
 }
 
 static bool spm_same_elem(MlirType a, MlirType b) {
@@ -146,7 +145,11 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
   MlirAttribute oa = spm_op_attr(op, "offset");
   if (mlirAttributeIsNull(oa) || !mlirAttributeIsAInteger(oa))
     return; // IRDL reports it
-  int64_t offset = spm_int_attr_value(oa);
+  int64_t offset;
+  if (!spm_int_attr_i64(oa, &offset)) {
+    SPM_VERIFY_ERROR(v, op, "'%s' op offset does not fit in 64 bits", name);
+    return;
+  }
   int64_t bytes = spm_buf_type_bytes(&b);
   if (offset < -1) {
     SPM_VERIFY_ERROR(v, op, "'%s' op offset %lld is negative (-1 is the only "
@@ -688,7 +691,7 @@ static void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block) {
     spm_status_free(st);
     if (mlirAttributeIsNull(oa) || !mlirAttributeIsAInteger(oa) || bytes < 0)
       continue; // reported by the per-op checks
-    int64_t lo = mlirIntegerAttrGetValueInt(oa);
+    int64_t lo = spm_int_attr_value(oa);
     if (lo < 0 || lo > INT64_MAX - bytes)
       continue;
     int64_t hi = lo + bytes;

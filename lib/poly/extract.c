@@ -434,10 +434,11 @@ static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,
                            spm_scope_t *s);
 
 // Constraints of an affine map's results against iv: "iv >= e" / "iv < e".
+// If `each` is not NULL, each[r] receives result r's isl expression.
 static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
                                   MlirAffineMap map, MlirValue *ops,
                                   intptr_t nops, const char *iv, bool lower,
-                                  spm_strbuf_t *out, spm_strbuf_t *first) {
+                                  spm_strbuf_t *out, spm_strbuf_t *each) {
   char **names = spm_x_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
   if (!names)
     return false;
@@ -450,8 +451,8 @@ static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
     }
     spm_strbuf_appendf(out, "%s%s %s %s", out->len ? " and " : "", iv,
                        lower ? ">=" : "<", spm_strbuf_cstr(&e));
-    if (r == 0 && first)
-      spm_strbuf_append_str(first, spm_strbuf_cstr(&e));
+    if (each)
+      spm_strbuf_append_str(&each[r], spm_strbuf_cstr(&e));
     spm_strbuf_free(&e);
   }
   spm_x_map_names_free(names, nops);
@@ -481,19 +482,36 @@ static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
   int id = f->next_loop_id++;
   char iv[32];
   snprintf(iv, sizeof iv, "i%d", id);
-  spm_strbuf_t c = SPM_STRBUF_INIT, first_lb = SPM_STRBUF_INIT;
-  bool ok = spm_bound_constraints(f, s, lb, ops, nlb, iv, true, &c, &first_lb) &&
+  spm_strbuf_t c = SPM_STRBUF_INIT;
+  intptr_t nlbr = mlirAffineMapGetNumResults(lb);
+  spm_strbuf_t *lbs = calloc(nlbr > 0 ? (size_t)nlbr : 1, sizeof *lbs);
+  if (!lbs)
+    abort();
+  bool ok = spm_bound_constraints(f, s, lb, ops, nlb, iv, true, &c, lbs) &&
             spm_bound_constraints(f, s, ub, ops + nlb, nub, iv, false, &c,
                                   NULL);
   free(ops);
-  if (ok && step > 1) {
-    if (mlirAffineMapGetNumResults(lb) == 1)
-      spm_strbuf_appendf(&c, " and (%s - %s) mod %lld = 0", iv,
-                         spm_strbuf_cstr(&first_lb), (long long)step);
-    // with a max() lower bound the stride is not modelled: a superset of
-    // the iterations, which can only add dependences
+  if (ok && step > 1 && nlbr > 0) {
+    // The iterations are max(lb_0, ..., lb_n) + k * step: on the grid of
+    // the lower bound that is the maximum. Not modelling the stride would
+    // be a superset of the iterations, and a must-write of an iteration
+    // that does not run kills the real last write of its element (a wrong
+    // value-based flow dependence, a wrong live range).
+    spm_strbuf_append_str(&c, " and (");
+    for (intptr_t r = 0; r < nlbr; ++r) {
+      spm_strbuf_appendf(&c, "%s(", r ? " or " : "");
+      for (intptr_t q = 0; q < nlbr; ++q)
+        if (q != r)
+          spm_strbuf_appendf(&c, "%s >= %s and ", spm_strbuf_cstr(&lbs[r]),
+                             spm_strbuf_cstr(&lbs[q]));
+      spm_strbuf_appendf(&c, "(%s - (%s)) mod %lld = 0)", iv,
+                         spm_strbuf_cstr(&lbs[r]), (long long)step);
+    }
+    spm_strbuf_append_str(&c, ")");
   }
-  spm_strbuf_free(&first_lb);
+  for (intptr_t r = 0; r < nlbr; ++r)
+    spm_strbuf_free(&lbs[r]);
+  free(lbs);
   if (!ok) {
     spm_strbuf_free(&c);
     spm_scope_free(&inner);

@@ -21,6 +21,13 @@ bool spm_op_is(MlirOperation op, const char *name);
 bool spm_op_static_i64_array(MlirOperation op, const char *name, int n,
                              int64_t *out);
 
+// Reads integer attribute `a` (borrowed) as an int64: signless and signed
+// types sign-extend, unsigned ones zero-extend, as written in the IR. A
+// value outside int64's range (an `i128`, a large `ui64`) saturates to
+// INT64_MIN or INT64_MAX and the result is false; the C API's own getters
+// would return its low 64 bits instead (2^64 + 16 : i128 read as 16).
+bool spm_int_attr_i64(MlirAttribute a, int64_t *out);
+
 // Creates (does not insert) an op from its name, operands, result types and
 // attributes (all borrowed). The caller owns the op until it inserts it.
 MlirOperation spm_op_build(MlirLocation loc, const char *name, intptr_t nops,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
+#include "support/mlir_util.h"
 #include "support/parse_size.h"
 #include "support/strbuf.h"
 
@@ -59,16 +60,18 @@ typedef struct {
   const char *key;
   spm_field_kind_t kind;
   size_t offset;
+  int64_t min; // integer fields: the least value (spm_target_validate's)
 } spm_target_field_t;
 
-#define F(k, kind, m) {k, kind, offsetof(spm_target_t, m)}
+#define F(k, kind, m) {k, kind, offsetof(spm_target_t, m), 1}
+#define F0(k, kind, m) {k, kind, offsetof(spm_target_t, m), 0}
 static const spm_target_field_t spm_target_fields[] = {
     F("name", SPM_FIELD_STR, name),
     F("capacity", SPM_FIELD_INT, capacity),
     F("alignment", SPM_FIELD_INT, alignment),
     F("banks", SPM_FIELD_INT, banks),
     F("dma_bandwidth", SPM_FIELD_FLOAT, dma_bandwidth),
-    F("dma_latency", SPM_FIELD_INT, dma_latency),
+    F0("dma_latency", SPM_FIELD_INT, dma_latency),
     F("macs_per_cycle", SPM_FIELD_INT, macs_per_cycle),
     F("clock_mhz", SPM_FIELD_INT, clock_mhz),
     F("dram_pj_per_byte", SPM_FIELD_FLOAT, dram_pj_per_byte),
@@ -76,6 +79,7 @@ static const spm_target_field_t spm_target_fields[] = {
     F("mac_pj", SPM_FIELD_FLOAT, mac_pj),
 };
 #undef F
+#undef F0
 #define SPM_NFIELDS (sizeof spm_target_fields / sizeof spm_target_fields[0])
 
 static const spm_target_field_t *spm_target_find_field(const char *key,
@@ -140,11 +144,11 @@ spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
                              "target field '%s' is out of range: '%s' "
                              "(at most %lld)",
                              key, value, (long long)INT64_MAX);
-    if (r != SPM_PARSE_SIZE_OK || v <= 0)
+    if (r != SPM_PARSE_SIZE_OK || v < f->min)
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "target field '%s' needs a positive integer, "
-                             "got '%s'",
-                             key, value);
+                             "target field '%s' needs a %s integer, got '%s'",
+                             key, f->min > 0 ? "positive" : "non-negative",
+                             value);
     *(int64_t *)(void *)base = v;
     return SPM_OK;
   }
@@ -267,18 +271,31 @@ MlirAttribute spm_target_to_attribute(MlirContext ctx, const spm_target_t *t) {
     const spm_target_field_t *f = &spm_target_fields[i];
     const char *base = (const char *)t + f->offset;
     spm_strbuf_appendf(&s, "%s%s = ", i ? ", " : "", f->key);
-    if (f->kind == SPM_FIELD_STR)
-      spm_strbuf_appendf(&s, "\"%s\"", base);
-    else if (f->kind == SPM_FIELD_INT)
+    if (f->kind == SPM_FIELD_STR) {
+      // An MLIR string literal: '"', '\\' and non-printable bytes escaped as
+      // \XX (a name from --spm-target may hold any of them).
+      spm_strbuf_append_str(&s, "\"");
+      for (const unsigned char *c = (const unsigned char *)base; *c; ++c)
+        if (*c == '"' || *c == '\\' || *c < 0x20 || *c >= 0x7f)
+          spm_strbuf_appendf(&s, "\\%02X", (unsigned)*c);
+        else
+          spm_strbuf_append(&s, (const char *)c, 1);
+      spm_strbuf_append_str(&s, "\"");
+    } else if (f->kind == SPM_FIELD_INT)
       spm_strbuf_appendf(&s, "%lld : i64",
                          (long long)*(const int64_t *)(const void *)base);
     else {
-      // MLIR float literals need a '.' or an exponent ("32.0", not "32").
+      // MLIR float literals need a '.' before any exponent ("32.0", not
+      // "32"; "1.0e+22", not "1e+22", which lexes as the integer 1).
       char num[40];
       snprintf(num, sizeof num, "%.17g", *(const double *)(const void *)base);
-      if (!strpbrk(num, ".eE"))
-        strcat(num, ".0");
-      spm_strbuf_appendf(&s, "%s : f64", num);
+      char *e = strpbrk(num, "eE");
+      if (!strchr(num, '.'))
+        spm_strbuf_appendf(&s, "%.*s.0%s : f64",
+                           (int)(e ? e - num : (ptrdiff_t)strlen(num)), num,
+                           e ? e : "");
+      else
+        spm_strbuf_appendf(&s, "%s : f64", num);
     }
   }
   spm_strbuf_append_str(&s, "}>");
@@ -336,12 +353,22 @@ spm_status_t spm_target_from_attribute(MlirAttribute attr, spm_target_t *out) {
       if (!mlirAttributeIsAInteger(v))
         return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                                "target field '%s' must be an integer", f->key);
-      *(int64_t *)(void *)base = mlirIntegerAttrGetValueInt(v);
+      if (!spm_int_attr_i64(v, (int64_t *)(void *)base))
+        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "target field '%s' is out of range (at most "
+                               "%lld)",
+                               f->key, (long long)INT64_MAX);
     } else {
+      int64_t iv;
       if (mlirAttributeIsAFloat(v))
         *(double *)(void *)base = mlirFloatAttrGetValueDouble(v);
+      else if (mlirAttributeIsAInteger(v) && spm_int_attr_i64(v, &iv))
+        *(double *)(void *)base = (double)iv;
       else if (mlirAttributeIsAInteger(v))
-        *(double *)(void *)base = (double)mlirIntegerAttrGetValueInt(v);
+        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "target field '%s' is out of range (at most "
+                               "%lld)",
+                               f->key, (long long)INT64_MAX);
       else
         return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                                "target field '%s' must be a number", f->key);

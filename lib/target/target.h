@@ -42,8 +42,8 @@ spm_status_t spm_target_get_preset(const char *name, spm_target_t *out);
 
 // Sets one field from its textual value ("capacity", "262144"); integer
 // fields take spm_parse_size()'s grammar (digits, optional K/M/G suffix for
-// KiB/MiB/GiB; no sign or spaces) and must be positive. Values are
-// range-checked.
+// KiB/MiB/GiB; no sign or spaces) and must be positive (dma_latency: may be
+// 0, as spm_target_validate allows). Values are range-checked.
 spm_status_t spm_target_set_field(spm_target_t *t, const char *key,
                                   const char *value);
 

@@ -242,6 +242,38 @@ module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, 
 // -----
 
 module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+  // Wider than 64 bits: not read as the low 64 bits (2^64 + 16 was offset 16).
+  // expected-error@+1 {{'spm.alloc' op offset does not fit in 64 bits}}
+  %a = "spm.alloc"() {offset = 18446744073709551632 : i128} : () -> !spm.buf<array<i64: 4>, f32>
+  // expected-error@+1 {{'spm.alloc' op offset does not fit in 64 bits}}
+  %b = "spm.alloc"() {offset = 18446744073709551600 : ui64} : () -> !spm.buf<array<i64: 4>, f32>
+  // In range, a wide type is fine.
+  %c = "spm.alloc"() {offset = 32 : i128} : () -> !spm.buf<array<i64: 4>, f32>
+  // A negative i128 is negative.
+  // expected-error@+1 {{'spm.alloc' op offset -16 is negative}}
+  %d = "spm.alloc"() {offset = -16 : i128} : () -> !spm.buf<array<i64: 4>, f32>
+}
+
+// -----
+
+// The target's integer fields too: 2^64 + 4096 was capacity 4096.
+// expected-error@+1 {{invalid 'spm.target': target field 'capacity' is out of range (at most 9223372036854775807)}}
+module attributes {spm.target = #spm.target<{name = "t", capacity = 18446744073709555712 : i128, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
+  %a = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 4>, f32>
+}
+
+// -----
+
+func.func @groups_i128(%in: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %w: !spm.buf<array<i64: 4, 4, 3, 3>, f32>, %out: !spm.buf<array<i64: 1, 4, 6, 6>, f32>) {
+  // 2^64 + 1 was groups = 1.
+  // expected-error@+1 {{'spm.conv2d' op groups = 9223372036854775807 must divide the input channels (4) and the filters (4)}}
+  "spm.conv2d"(%in, %w, %out) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 18446744073709551617 : i128, accumulate = false} : (!spm.buf<array<i64: 1, 4, 8, 8>, f32>, !spm.buf<array<i64: 4, 4, 3, 3>, f32>, !spm.buf<array<i64: 1, 4, 6, 6>, f32>) -> ()
+  return
+}
+
+// -----
+
+module attributes {spm.target = #spm.target<{name = "t", capacity = 4096 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 8.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 64 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 4.0 : f64, mac_pj = 0.2 : f64}>} {
   // expected-error@+1 {{'spm.alloc' op buffer size overflows}}
   %a = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 4611686018427387904, 4>, f32>
 }

@@ -10,6 +10,9 @@
 // RUN: not spm-opt '--spm-target=gemmini{capacity=512KB}' %s 2>&1 | FileCheck %s --check-prefix=UNIT
 // RUN: not spm-opt '--spm-target=gemmini{colour=red}' %s 2>&1 | FileCheck %s --check-prefix=BADFIELD
 // RUN: not spm-opt '--spm-target=gemmini{alignment=48}' %s 2>&1 | FileCheck %s --check-prefix=ALIGN
+// dma_latency may be 0 (the verifier's range), the other integer fields not.
+// RUN: spm-opt '--spm-target=gemmini{dma_latency=0}' %s | FileCheck %s --check-prefix=LAT0
+// RUN: not spm-opt '--spm-target=gemmini{banks=0}' %s 2>&1 | FileCheck %s --check-prefix=BANKS0
 // An allocation that fits the default Gemmini scratchpad overflows a smaller one.
 // RUN: spm-opt --spm-target=gemmini %S/Inputs/alloc-200k.mlir > /dev/null
 // RUN: not spm-opt '--spm-target=gemmini{capacity=128K}' %S/Inputs/alloc-200k.mlir 2>&1 | FileCheck %s --check-prefix=OVERFLOW
@@ -26,6 +29,8 @@
 // UNIT: spm-opt: error: target field 'capacity' needs a positive integer, got '512KB'
 // BADFIELD: spm-opt: error: unknown target field 'colour'
 // ALIGN: spm-opt: error: target alignment 48 is not a power of two
+// LAT0: dma_latency = 0 : i64
+// BANKS0: spm-opt: error: target field 'banks' needs a positive integer, got '0'
 // OVERFLOW: alloc-200k.mlir:2:8: error: 'spm.alloc' op buffer [0, 204800) exceeds the scratchpad capacity of 131072 bytes (target 'gemmini')
 func.func @f() {
   return

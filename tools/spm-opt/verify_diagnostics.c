@@ -1,6 +1,8 @@
 #include "verify_diagnostics.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,15 +40,29 @@ spm_status_t spm_expected_parse(const char *file, const char *text,
       continue;
     size_t k;
     size_t nk = sizeof spm_expected_kinds / sizeof spm_expected_kinds[0];
+    unsigned col = (unsigned)(p - line_start) + 1;
     for (k = 0; k < nk; ++k) {
       size_t wl = strlen(spm_expected_kinds[k].word);
-      if (strncmp(p, spm_expected_kinds[k].word, wl) == 0 &&
-          (p[wl] == ' ' || p[wl] == '@' || p[wl] == '{' || p[wl] == '\t'))
+      if (strncmp(p, spm_expected_kinds[k].word, wl) != 0)
+        continue;
+      if (p[wl] == ' ' || p[wl] == '@' || p[wl] == '{' || p[wl] == '\t')
         break;
+      // mlir-opt's regex form (-re): unsupported, and an error rather
+      // than skipped (a skipped expectation passes vacuously).
+      const char *x = p + wl;
+      if (strncmp(x, "-re", 3) == 0 &&
+          (x[3] == ' ' || x[3] == '@' || x[3] == '{' || x[3] == '\t')) {
+        spm_expected_free(out);
+        return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                               "%s:%u:%u: error: '%s-re' is not supported: "
+                               "spm-opt has no regex form; use '%s' with a "
+                               "substring",
+                               file, line, col, spm_expected_kinds[k].word,
+                               spm_expected_kinds[k].word);
+      }
     }
     if (k == nk)
       continue;
-    unsigned col = (unsigned)(p - line_start) + 1;
     const char *q = p + strlen(spm_expected_kinds[k].word);
     unsigned target = line;
     while (*q == ' ' || *q == '\t')
@@ -61,15 +77,21 @@ spm_status_t spm_expected_parse(const char *file, const char *text,
         target = line + 1;
         q += 5;
       } else if (*q == '+' || *q == '-') {
-        long d = strtol(q, &end, 10);
-        if (end == q + 1)
+        // The line must exist as an unsigned: no wrap-around (@+4294967296
+        // was this line) and no signed overflow.
+        errno = 0;
+        long long d = strtoll(q, &end, 10);
+        if (end == q + 1 || errno == ERANGE || d < 1 - (long long)line ||
+            d > (long long)UINT_MAX - (long long)line)
           goto bad;
-        if ((long)line + d < 1)
-          goto bad;
-        target = (unsigned)((long)line + d);
+        target = (unsigned)((long long)line + d);
         q = end;
       } else if (isdigit((unsigned char)*q)) {
-        target = (unsigned)strtoul(q, &end, 10);
+        errno = 0;
+        unsigned long long a = strtoull(q, &end, 10);
+        if (errno == ERANGE || a < 1 || a > UINT_MAX)
+          goto bad;
+        target = (unsigned)a;
         q = end;
       } else
         goto bad;

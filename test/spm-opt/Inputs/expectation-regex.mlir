@@ -1,0 +1,2 @@
+// expected-error-re {{never}}
+func.func @f() { return }
