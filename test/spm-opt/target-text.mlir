@@ -1,14 +1,17 @@
 // The module's spm.target is rebuilt from text (spm_target_to_attribute):
-// a name with '"' or '\' and a float whose shortest form has no '.'
-// ("1e+22") must survive the round trip. They made the attribute fail to
-// parse: --spm-target dropped the target silently, and spm-allocate's
-// write-back of an overridden capacity set a null attribute (segfault in
-// MLIR's verifier).
-// RUN: spm-opt '--spm-target=gemmini{name=a"b\c mac_pj=1e22 dram_pj_per_byte=1e300}' %s 2>&1 | FileCheck %s --check-prefix=NAME
-// RUN: spm-opt '--spm-target=gemmini{name=a"b\c mac_pj=1e22}' %s | spm-opt --spm-verify | FileCheck %s --check-prefix=ROUND
+// a float whose shortest form has no '.' ("1e+22") must survive the round
+// trip. It made the attribute fail to parse: --spm-target dropped the
+// target silently, and spm-allocate's write-back of an overridden capacity
+// set a null attribute (segfault in MLIR's verifier). A name with '"' or
+// '\' did the same; names are now checked against the program format's
+// rule first (the writer still escapes them).
+// RUN: spm-opt '--spm-target=gemmini{name=a.b-c_1 mac_pj=1e22 dram_pj_per_byte=1e300}' %s 2>&1 | FileCheck %s --check-prefix=NAME
+// RUN: spm-opt '--spm-target=gemmini{name=a.b-c_1 mac_pj=1e22}' %s | spm-opt --spm-verify | FileCheck %s --check-prefix=ROUND
+// RUN: not spm-opt '--spm-target=gemmini{name=a"b\c}' %s 2>&1 | FileCheck %s --check-prefix=BADNAME
 // NAME-NOT: error
-// NAME: module attributes {spm.target = #spm.target<{{.*}}dram_pj_per_byte = 1.000000e+300 : f64, {{.*}}mac_pj = 1.000000e+22 : f64, {{.*}}name = "a\22b\\c"
-// ROUND: module attributes {spm.target = #spm.target<{{.*}}mac_pj = 1.000000e+22 : f64, {{.*}}name = "a\22b\\c"
+// NAME: module attributes {spm.target = #spm.target<{{.*}}dram_pj_per_byte = 1.000000e+300 : f64, {{.*}}mac_pj = 1.000000e+22 : f64, {{.*}}name = "a.b-c_1"
+// ROUND: module attributes {spm.target = #spm.target<{{.*}}mac_pj = 1.000000e+22 : f64, {{.*}}name = "a.b-c_1"
+// BADNAME: spm-opt: error: target name must be 1 to 31 characters of [A-Za-z0-9_.-]
 // RUN: spm-opt --spm-allocate=capacity=128K %s 2>&1 | FileCheck %s --check-prefix=ALLOC
 // ALLOC: remark: spm-allocate: 1 buffers, peak 1024 bytes, lower bound 1024 bytes, capacity 131072 bytes (target 'g' with overrides)
 // ALLOC: module attributes {spm.target = #spm.target<{{.*}}capacity = 131072 : i64, {{.*}}mac_pj = 1.000000e+22 : f64
