@@ -134,6 +134,11 @@ static void spm_lower_run(MlirOperation op, MlirExternalPass pass,
 static spm_status_t spm_lower_option(const char *key, const char *value,
                                      void *user) {
   spm_lower_options_t *o = user;
+  if ((strcmp(key, "output") == 0 || strcmp(key, "func") == 0) && !*value)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-lower' option %s needs a %s", key,
+                           strcmp(key, "output") == 0 ? "file name"
+                                                      : "function name");
   if (strcmp(key, "output") == 0) {
     free(o->output);
     o->output = strdup(value);
