@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "run/encode.h"
 #include "spm_run_tool.h"
@@ -206,27 +207,36 @@ static spm_status_t find_tensor(const spm_run_program_t *p, const char *name,
   return spm_status_make(SPM_STATUS_NOT_FOUND, "no tensor named '%s'", name);
 }
 
+static spm_status_t input_size_error(const name_path_t *in, uint64_t has,
+                                     size_t bytes) {
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "--input %s: %s has %" PRIu64 " bytes, the tensor "
+                         "has %zu",
+                         in->name, in->path, has, bytes);
+}
+
 static spm_status_t load_inputs(const options_t *o,
                                 const spm_run_program_t *p,
                                 spm_run_machine_t *m) {
   for (int k = 0; k < o->ninputs; ++k) {
     uint32_t id = 0;
     SPM_RETURN_IF_ERROR(find_tensor(p, o->inputs[k].name, &id));
+    const void *cur;
+    size_t bytes;
+    SPM_RETURN_IF_ERROR(spm_run_tensor_data(m, id, &cur, &bytes));
+    // A regular file of the wrong size is refused before it is read (it
+    // could be far larger than the tensor); other files (a pipe) are read
+    // and then compared.
+    struct stat sb;
+    if (stat(o->inputs[k].path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (uint64_t)sb.st_size != (uint64_t)bytes)
+      return input_size_error(&o->inputs[k], (uint64_t)sb.st_size, bytes);
     spm_strbuf_t data = SPM_STRBUF_INIT;
     spm_status_t st = spm_file_read(o->inputs[k].path, &data);
-    if (spm_status_is_ok(st)) {
-      const void *cur;
-      size_t bytes;
-      st = spm_run_tensor_data(m, id, &cur, &bytes);
-      if (spm_status_is_ok(st) && data.len != bytes)
-        st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "--input %s: %s has %zu bytes, the tensor has "
-                             "%zu",
-                             o->inputs[k].name, o->inputs[k].path, data.len,
-                             bytes);
-      if (spm_status_is_ok(st))
-        st = spm_run_set_tensor(m, id, data.data, data.len);
-    }
+    if (spm_status_is_ok(st) && data.len != bytes)
+      st = input_size_error(&o->inputs[k], data.len, bytes);
+    if (spm_status_is_ok(st))
+      st = spm_run_set_tensor(m, id, data.data, data.len);
     spm_strbuf_free(&data);
     SPM_RETURN_IF_ERROR(st);
   }
