@@ -522,6 +522,75 @@ static void spm_verify_view(spm_verifier_t *v, MlirOperation op) {
                      (long long)n);
 }
 
+// The buffer `x` is a window of, and the elements of it that `x` spans
+// (first and last, in the root's row-major order): an spm.view's source
+// and window, or `x` itself whole. False when the types or attributes are
+// malformed (the op checks report that).
+static bool spm_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
+                         int64_t *hi) {
+  spm_buf_type_t t;
+  spm_status_t s = spm_buf_type_decode(mlirValueGetType(x), &t);
+  if (!spm_status_is_ok(s)) {
+    spm_status_free(s);
+    return false;
+  }
+  *root = x;
+  *lo = 0;
+  int64_t last = 0;
+  int64_t stride[SPM_MAX_RANK];
+  bool view = mlirValueIsAOpResult(x) &&
+              spm_op_is(mlirOpResultGetOwner(x), "spm.view");
+  if (view) {
+    MlirOperation def = mlirOpResultGetOwner(x);
+    MlirAttribute oa = spm_op_attr(def, "offset");
+    MlirAttribute sa = spm_op_attr(def, "strides");
+    if (mlirOperationGetNumOperands(def) != 1 ||
+        !mlirAttributeIsAInteger(oa) || mlirAttributeIsNull(sa) ||
+        !mlirAttributeIsADenseI64Array(sa) ||
+        mlirDenseArrayGetNumElements(sa) != t.rank)
+      return false;
+    *root = mlirOperationGetOperand(def, 0);
+    *lo = spm_int_attr_value(oa);
+    for (int64_t d = 0; d < t.rank; ++d)
+      stride[d] = mlirDenseI64ArrayGetElement(sa, d);
+  } else {
+    int64_t n = 1; // row-major strides of the buffer itself
+    for (int64_t d = t.rank; d-- > 0;) {
+      stride[d] = n;
+      n = spm_sat_mul(n, t.shape[d]);
+    }
+  }
+  for (int64_t d = 0; d < t.rank; ++d) {
+    if (t.shape[d] < 1 || stride[d] < 0)
+      return false;
+    last = spm_sat_add(last, spm_sat_mul(t.shape[d] - 1, stride[d]));
+  }
+  *hi = spm_sat_add(*lo, last);
+  return *lo >= 0;
+}
+
+// matmul, conv2d and pool may not write elements they read: operand
+// `out` and operand `in` must not span common elements of one buffer (a
+// conservative test on spans, as the program validator's on bytes:
+// docs/isa.md). The result would depend on the order of the computation.
+static void spm_verify_disjoint(spm_verifier_t *v, MlirOperation op,
+                                const char *name, intptr_t out,
+                                const char *out_label, intptr_t in,
+                                const char *in_label) {
+  if (mlirOperationGetNumOperands(op) <= (out > in ? out : in))
+    return;
+  MlirValue ro, ri;
+  int64_t olo, ohi, ilo, ihi;
+  if (!spm_buf_span(mlirOperationGetOperand(op, out), &ro, &olo, &ohi) ||
+      !spm_buf_span(mlirOperationGetOperand(op, in), &ri, &ilo, &ihi) ||
+      !mlirValueEqual(ro, ri) || ohi < ilo || ihi < olo)
+    return;
+  SPM_VERIFY_ERROR(v, op, "'%s' op %s (elements %lld..%lld of its buffer) "
+                   "overlaps %s (elements %lld..%lld): the op must not write "
+                   "elements it reads", name, out_label, (long long)olo,
+                   (long long)ohi, in_label, (long long)ilo, (long long)ihi);
+}
+
 // spm.fill: a typed value of the buffer's element type.
 static void spm_verify_fill(spm_verifier_t *v, MlirOperation op) {
   const char *name = "spm.fill";
@@ -622,12 +691,18 @@ static MlirWalkResult spm_verify_visit(MlirOperation op, void *user) {
     spm_verify_dma(v, op, false);
   else if (spm_name_is(n, "spm.wait"))
     spm_verify_wait(v, op);
-  else if (spm_name_is(n, "spm.matmul"))
+  else if (spm_name_is(n, "spm.matmul")) {
     spm_verify_matmul(v, op);
-  else if (spm_name_is(n, "spm.conv2d"))
+    spm_verify_disjoint(v, op, "spm.matmul", 2, "acc", 0, "lhs");
+    spm_verify_disjoint(v, op, "spm.matmul", 2, "acc", 1, "rhs");
+  } else if (spm_name_is(n, "spm.conv2d")) {
     spm_verify_conv2d(v, op);
-  else if (spm_name_is(n, "spm.pool"))
+    spm_verify_disjoint(v, op, "spm.conv2d", 2, "output", 0, "input");
+    spm_verify_disjoint(v, op, "spm.conv2d", 2, "output", 1, "filter");
+  } else if (spm_name_is(n, "spm.pool")) {
     spm_verify_pool(v, op);
+    spm_verify_disjoint(v, op, "spm.pool", 1, "output", 0, "input");
+  }
   else if (spm_name_is(n, "spm.add"))
     spm_verify_eltwise(v, op, "spm.add", 2, false);
   else if (spm_name_is(n, "spm.relu"))

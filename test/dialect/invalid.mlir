@@ -577,6 +577,26 @@ func.func @conv_bad_filter(%i: !spm.buf<array<i64: 1, 4, 8, 8>, f32>, %w: !spm.b
 }
 
 // ===------------------------------------------------------------------=== //
+// matmul, conv2d and pool must not write elements they read (docs/isa.md):
+// the output and each input may not span common elements of one buffer.
+// Views of one buffer that span none (%ok below) are fine.
+func.func @in_place(%m: !spm.buf<array<i64: 8, 4>, f32>, %b: !spm.buf<array<i64: 4, 4>, f32>, %p: !spm.buf<array<i64: 1, 1, 4, 4>, f32>, %w: !spm.buf<array<i64: 1, 1, 1, 1>, f32>) {
+  // expected-error@+1 {{'spm.conv2d' op output (elements 0..15 of its buffer) overlaps input (elements 0..15): the op must not write elements it reads}}
+  "spm.conv2d"(%p, %w, %p) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, accumulate = false} : (!spm.buf<array<i64: 1, 1, 4, 4>, f32>, !spm.buf<array<i64: 1, 1, 1, 1>, f32>, !spm.buf<array<i64: 1, 1, 4, 4>, f32>) -> ()
+  %a = "spm.view"(%m) {offset = 0 : i64, strides = array<i64: 4, 1>} : (!spm.buf<array<i64: 8, 4>, f32>) -> !spm.buf<array<i64: 4, 4>, f32>
+  %c = "spm.view"(%m) {offset = 8 : i64, strides = array<i64: 4, 1>} : (!spm.buf<array<i64: 8, 4>, f32>) -> !spm.buf<array<i64: 4, 4>, f32>
+  %ok = "spm.view"(%m) {offset = 16 : i64, strides = array<i64: 4, 1>} : (!spm.buf<array<i64: 8, 4>, f32>) -> !spm.buf<array<i64: 4, 4>, f32>
+  // expected-error@+1 {{'spm.matmul' op acc (elements 8..23 of its buffer) overlaps lhs (elements 0..15): the op must not write elements it reads}}
+  "spm.matmul"(%a, %b, %c) {accumulate = false} : (!spm.buf<array<i64: 4, 4>, f32>, !spm.buf<array<i64: 4, 4>, f32>, !spm.buf<array<i64: 4, 4>, f32>) -> ()
+  "spm.matmul"(%a, %b, %ok) {accumulate = false} : (!spm.buf<array<i64: 4, 4>, f32>, !spm.buf<array<i64: 4, 4>, f32>, !spm.buf<array<i64: 4, 4>, f32>) -> ()
+  %q = "spm.view"(%p) {offset = 5 : i64, strides = array<i64: 16, 16, 4, 1>} : (!spm.buf<array<i64: 1, 1, 4, 4>, f32>) -> !spm.buf<array<i64: 1, 1, 2, 2>, f32>
+  // expected-error@+1 {{'spm.pool' op output (elements 5..10 of its buffer) overlaps input (elements 0..15): the op must not write elements it reads}}
+  "spm.pool"(%p, %q) {kind = "max", window = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>} : (!spm.buf<array<i64: 1, 1, 4, 4>, f32>, !spm.buf<array<i64: 1, 1, 2, 2>, f32>) -> ()
+  return
+}
+
+// -----
+
 // spm.pool
 // ===------------------------------------------------------------------=== //
 

@@ -30,7 +30,8 @@ module attributes {spm.target = #spm.target<{name = "t",
     %c1 = arith.constant 1 : index
     scf.for %i = %c0 to %n step %c1 {
       // In a nested region.
-      // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+1]]:7: error: 'spm.matmul' op reduction sizes differ: lhs is 4x8, rhs is 6x2
+      // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+2]]:7: error: 'spm.matmul' op reduction sizes differ: lhs is 4x8, rhs is 6x2
+      // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+1]]:7: error: 'spm.matmul' op acc (elements 0..31 of its buffer) overlaps lhs (elements 0..31): the op must not write elements it reads
       "spm.matmul"(%x, %y, %x) {accumulate = true} : (!spm.buf<array<i64: 4, 8>, f32>, !spm.buf<array<i64: 6, 2>, f32>, !spm.buf<array<i64: 4, 8>, f32>) -> ()
     }
     // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+1]]:5: error: 'spm.dealloc' op operand must be the result of an spm.alloc
