@@ -164,6 +164,38 @@ static spm_status_t spm_pl_tiles_error(const spm_pl_t *p,
   return spm_status_make(SPM_STATUS_FAILED, "placement failed");
 }
 
+// Whether `tiles` more would take the function past its limit of
+// SPM_PLACE_FUNCTION_TILES_FACTOR x max-tiles tiles in all.
+bool spm_pl_function_tiles_over(const spm_pl_t *p, int64_t tiles) {
+  int64_t limit = p->o->max_tiles > INT64_MAX / SPM_PLACE_FUNCTION_TILES_FACTOR
+                      ? INT64_MAX
+                      : p->o->max_tiles * SPM_PLACE_FUNCTION_TILES_FACTOR;
+  return tiles > limit - p->stats->tiles;
+}
+
+// The error at op when its `tiles` would take the function past that
+// limit; returns FAILED (reported).
+static spm_status_t spm_pl_function_tiles_error(const spm_pl_t *p,
+                                                const spm_place_op_t *op,
+                                                int64_t tiles) {
+  spm_strbuf_t b = SPM_STRBUF_INIT;
+  spm_strbuf_append_str(&b, "cannot place ");
+  spm_pl_op_name(op, &b);
+  spm_strbuf_appendf(&b, ": its %lld tiles would unroll the function into "
+                     "more than %lld tiles in all (%d x max-tiles; %lld "
+                     "before this op); split the function, give it a larger "
+                     "scratchpad (option capacity=BYTES) or raise the limit "
+                     "(option max-tiles=N of spm-place or spm-allocate)",
+                     (long long)tiles,
+                     (long long)(p->o->max_tiles *
+                                 SPM_PLACE_FUNCTION_TILES_FACTOR),
+                     SPM_PLACE_FUNCTION_TILES_FACTOR,
+                     (long long)p->stats->tiles);
+  spm_pl_error(op->op, spm_strbuf_cstr(&b));
+  spm_strbuf_free(&b);
+  return spm_status_make(SPM_STATUS_FAILED, "placement failed");
+}
+
 // Evicts resident t; written back when dirty and used from op `from` on.
 void spm_pl_evict(spm_pl_t *p, int t, size_t from) {
   spm_pt_state_t *s = &p->st[t];
@@ -605,6 +637,8 @@ spm_status_t spm_pl_op(spm_pl_t *p, const spm_place_op_t *op,
     spm_pl_evict(p, best, lo);
     plan = best_plan;
   }
+  if (spm_status_is_ok(s) && spm_pl_function_tiles_over(p, plan.tiles))
+    return spm_pl_function_tiles_error(p, op, plan.tiles);
   // 4. emit: new residents, deferred fills, the tiles
   for (int n = 0; n < nnew; ++n) {
     int t = newres[n];

@@ -56,6 +56,13 @@ typedef enum spm_place_residency_e {
 // legal), so the count is arithmetic, before anything is emitted.
 #define SPM_PLACE_MAX_TILES_DEFAULT ((int64_t)32768)
 
+// The most tiles a whole function may be unrolled into, as a multiple of
+// max-tiles (262144 by default): eight ops at the per-op limit already
+// take about 30 s and 1.1 GB and print 340 MB of IR, so a short function
+// of many such ops fails with an error at the op that would cross it
+// instead of running for minutes and gigabytes.
+#define SPM_PLACE_FUNCTION_TILES_FACTOR 8
+
 typedef struct spm_place_options_s {
   spm_place_strategy_t strategy;
   int64_t capacity;  // 0: the target's

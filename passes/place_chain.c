@@ -736,8 +736,8 @@ spm_status_t spm_pl_chain(spm_pl_t *p, const spm_place_op_t *F, size_t lo,
                            : (MlirOperation){NULL};
   int64_t budget = p->cap - p->resident_bytes;
   ch_eval_t ev = {0};
-  if (!ch_search(&c, budget, &ev))
-    return SPM_OK;
+  if (!ch_search(&c, budget, &ev) || spm_pl_function_tiles_over(p, c.n))
+    return SPM_OK; // (past the function's tile limit: placed apart)
   double apart = ch_apart_cost(&c, q, budget);
   double later = p->st[c.U].resident
                      ? 0.0

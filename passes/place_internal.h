@@ -71,6 +71,9 @@ spm_status_t spm_pl_fills_before(spm_pl_t *p, const spm_place_op_t *op);
 bool spm_pl_fill_per_tile(const spm_pl_t *p, const spm_place_op_t *op, int k);
 // Evicts resident t (written back when dirty and used from op `from` on).
 void spm_pl_evict(spm_pl_t *p, int t, size_t from);
+// Whether `tiles` more would take the function past its tile limit
+// (SPM_PLACE_FUNCTION_TILES_FACTOR x max-tiles, place.h).
+bool spm_pl_function_tiles_over(const spm_pl_t *p, int64_t tiles);
 // The error diagnostic "spm-place: MSG" at op.
 void spm_pl_error(MlirOperation op, const char *msg);
 

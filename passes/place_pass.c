@@ -230,7 +230,7 @@ const spm_pass_info_t spm_pass_info_place = {
                "(default), also per op, also per buffer's reuse distances, "
                "or none\n"
                "      max-tiles=N                  most tiles one op is "
-               "unrolled into; an op that needs more is an error (default "
-               "32768)\n",
+               "unrolled into, and a function 8 times as many; an op that "
+               "needs more is an error (default 32768)\n",
     .create = spm_place_create,
 };
