@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "run/run_internal.h"
+#include "support/strbuf.h"
 
 int64_t spm_run_type_size(spm_run_type_t t) {
   switch (t) {
@@ -119,15 +120,7 @@ spm_run_view_t spm_run_view_dense(uint32_t buffer, int64_t offset,
 
 bool spm_run_name_ok(const char *s) {
   size_t n = strnlen(s, SPM_RUN_NAME_MAX);
-  if (n == 0 || n >= SPM_RUN_NAME_MAX)
-    return false;
-  for (size_t i = 0; i < n; ++i) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-      return false;
-  }
-  return true;
+  return n < SPM_RUN_NAME_MAX && spm_str_is_token(s, n);
 }
 
 // Grows an array to hold one more element.

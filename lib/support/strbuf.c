@@ -74,3 +74,15 @@ void spm_strbuf_free(spm_strbuf_t *b) {
   b->data = NULL;
   b->len = b->cap = 0;
 }
+
+bool spm_str_is_token(const char *s, size_t n) {
+  if (n == 0)
+    return false;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+      return false;
+  }
+  return true;
+}

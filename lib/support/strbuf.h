@@ -7,6 +7,7 @@
 #define SPM_SUPPORT_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "mlir-c/Support.h"
@@ -34,6 +35,11 @@ void spm_strbuf_append_callback(MlirStringRef s, void *userData);
 const char *spm_strbuf_cstr(const spm_strbuf_t *b);
 void spm_strbuf_clear(spm_strbuf_t *b);
 void spm_strbuf_free(spm_strbuf_t *b);
+
+// True if s[0..n) is a plain name token: n >= 1 characters of
+// [A-Za-z0-9_.-] (target, tensor and buffer names of programs, which
+// listings and binaries carry unquoted).
+bool spm_str_is_token(const char *s, size_t n);
 
 #ifdef __cplusplus
 }

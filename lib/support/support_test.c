@@ -40,6 +40,15 @@ SPM_TEST(strbuf_grows) {
   spm_strbuf_free(&b);
 }
 
+SPM_TEST(str_is_token) {
+  SPM_EXPECT(spm_str_is_token("gemmini_v2.1-b", 14));
+  SPM_EXPECT(spm_str_is_token("a b", 1)); // only s[0..n) counts
+  SPM_EXPECT(!spm_str_is_token("", 0));
+  SPM_EXPECT(!spm_str_is_token("a b", 3));
+  SPM_EXPECT(!spm_str_is_token("a\"b", 3));
+  SPM_EXPECT(!spm_str_is_token("a/b", 3));
+}
+
 SPM_TEST(file_read_errors) {
   spm_strbuf_t b = SPM_STRBUF_INIT;
   spm_status_t s = spm_file_read("/nonexistent/spm-file", &b);
@@ -311,6 +320,7 @@ SPM_TEST(parse_size_grammar_and_range) {
 int main(void) {
   SPM_RUN(status_ok_and_error);
   SPM_RUN(strbuf_grows);
+  SPM_RUN(str_is_token);
   SPM_RUN(parse_size_grammar_and_range);
   SPM_RUN(file_read_errors);
   SPM_RUN(file_write_atomic_roundtrip);

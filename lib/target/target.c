@@ -105,15 +105,7 @@ static spm_status_t spm_unknown_field(const char *key, size_t len) {
 // [A-Za-z0-9_.-]{1,31}: the name is written into listings and binaries
 // (docs/isa.md), so it must be a plain token.
 static bool spm_target_name_ok(const char *s, size_t n) {
-  if (n == 0 || n >= sizeof ((spm_target_t *)0)->name)
-    return false;
-  for (size_t i = 0; i < n; ++i) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-      return false;
-  }
-  return true;
+  return n < sizeof ((spm_target_t *)0)->name && spm_str_is_token(s, n);
 }
 
 static spm_status_t spm_target_bad_name(void) {
