@@ -166,11 +166,14 @@ static spm_status_t spm_pl_tiles_error(const spm_pl_t *p,
 
 // Whether `tiles` more would take the function past its limit of
 // SPM_PLACE_FUNCTION_TILES_FACTOR x max-tiles tiles in all.
+static int64_t spm_pl_function_tile_limit(const spm_pl_t *p) {
+  return p->o->max_tiles > INT64_MAX / SPM_PLACE_FUNCTION_TILES_FACTOR
+             ? INT64_MAX
+             : p->o->max_tiles * SPM_PLACE_FUNCTION_TILES_FACTOR;
+}
+
 bool spm_pl_function_tiles_over(const spm_pl_t *p, int64_t tiles) {
-  int64_t limit = p->o->max_tiles > INT64_MAX / SPM_PLACE_FUNCTION_TILES_FACTOR
-                      ? INT64_MAX
-                      : p->o->max_tiles * SPM_PLACE_FUNCTION_TILES_FACTOR;
-  return tiles > limit - p->stats->tiles;
+  return tiles > spm_pl_function_tile_limit(p) - p->stats->tiles;
 }
 
 // The error at op when its `tiles` would take the function past that
@@ -187,8 +190,7 @@ static spm_status_t spm_pl_function_tiles_error(const spm_pl_t *p,
                      "scratchpad (option capacity=BYTES) or raise the limit "
                      "(option max-tiles=N of spm-place or spm-allocate)",
                      (long long)tiles,
-                     (long long)(p->o->max_tiles *
-                                 SPM_PLACE_FUNCTION_TILES_FACTOR),
+                     (long long)spm_pl_function_tile_limit(p),
                      SPM_PLACE_FUNCTION_TILES_FACTOR,
                      (long long)p->stats->tiles);
   spm_pl_error(op->op, spm_strbuf_cstr(&b));
