@@ -1,7 +1,7 @@
 // Builds the spm_poly model of an MLIR function (see extract.h), part 3: the
-// walk over the IR (loops, conditions, accesses, linalg ops, fallbacks) and
-// the isl program. Views are in extract_views.c, affine expressions in
-// extract_affine.c.
+// walk over the IR (statements, accesses, linalg ops, fallbacks) and the isl
+// program. Views are in extract_views.c, affine expressions in
+// extract_affine.c, loops and conditions in extract_control.c.
 //
 // Strings in isl notation are assembled per statement while walking the IR
 // and parsed at the end, when the full parameter list is known.
@@ -19,14 +19,13 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Linalg.h"
-#include "mlir-c/IntegerSet.h"
 #include "support/diag.h"
 #include "support/strbuf.h"
 
 // ---------------------------------------------------------------------------
 // Scopes and statements
 
-static void spm_scope_copy(spm_scope_t *dst, const spm_scope_t *src) {
+void spm_x_scope_copy(spm_scope_t *dst, const spm_scope_t *src) {
   *dst = *src;
   dst->constraints = (spm_strbuf_t)SPM_STRBUF_INIT;
   dst->sched = (spm_strbuf_t)SPM_STRBUF_INIT;
@@ -34,26 +33,26 @@ static void spm_scope_copy(spm_scope_t *dst, const spm_scope_t *src) {
   spm_strbuf_append_str(&dst->sched, spm_strbuf_cstr(&src->sched));
 }
 
-static void spm_scope_free(spm_scope_t *s) {
+void spm_x_scope_free(spm_scope_t *s) {
   spm_strbuf_free(&s->constraints);
   spm_strbuf_free(&s->sched);
 }
 
-static void spm_scope_add_constraint(spm_scope_t *s, const char *c) {
+void spm_x_scope_add_constraint(spm_scope_t *s, const char *c) {
   if (s->constraints.len)
     spm_strbuf_append_str(&s->constraints, " and ");
   spm_strbuf_appendf(&s->constraints, "(%s)", c);
 }
 
-static void spm_scope_sched(spm_scope_t *s, const char *elem) {
+void spm_x_scope_sched(spm_scope_t *s, const char *elem) {
   spm_strbuf_appendf(&s->sched, "%s%s", s->sched.len ? ", " : "", elem);
   s->sched_len++;
 }
 
-static void spm_scope_sched_int(spm_scope_t *s, long long v) {
+void spm_x_scope_sched_int(spm_scope_t *s, long long v) {
   char b[32];
   snprintf(b, sizeof b, "%lld", v);
-  spm_scope_sched(s, b);
+  spm_x_scope_sched(s, b);
 }
 
 static int spm_stmt_new(spm_poly_func_t *f, const spm_scope_t *s,
@@ -214,7 +213,7 @@ static MlirWalkResult spm_collect_bufs(MlirOperation op, void *user) {
   return MlirWalkResultAdvance;
 }
 
-static void spm_opaque_op(spm_poly_func_t *f, const spm_scope_t *s,
+void spm_x_opaque_op(spm_poly_func_t *f, const spm_scope_t *s,
                           MlirOperation op, const char *why) {
   spm_bufs_t b = {op, NULL, 0};
   mlirOperationWalk(op, spm_collect_bufs, &b, MlirWalkPreOrder);
@@ -311,13 +310,13 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
   intptr_t nops = mlirOperationGetNumOperands(op);
   int nouts = spm_linalg_num_outputs(op);
   if (nmaps != nops || nmaps == 0) {
-    spm_opaque_op(f, s, op, "linalg op with unexpected operands");
+    spm_x_opaque_op(f, s, op, "linalg op with unexpected operands");
     return;
   }
   MlirAffineMap m0 = mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 0));
   intptr_t nloops = mlirAffineMapGetNumDims(m0);
   if (s->nloops + nloops > SPM_POLY_MAX_LOOPS) {
-    spm_opaque_op(f, s, op, "linalg op nested too deeply");
+    spm_x_opaque_op(f, s, op, "linalg op nested too deeply");
     return;
   }
   // Static loop ranges: loop d's size is the size of an operand dimension
@@ -342,18 +341,18 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
       }
     }
     if (size[d] < 0) {
-      spm_opaque_op(f, s, op, "linalg op whose loop ranges are not static");
+      spm_x_opaque_op(f, s, op, "linalg op whose loop ranges are not static");
       return;
     }
   }
   spm_scope_t inner;
-  spm_scope_copy(&inner, s);
+  spm_x_scope_copy(&inner, s);
   int ids[SPM_POLY_MAX_LOOPS];
   for (intptr_t d = 0; d < nloops; ++d) {
     ids[d] = f->next_loop_id++;
     char c[96];
     snprintf(c, sizeof c, "0 <= i%d < %lld", ids[d], (long long)size[d]);
-    spm_scope_add_constraint(&inner, c);
+    spm_x_scope_add_constraint(&inner, c);
   }
   int st = spm_stmt_new(f, &inner, op, (int)nloops, ids);
   // the linalg op's own loops extend its schedule
@@ -365,7 +364,7 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
   free(stmt->sched);
   stmt->sched = sched.data ? sched.data : spm_x_xstrdup("");
   stmt->sched_len += 2 * (int)nloops;
-  spm_scope_free(&inner);
+  spm_x_scope_free(&inner);
 
   char *loopnames[SPM_POLY_MAX_LOOPS + 1];
   loopnames[0] = (char *)(uintptr_t)nloops; // no symbols in indexing maps
@@ -430,157 +429,6 @@ static void spm_linalg(spm_poly_func_t *f, const spm_scope_t *s,
     free(loopnames[d + 1]);
 }
 
-static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,
-                           spm_scope_t *s);
-
-// Constraints of an affine map's results against iv: "iv >= e" / "iv < e".
-// If `each` is not NULL, each[r] receives result r's isl expression.
-static bool spm_bound_constraints(spm_poly_func_t *f, const spm_scope_t *s,
-                                  MlirAffineMap map, MlirValue *ops,
-                                  intptr_t nops, const char *iv, bool lower,
-                                  spm_strbuf_t *out, spm_strbuf_t *each) {
-  char **names = spm_x_map_names(f, s, ops, nops, mlirAffineMapGetNumDims(map));
-  if (!names)
-    return false;
-  for (intptr_t r = 0; r < mlirAffineMapGetNumResults(map); ++r) {
-    spm_strbuf_t e = SPM_STRBUF_INIT;
-    if (!spm_x_expr_to_isl(mlirAffineMapGetResult(map, r), names, &e)) {
-      spm_strbuf_free(&e);
-      spm_x_map_names_free(names, nops);
-      return false;
-    }
-    spm_strbuf_appendf(out, "%s%s %s %s", out->len ? " and " : "", iv,
-                       lower ? ">=" : "<", spm_strbuf_cstr(&e));
-    if (each)
-      spm_strbuf_append_str(&each[r], spm_strbuf_cstr(&e));
-    spm_strbuf_free(&e);
-  }
-  spm_x_map_names_free(names, nops);
-  return true;
-}
-
-static void spm_affine_for(spm_poly_func_t *f, spm_scope_t *s,
-                           MlirOperation op) {
-  MlirAffineMap lb = mlirAffineMapAttrGetValue(spm_x_attr(op, "lowerBoundMap"));
-  MlirAffineMap ub = mlirAffineMapAttrGetValue(spm_x_attr(op, "upperBoundMap"));
-  MlirAttribute step_attr = spm_x_attr(op, "step");
-  int64_t step = mlirAttributeIsAInteger(step_attr)
-                     ? mlirIntegerAttrGetValueInt(step_attr)
-                     : 1;
-  intptr_t nlb = mlirAffineMapGetNumInputs(lb),
-           nub = mlirAffineMapGetNumInputs(ub);
-  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
-  if (s->nloops >= SPM_POLY_MAX_LOOPS || s->path_len + 1 >= SPM_MAX_DEPTH) {
-    spm_opaque_op(f, s, op, "loop nest deeper than the analysis supports");
-    return;
-  }
-  MlirValue *ops = spm_x_xrealloc(NULL, (size_t)(nlb + nub + 1) * sizeof *ops);
-  for (intptr_t i = 0; i < nlb + nub; ++i)
-    ops[i] = mlirOperationGetOperand(op, i);
-  spm_scope_t inner;
-  spm_scope_copy(&inner, s);
-  int id = f->next_loop_id++;
-  char iv[32];
-  snprintf(iv, sizeof iv, "i%d", id);
-  spm_strbuf_t c = SPM_STRBUF_INIT;
-  intptr_t nlbr = mlirAffineMapGetNumResults(lb);
-  spm_strbuf_t *lbs = calloc(nlbr > 0 ? (size_t)nlbr : 1, sizeof *lbs);
-  if (!lbs)
-    abort();
-  bool ok = spm_bound_constraints(f, s, lb, ops, nlb, iv, true, &c, lbs) &&
-            spm_bound_constraints(f, s, ub, ops + nlb, nub, iv, false, &c,
-                                  NULL);
-  free(ops);
-  if (ok && step > 1 && nlbr > 0) {
-    // The iterations are max(lb_0, ..., lb_n) + k * step: on the grid of
-    // the lower bound that is the maximum. Not modelling the stride would
-    // be a superset of the iterations, and a must-write of an iteration
-    // that does not run kills the real last write of its element (a wrong
-    // value-based flow dependence, a wrong live range).
-    spm_strbuf_append_str(&c, " and (");
-    for (intptr_t r = 0; r < nlbr; ++r) {
-      spm_strbuf_appendf(&c, "%s(", r ? " or " : "");
-      for (intptr_t q = 0; q < nlbr; ++q)
-        if (q != r)
-          spm_strbuf_appendf(&c, "%s >= %s and ", spm_strbuf_cstr(&lbs[r]),
-                             spm_strbuf_cstr(&lbs[q]));
-      spm_strbuf_appendf(&c, "(%s - (%s)) mod %lld = 0)", iv,
-                         spm_strbuf_cstr(&lbs[r]), (long long)step);
-    }
-    spm_strbuf_append_str(&c, ")");
-  }
-  for (intptr_t r = 0; r < nlbr; ++r)
-    spm_strbuf_free(&lbs[r]);
-  free(lbs);
-  if (!ok) {
-    spm_strbuf_free(&c);
-    spm_scope_free(&inner);
-    spm_opaque_op(f, s, op, "affine.for with bounds that are not valid "
-                            "affine symbols");
-    return;
-  }
-  if (c.len)
-    spm_scope_add_constraint(&inner, spm_strbuf_cstr(&c));
-  spm_strbuf_free(&c);
-  inner.loop_ids[inner.nloops] = id;
-  inner.loop_ivs[inner.nloops] = mlirBlockGetArgument(body, 0);
-  inner.nloops++;
-  spm_scope_sched(&inner, iv);
-  spm_walk_block(f, body, &inner);
-  spm_scope_free(&inner);
-}
-
-static void spm_affine_if(spm_poly_func_t *f, spm_scope_t *s,
-                          MlirOperation op) {
-  MlirIntegerSet set = mlirIntegerSetAttrGetValue(spm_x_attr(op, "condition"));
-  intptr_t nops = mlirOperationGetNumOperands(op);
-  MlirValue *ops = spm_x_xrealloc(NULL, (size_t)(nops + 1) * sizeof *ops);
-  for (intptr_t i = 0; i < nops; ++i)
-    ops[i] = mlirOperationGetOperand(op, i);
-  char **names =
-      spm_x_map_names(f, s, ops, nops, mlirIntegerSetGetNumDims(set));
-  free(ops);
-  if (!names) {
-    spm_opaque_op(f, s, op, "affine.if with operands that are not valid "
-                            "affine symbols");
-    return;
-  }
-  spm_strbuf_t cond = SPM_STRBUF_INIT;
-  bool exact = true;
-  for (intptr_t i = 0; i < mlirIntegerSetGetNumConstraints(set); ++i) {
-    spm_strbuf_appendf(&cond, "%s", cond.len ? " and " : "");
-    exact = spm_x_expr_to_isl(mlirIntegerSetGetConstraint(set, i), names,
-                            &cond) && exact;
-    spm_strbuf_append_str(&cond, mlirIntegerSetIsConstraintEq(set, i) ? " = 0"
-                                                                      : " >= 0");
-  }
-  spm_x_map_names_free(names, nops);
-  if (!exact) {
-    spm_strbuf_free(&cond);
-    spm_opaque_op(f, s, op, "affine.if with a semi-affine condition");
-    return;
-  }
-  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op) && r < 2; ++r) {
-    MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-    if (mlirBlockIsNull(b))
-      continue;
-    spm_scope_t inner;
-    spm_scope_copy(&inner, s);
-    if (cond.len) {
-      spm_strbuf_t c = SPM_STRBUF_INIT;
-      spm_strbuf_appendf(&c, r == 0 ? "%s" : "not (%s)", spm_strbuf_cstr(&cond));
-      spm_scope_add_constraint(&inner, spm_strbuf_cstr(&c));
-      spm_strbuf_free(&c);
-    } else if (r == 1) {
-      spm_scope_add_constraint(&inner, "1 = 0"); // always-true condition
-    }
-    spm_scope_sched_int(&inner, r);
-    spm_walk_block(f, b, &inner);
-    spm_scope_free(&inner);
-  }
-  spm_strbuf_free(&cond);
-}
-
 static bool spm_has_memref_operand(MlirOperation op) {
   for (intptr_t i = 0; i < mlirOperationGetNumOperands(op); ++i)
     if (spm_x_value_is_memref(mlirOperationGetOperand(op, i)))
@@ -591,11 +439,11 @@ static bool spm_has_memref_operand(MlirOperation op) {
 static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
   bool compat = f->flags & SPM_POLY_EXTRACT_COMPAT;
   if (spm_x_op_is(op, "affine.for")) {
-    spm_affine_for(f, s, op);
+    spm_x_affine_for(f, s, op);
     return;
   }
   if (spm_x_op_is(op, "affine.if")) {
-    spm_affine_if(f, s, op);
+    spm_x_affine_if(f, s, op);
     return;
   }
   if (spm_x_op_is(op, "affine.load")) {
@@ -611,7 +459,7 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
       for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
            !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-        spm_walk_block(f, b, s);
+        spm_x_walk_block(f, b, s);
     return;
   }
   if (spm_x_handle_view(f, op))
@@ -641,7 +489,7 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
       spm_x_op_is(op, "memref.dim"))
     return;
   if (mlirOperationGetNumRegions(op) > 0) {
-    spm_opaque_op(f, s, op, "op with regions the analysis does not model");
+    spm_x_opaque_op(f, s, op, "op with regions the analysis does not model");
     return;
   }
   bool load = spm_x_op_is(op, "memref.load");
@@ -679,24 +527,24 @@ static void spm_walk_op(spm_poly_func_t *f, MlirOperation op, spm_scope_t *s) {
     return;
   }
   if (spm_has_memref_operand(op))
-    spm_opaque_op(f, s, op, "unknown op receiving a buffer");
+    spm_x_opaque_op(f, s, op, "unknown op receiving a buffer");
 }
 
-static void spm_walk_block(spm_poly_func_t *f, MlirBlock block,
+void spm_x_walk_block(spm_poly_func_t *f, MlirBlock block,
                            spm_scope_t *s) {
   int pos = 0;
   for (MlirOperation op = mlirBlockGetFirstOperation(block);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op), ++pos) {
     spm_scope_t inner;
-    spm_scope_copy(&inner, s);
+    spm_x_scope_copy(&inner, s);
     if (inner.path_len < SPM_MAX_DEPTH) {
       inner.path_block[inner.path_len] = block;
       inner.path_pos[inner.path_len] = pos;
       inner.path_len++;
     }
-    spm_scope_sched_int(&inner, pos);
+    spm_x_scope_sched_int(&inner, pos);
     spm_walk_op(f, op, &inner);
-    spm_scope_free(&inner);
+    spm_x_scope_free(&inner);
   }
 }
 
@@ -822,8 +670,8 @@ spm_status_t spm_poly_extract(isl_ctx *ctx, MlirOperation root, unsigned flags,
   for (intptr_t r = 0; r < mlirOperationGetNumRegions(root); ++r)
     for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(root, r));
          !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-      spm_walk_block(f, b, &s);
-  spm_scope_free(&s);
+      spm_x_walk_block(f, b, &s);
+  spm_x_scope_free(&s);
   spm_status_t st = spm_build_program(f);
   if (!spm_status_is_ok(st)) {
     spm_poly_func_free(f);

@@ -1,6 +1,6 @@
 // Private to lib/poly's extraction (extract.c, extract_views.c,
-// extract_affine.c): the walk state, the alias table and the helpers the
-// three files share. Not part of the public API (extract.h).
+// extract_affine.c, extract_control.c): the walk state, the alias table and
+// the helpers the four files share. Not part of the public API (extract.h).
 #ifndef SPM_POLY_EXTRACT_INTERNAL_H
 #define SPM_POLY_EXTRACT_INTERNAL_H
 
@@ -110,5 +110,30 @@ bool spm_x_expr_to_isl(MlirAffineExpr e, char **names, spm_strbuf_t *o);
 char **spm_x_map_names(spm_poly_func_t *f, const spm_scope_t *s,
                        MlirValue *operands, intptr_t n, intptr_t ndims);
 void spm_x_map_names_free(char **names, intptr_t n);
+
+// --- the walk (extract.c) ---------------------------------------------------
+// A scope owns its two string buffers: spm_x_scope_copy gives `dst` copies
+// of `src`'s (free them with spm_x_scope_free).
+void spm_x_scope_copy(spm_scope_t *dst, const spm_scope_t *src);
+void spm_x_scope_free(spm_scope_t *s);
+// Conjoins constraint `c` (isl notation over the ivs and parameters).
+void spm_x_scope_add_constraint(spm_scope_t *s, const char *c);
+// Appends a schedule element (an iv name, or an integer position).
+void spm_x_scope_sched(spm_scope_t *s, const char *elem);
+void spm_x_scope_sched_int(spm_scope_t *s, long long v);
+// An opaque statement reading and may-writing all of every buffer defined
+// outside `op` that `op` or its nested ops use; a remark says `why`.
+void spm_x_opaque_op(spm_poly_func_t *f, const spm_scope_t *s,
+                     MlirOperation op, const char *why);
+// Walks the ops of `block` in scope `s` (each op gets its position appended
+// to the schedule).
+void spm_x_walk_block(spm_poly_func_t *f, MlirBlock block, spm_scope_t *s);
+
+// --- loops and conditions (extract_control.c) -------------------------------
+// The body of `op` in a scope constrained by its bounds and step (by its
+// condition, and its negation for the else region); an opaque op if the
+// bounds or condition are not affine.
+void spm_x_affine_for(spm_poly_func_t *f, spm_scope_t *s, MlirOperation op);
+void spm_x_affine_if(spm_poly_func_t *f, spm_scope_t *s, MlirOperation op);
 
 #endif
