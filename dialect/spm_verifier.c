@@ -1,4 +1,5 @@
 #include "dialect/spm_verifier.h"
+#include "dialect/spm_verifier_internal.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,19 +12,6 @@
 #include "support/diag.h"
 #include "support/mlir_util.h"
 #include "target/target.h"
-
-typedef struct spm_verifier_s {
-  size_t errors;
-  bool have_target;
-  spm_target_t target;
-  bool target_error_reported;
-} spm_verifier_t;
-
-#define SPM_VERIFY_ERROR(v, op, ...)                                           \
-  do {                                                                         \
-    (v)->errors++;                                                             \
-    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, __VA_ARGS__); \
-  } while (0)
 
 static MlirAttribute spm_op_attr(MlirOperation op, const char *name) {
   return mlirOperationGetAttributeByName(op,
@@ -522,12 +510,9 @@ static void spm_verify_view(spm_verifier_t *v, MlirOperation op) {
                      (long long)n);
 }
 
-// The buffer `x` is a window of, and the elements of it that `x` spans
-// (first and last, in the root's row-major order): an spm.view's source
-// and window, or `x` itself whole. False when the types or attributes are
-// malformed (the op checks report that).
-static bool spm_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
-                         int64_t *hi) {
+// spm_verifier_internal.h
+bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
+                           int64_t *hi) {
   spm_buf_type_t t;
   spm_status_t s = spm_buf_type_decode(mlirValueGetType(x), &t);
   if (!spm_status_is_ok(s)) {
@@ -581,8 +566,8 @@ static void spm_verify_disjoint(spm_verifier_t *v, MlirOperation op,
     return;
   MlirValue ro, ri;
   int64_t olo, ohi, ilo, ihi;
-  if (!spm_buf_span(mlirOperationGetOperand(op, out), &ro, &olo, &ohi) ||
-      !spm_buf_span(mlirOperationGetOperand(op, in), &ri, &ilo, &ihi) ||
+  if (!spm_verifier_buf_span(mlirOperationGetOperand(op, out), &ro, &olo, &ohi) ||
+      !spm_verifier_buf_span(mlirOperationGetOperand(op, in), &ri, &ilo, &ihi) ||
       !mlirValueEqual(ro, ri) || ohi < ilo || ihi < olo)
     return;
   SPM_VERIFY_ERROR(v, op, "'%s' op %s (elements %lld..%lld of its buffer) "
@@ -820,6 +805,7 @@ spm_status_t spm_verify_op(MlirOperation root) {
   }
   mlirOperationWalk(root, spm_verify_visit, &v, MlirWalkPreOrder);
   mlirOperationWalk(root, spm_verify_lifetimes_visit, &v, MlirWalkPreOrder);
+  spm_verify_order(&v, root);
   if (v.errors)
     return spm_status_make(SPM_STATUS_FAILED, "%zu spm verifier error%s",
                            v.errors, v.errors == 1 ? "" : "s");

@@ -10,7 +10,10 @@
 //     element types;
 //   - compute ops: operand ranks and shapes agree (matmul M/N/K, conv2d and
 //     pool output sizes from stride/padding/dilation/groups, element-wise
-//     shapes), element types agree (i8 x i8 may accumulate into i32).
+//     shapes), element types agree (i8 x i8 may accumulate into i32);
+//   - the order of ops (spm_verifier_order.c): no use of a buffer after its
+//     spm.dealloc and no second one; every transfer waited for, once; no
+//     access to elements while a transfer of them is in flight.
 // Every violation is one error diagnostic at the op's location, in MLIR's
 // "'spm.op' op ..." style; the walk continues so all errors are reported.
 #ifndef SPM_DIALECT_SPM_VERIFIER_H

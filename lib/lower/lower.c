@@ -371,7 +371,15 @@ static void lower_wait(spm_lower_t *l, MlirOperation op) {
   for (intptr_t i = 0; i < n; ++i) {
     const spm_lv_entry_t *e = spm_lower_get(l, mlirOperationGetOperand(op, i));
     if (!e || e->kind != SPM_LV_TOKEN) {
-      spm_lower_error(l, op, "operand #%d is not a DMA token", (int)i);
+      MlirValue t = mlirOperationGetOperand(op, i);
+      bool waited = e && e->kind == SPM_LV_NONE && mlirValueIsAOpResult(t) &&
+                    (spm_op_is(mlirOpResultGetOwner(t), "spm.dma_load") ||
+                     spm_op_is(mlirOpResultGetOwner(t), "spm.dma_store"));
+      spm_lower_error(l, op,
+                      waited ? "operand #%d: its transfer was already waited "
+                               "for by an earlier spm.wait"
+                             : "operand #%d is not a DMA token",
+                      (int)i);
       continue;
     }
     spm_run_instr_t in;

@@ -310,6 +310,7 @@ func.func @dealloc_cast(%m: memref<4xf32>) {
 func.func @dma_dynamic(%g: memref<?x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op global memref must have a static shape}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 1, 1>} : (memref<?x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -318,6 +319,7 @@ func.func @dma_dynamic(%g: memref<?x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>)
 func.func @dma_rank9(%g: memref<1x1x1x1x1x1x1x1x4xf32>, %a: !spm.buf<array<i64: 4>, f32>) {
   // expected-error@+1 {{'spm.dma_store' op memref rank 9 exceeds 8}}
   %t = "spm.dma_store"(%a, %g) {offsets = array<i64: 0>, sizes = array<i64: 4>, strides = array<i64: 1>} : (!spm.buf<array<i64: 4>, f32>, memref<1x1x1x1x1x1x1x1x4xf32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -326,6 +328,7 @@ func.func @dma_rank9(%g: memref<1x1x1x1x1x1x1x1x4xf32>, %a: !spm.buf<array<i64: 
 func.func @dma_attr_len(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op attribute 'sizes' must have 2 elements, got 1}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0, 0>, sizes = array<i64: 32>, strides = array<i64: 1, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -334,6 +337,7 @@ func.func @dma_attr_len(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>
 func.func @dma_attr_i32(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op attribute 'offsets' must be array<i64: ...>}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i32: 0, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 1, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -342,6 +346,7 @@ func.func @dma_attr_i32(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>
 func.func @dma_neg_offset(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op offsets must be >= 0 and sizes, strides >= 1}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: -1, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 1, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -350,6 +355,7 @@ func.func @dma_neg_offset(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f3
 func.func @dma_zero_stride(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_store' op offsets must be >= 0 and sizes, strides >= 1}}
   %t = "spm.dma_store"(%a, %g) {offsets = array<i64: 0, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 0, 1>} : (!spm.buf<array<i64: 4, 8>, f32>, memref<8x8xf32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -358,6 +364,7 @@ func.func @dma_zero_stride(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f
 func.func @dma_zero_size(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op offsets must be >= 0 and sizes, strides >= 1}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0, 0>, sizes = array<i64: 0, 8>, strides = array<i64: 1, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -366,8 +373,10 @@ func.func @dma_zero_size(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32
 func.func @dma_window(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // Rows 1, 3, 5, 7 fit; offset 2 would reach row 8.
   %ok = "spm.dma_load"(%g, %a) {offsets = array<i64: 1, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 2, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%ok) : (!spm.token) -> ()
   // expected-error@+1 {{'spm.dma_load' op window reaches index 8 in dimension 0 of a memref of size 8}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 2, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 2, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -377,6 +386,7 @@ func.func @dma_window_overflow(%g: memref<8xf32>, %a: !spm.buf<array<i64: 2>, f3
   // offset + stride overflows int64: still out of bounds, not wrapped around.
   // expected-error@+1 {{'spm.dma_store' op window reaches index 9223372036854775807 in dimension 0 of a memref of size 8}}
   %t = "spm.dma_store"(%a, %g) {offsets = array<i64: 1>, sizes = array<i64: 2>, strides = array<i64: 9223372036854775807>} : (!spm.buf<array<i64: 2>, f32>, memref<8xf32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -385,6 +395,7 @@ func.func @dma_window_overflow(%g: memref<8xf32>, %a: !spm.buf<array<i64: 2>, f3
 func.func @dma_rank(%g: memref<32xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op buffer rank 2 differs from the memref rank 1}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0>, sizes = array<i64: 32>, strides = array<i64: 1>} : (memref<32xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -393,6 +404,7 @@ func.func @dma_rank(%g: memref<32xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
 func.func @dma_sizes(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_store' op sizes[1] = 4 but the buffer dimension is 8}}
   %t = "spm.dma_store"(%a, %g) {offsets = array<i64: 0, 0>, sizes = array<i64: 4, 4>, strides = array<i64: 1, 1>} : (!spm.buf<array<i64: 4, 8>, f32>, memref<8x8xf32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -401,6 +413,7 @@ func.func @dma_sizes(%g: memref<8x8xf32>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
 func.func @dma_elem(%g: memref<8x8xf16>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op element types of memref and buffer differ}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 1, 1>} : (memref<8x8xf16>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 
@@ -409,6 +422,7 @@ func.func @dma_elem(%g: memref<8x8xf16>, %a: !spm.buf<array<i64: 4, 8>, f32>) {
 func.func @dma_bad_buf(%g: memref<8xf32>, %a: !spm.buf<array<i64: 0>, f32>) {
   // expected-error@+1 {{'spm.dma_load' op scratchpad buffer: !spm.buf dimension 0 must be positive, got 0}}
   %t = "spm.dma_load"(%g, %a) {offsets = array<i64: 0>, sizes = array<i64: 1>, strides = array<i64: 1>} : (memref<8xf32>, !spm.buf<array<i64: 0>, f32>) -> !spm.token
+  "spm.wait"(%t) : (!spm.token) -> ()
   return
 }
 

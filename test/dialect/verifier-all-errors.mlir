@@ -40,4 +40,15 @@ module attributes {spm.target = #spm.target<{name = "t",
     "spm.relu"(%x, %y) : (!spm.buf<array<i64: 4, 8>, f32>, !spm.buf<array<i64: 6, 2>, f32>) -> ()
     return
   }
+
+  // The rules on the order of ops are checked after every op's own rules,
+  // so their errors come last (docs/dialect.md, "Order of ops").
+  func.func @third(%g: memref<8x8xf32>) {
+    %b = "spm.alloc"() {offset = 0 : i64} : () -> !spm.buf<array<i64: 4, 8>, f32>
+    "spm.dealloc"(%b) : (!spm.buf<array<i64: 4, 8>, f32>) -> ()
+    // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+2]]:10: error: 'spm.dma_load' op transfer is never waited for: its token has no use (add an spm.wait)
+    // CHECK: {{.*}}verifier-all-errors.mlir:[[@LINE+1]]:10: error: 'spm.dma_load' op uses a buffer after its spm.dealloc at line [[@LINE-2]] (the spm.alloc at line [[@LINE-3]])
+    %t = "spm.dma_load"(%g, %b) {offsets = array<i64: 0, 0>, sizes = array<i64: 4, 8>, strides = array<i64: 1, 1>} : (memref<8x8xf32>, !spm.buf<array<i64: 4, 8>, f32>) -> !spm.token
+    return
+  }
 }

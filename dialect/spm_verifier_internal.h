@@ -1,0 +1,43 @@
+// Private to the spm verifier (spm_verifier.c, spm_verifier_order.c): the
+// verifier's state and the helpers its files share. Not part of the public
+// API (spm_verifier.h).
+#ifndef SPM_DIALECT_SPM_VERIFIER_INTERNAL_H
+#define SPM_DIALECT_SPM_VERIFIER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+#include "support/diag.h"
+#include "target/target.h"
+
+typedef struct spm_verifier_s {
+  size_t errors;
+  bool have_target;
+  spm_target_t target;
+  bool target_error_reported;
+} spm_verifier_t;
+
+// One error diagnostic at `op`'s location (printf-style message).
+#define SPM_VERIFY_ERROR(v, op, ...)                                           \
+  do {                                                                         \
+    (v)->errors++;                                                             \
+    spm_diag_emit(mlirOperationGetLocation(op), SPM_DIAG_ERROR, __VA_ARGS__); \
+  } while (0)
+
+// The buffer `x` is a window of (`*root`: an spm.view's source, or `x`
+// itself) and the elements of it that `x` spans, first and last in the
+// root's row-major order. False when types or attributes are malformed (the
+// per-op checks report that). Borrows `x`; `*root` is borrowed too.
+bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
+                           int64_t *hi);
+
+// The rules on the order of ops in a block (spm_verifier_order.c): no use
+// of a buffer after its spm.dealloc, no second spm.dealloc (nor one inside a
+// loop that does not contain the spm.alloc), every transfer waited for once,
+// and no access to the elements of a transfer that is still in flight.
+// Reports each violation through `v`; `root` is borrowed.
+void spm_verify_order(spm_verifier_t *v, MlirOperation root);
+
+#endif
