@@ -147,7 +147,12 @@ static bool make_candidates(search_t *s, int j) {
   int64_t e = s->p->dim[j].extent;
   size_t n = 0, cap;
   int64_t *v;
-  if (s->o->candidates == SPM_TILE_CANDIDATES_ALL) {
+  if (s->p->dim[j].whole) {
+    v = malloc(sizeof(*v));
+    if (!v)
+      return false;
+    v[n++] = e;
+  } else if (s->o->candidates == SPM_TILE_CANDIDATES_ALL) {
     cap = (size_t)e;
     v = malloc(cap * sizeof(*v));
     if (!v)
