@@ -66,7 +66,7 @@ classify() {
   if [ "$1" -ne 1 ]; then echo crash; return; fi
   if grep -qiE 'bug|internal' "$2" ||
      ! grep -qE '^[^:]+:[0-9]+:[0-9]+: error: ' "$2" ||
-     grep -E 'error' "$2" | grep -qvE '^[^:]+:[0-9]+:[0-9]+: error: '; then
+     grep -E 'error' "$2" | grep -qvE '^[^:]+(:[0-9]+:[0-9]+)?: error: '; then
     echo bad-diag; return
   fi
   echo error

@@ -49,6 +49,7 @@ typedef struct {
   int64_t strides[4], offset;
   int padded; // index of the padded parent buffer + 1 (0: none)
   int pad;    // its padding on H and W
+  bool init;  // holds values (an argument, or written): a body may read it
 } val_t;
 
 typedef struct {
@@ -117,6 +118,7 @@ static int new_arg(gen_t *g, int rank, const int64_t *shape, ty_t ty) {
   int i = new_val(g, rank, shape, ty);
   snprintf(g->v[i].name, sizeof g->v[i].name, "%%arg%d", g->nargs);
   g->v[i].arg = true;
+  g->v[i].init = true;
   if (g->nargs < 64)
     g->args[g->nargs++] = i;
   return i;
@@ -160,6 +162,7 @@ static void fill(gen_t *g, int v, ty_t t, const char *text) {
   char c[16], ty[160];
   constant(g, t, text, c);
   type_str(&g->v[v], ty, sizeof ty);
+  g->v[v].init = true;
   spm_strbuf_appendf(&g->body, "  linalg.fill ins(%s : %s) outs(%s : %s)\n",
                      c, ty_name(t), g->v[v].name, ty);
 }
@@ -302,7 +305,11 @@ static void generic(gen_t *g, int nloops, const opnd_t *ins, int nins,
     snprintf(bd.leaves[i], 16, "%%v%d", base + i);
     bd.leaf_ty[i] = g->v[o->v].ty;
   }
-  bool read_out = kind == BODY_RANDOM && (nins == 0 || chance(g, 20));
+  // the output's old values only when it has some (upstream's fresh
+  // memref.alloc holds garbage, spm-run's zeros)
+  bool read_out = kind == BODY_RANDOM && g->v[out->v].init &&
+                  (nins == 0 || chance(g, 20));
+  g->v[out->v].init = true;
   bd.nleaves = nins + (read_out ? 1 : 0);
   char res[16];
   if (kind == BODY_COPY) {
@@ -402,6 +409,7 @@ static int subview(gen_t *g, int v, const int64_t *off, const int64_t *size,
   val_t *x = &g->v[r];
   snprintf(x->name, sizeof x->name, "%%s%d", g->next++);
   x->strided = true;
+  x->init = s.init;
   x->offset = o;
   for (int i = 0; i < s.rank; ++i) {
     x->offset += off[i] * st[i];
@@ -435,6 +443,7 @@ static int padded_interior(gen_t *g, int rank, const int64_t *shape, ty_t ty,
   int64_t off[4] = {0, 0, pad, pad}, one[4] = {1, 1, 1, 1};
   int in = subview(g, p, off, shape, one);
   g->v[in].padded = p + 1;
+  g->v[in].init = true;
   g->v[in].pad = pad;
   *parent = p;
   return in;
@@ -750,7 +759,7 @@ static void options(gen_t *g, FILE *out) {
           (long long)from(g, lats, 5));
   static const char *algs[] = {"auto", "auto", "heuristic", "exact"};
   const char *alg = algs[pick(g, 4)];
-  if (chance(g, 25)) { // spm-allocate runs spm-place itself
+  if (chance(g, 10)) { // spm-allocate alone: spm-place only if needed
     fprintf(out, " --spm-allocate=algorithm=%s", alg);
   } else {
     static const char *reserve[] = {"0.1", "0.05", "0.25"};
