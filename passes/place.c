@@ -258,7 +258,9 @@ static void spm_pl_homes(spm_pl_t *p, const spm_place_op_t *op,
     home[k].as_is = o->shape_only;
     home[k].mem = ts->b.mem;
     home[k].global = p->m->tensors[o->tensor].value;
-    if (!ts->resident && !o->scratch && !p->m->tensors[o->tensor].is_arg)
+    // a shape-only operand is used as it is: its memref.alloc stays too
+    if ((!ts->resident || o->shape_only) && !o->scratch &&
+        !p->m->tensors[o->tensor].is_arg)
       ts->dram_home = true;
     if (fused_fill && o->output && !ts->resident && ts->nfills == 1)
       home[k].fill = p->m->ops[ts->fills[0]].op;

@@ -356,7 +356,11 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
     memcpy(po->off, w->off, sizeof po->off);
     memcpy(po->step, w->step, sizeof po->step);
     po->output = k >= nops - nouts;
-    po->read = spm_pm_uses_arg(op, k);
+    // Every input of a linalg.generic is read: spm-lower makes each one an
+    // ELTWISE operand in the scratchpad, so one the body ignores is loaded
+    // too (left as it is in global memory, it could not be lowered).
+    po->read = spm_pm_uses_arg(op, k) ||
+               (!po->output && spm_op_is(op, "linalg.generic"));
     po->shape_only = !po->output && !po->read;
     for (int d = 0; d < po->rank; ++d) {
       MlirAffineExpr e = mlirAffineMapGetResult(am, d);
@@ -404,6 +408,11 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
       }
     }
   }
+  // An output that leaves gaps in its box is loaded before it is stored.
+  for (int k = 0; k < o.noperands; ++k)
+    if (o.operands[k].output && !spm_place_output_dense(&o, &o.operands[k],
+                                                        NULL))
+      o.operands[k].read = true;
   if (!spm_pm_check_in_place(b, &o))
     return;
   int opi = (int)m->nops;
@@ -493,6 +502,41 @@ spm_status_t spm_place_model_build(MlirOperation func,
   }
   *out = b.m;
   return SPM_OK;
+}
+
+bool spm_place_output_dense(const spm_place_op_t *op,
+                            const spm_place_operand_t *o, bool *whole) {
+  int dims_of[SPM_PLACE_MAX_DIMS] = {0};
+  for (int d = 0; d < o->rank; ++d)
+    for (int j = 0; j < op->ndims; ++j)
+      dims_of[j] += o->coef[d][j] != 0 && op->extent[j] > 1;
+  bool dense = true;
+  for (int d = 0; d < o->rank; ++d) {
+    // the dim's loops (of extent > 1), by increasing factor
+    int t[SPM_PLACE_MAX_DIMS], n = 0;
+    bool shared = false;
+    for (int j = 0; j < op->ndims; ++j)
+      if (o->coef[d][j] != 0 && op->extent[j] > 1) {
+        shared = shared || dims_of[j] > 1;
+        int i = n++;
+        for (; i > 0 && o->coef[d][t[i - 1]] > o->coef[d][j]; --i)
+          t[i] = t[i - 1];
+        t[i] = j;
+      }
+    // dense iff each factor is one more than the span of the smaller terms
+    bool ddense = !shared;
+    int64_t span = 0;
+    for (int i = 0; i < n; ++i) {
+      ddense = ddense && o->coef[d][t[i]] == span + 1;
+      span += o->coef[d][t[i]] * (op->extent[t[i]] - 1);
+    }
+    dense = dense && ddense;
+    if (whole && (n > 1 || shared))
+      for (int i = 0; i < n; ++i)
+        if (!ddense || i < n - 1)
+          whole[t[i]] = true;
+  }
+  return dense;
 }
 
 void spm_place_operand_box(const spm_place_op_t *op,

@@ -99,4 +99,15 @@ void spm_place_operand_box(const spm_place_op_t *op,
                            const spm_place_operand_t *o, const int64_t *lo,
                            const int64_t *len, int64_t *vlo, int64_t *vlen);
 
+// Whether output `o` of `op` writes every element of its box over the
+// whole iteration space (a strided map such as d0 * 2, a flattening map
+// whose terms leave gaps, or a loop in two dims writes only some: its box
+// must then be loaded before it is stored, or the elements it does not
+// write would be overwritten). When `whole` is not NULL, sets whole[j] for
+// every loop j that must not be tiled so that tiles' boxes stay disjoint:
+// in a dim of several loops, all but the one of the largest factor (all
+// of them when the dim has gaps), and any loop in two dims.
+bool spm_place_output_dense(const spm_place_op_t *op,
+                            const spm_place_operand_t *o, bool *whole);
+
 #endif

@@ -29,6 +29,13 @@ static void spm_pp_problem(const spm_place_plan_request_t *r,
         o->output && o->read && !o->scratch && !r->no_initial_read[k];
     x->rank = o->rank;
     x->elem_bytes = t->elem_bytes;
+    // tiles of an output stored from the scratchpad must not overlap
+    if (o->output && !o->scratch && !x->resident) {
+      bool whole[SPM_PLACE_MAX_DIMS] = {false};
+      spm_place_output_dense(op, o, whole);
+      for (int j = 0; j < op->ndims; ++j)
+        p->dim[j].whole = p->dim[j].whole || whole[j];
+    }
     for (int d = 0; d < o->rank; ++d) {
       x->shape[d] = o->shape[d];
       for (int j = 0; j < op->ndims; ++j)

@@ -133,6 +133,7 @@ typedef enum spm_tile_role_e {
 typedef struct spm_tile_dim_s {
   int64_t extent; // E[j] >= 1
   spm_tile_dim_kind_t kind;
+  bool whole;   // not tiled: the only tile size is the extent
   char name[8]; // for messages and dumps ("" is fine)
 } spm_tile_dim_t;
 

@@ -143,11 +143,28 @@ static int cmp_i64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+// The loops that must not be tiled, as "d1,d3" (NULL when none).
+static const char *whole_dims(const spm_tile_problem_t *p) {
+  static _Thread_local char buf[4 * SPM_TILE_MAX_DIMS];
+  size_t n = 0;
+  buf[0] = 0;
+  for (int j = 0; j < p->ndims; ++j)
+    if (p->dim[j].whole)
+      n += (size_t)snprintf(buf + n, sizeof buf - n, "%sd%d", n ? "," : "",
+                            j);
+  return n ? buf : NULL;
+}
+
 static bool make_candidates(search_t *s, int j) {
   int64_t e = s->p->dim[j].extent;
   size_t n = 0, cap;
   int64_t *v;
-  if (s->o->candidates == SPM_TILE_CANDIDATES_ALL) {
+  if (s->p->dim[j].whole) {
+    v = malloc(sizeof(*v));
+    if (!v)
+      return false;
+    v[n++] = e;
+  } else if (s->o->candidates == SPM_TILE_CANDIDATES_ALL) {
     cap = (size_t)e;
     v = malloc(cap * sizeof(*v));
     if (!v)
@@ -473,8 +490,14 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
                          (long long)o->budget_bytes, (long long)o->max_tiles,
                          (long long)s->fewest_over);
     plan->tiles = s->fewest_over;
-  } else if (!s->have) // all-ones fits and is a candidate: only a scratch
-                       // operand's one-visit rule can exclude every tiling
+  } else if (!s->have && whole_dims(p)) // the smallest tiling keeps them
+    st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
+                         "spm_tile_search: no tiling within the budget of "
+                         "%lld bytes keeps loops %s whole (the boxes of "
+                         "an output's tiles must not overlap)",
+                         (long long)o->budget_bytes, whole_dims(p));
+  else if (!s->have) // all-ones fits and is a candidate: only a scratch
+                     // operand's one-visit rule can exclude every tiling
     st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                          "spm_tile_search: no tiling within the budget of "
                          "%lld bytes visits each scratch tile once",
