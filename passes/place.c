@@ -91,6 +91,7 @@ static void spm_pl_request(const spm_pl_t *p, const spm_place_op_t *op,
   r->allow_double_buffer =
       p->o->double_buffer && p->o->strategy == SPM_PLACE_REUSE;
   r->max_tiles = p->o->max_tiles;
+  r->alignment = p->t->alignment;
   for (int k = 0; k < op->noperands; ++k) {
     const spm_place_operand_t *o = &op->operands[k];
     const spm_pt_state_t *s = &p->st[o->tensor];

@@ -68,6 +68,7 @@ spm_status_t spm_place_plan_op(const spm_place_plan_request_t *r,
   o.budget_bytes = r->budget > 0 ? r->budget : 0;
   o.per_transfer_bytes = r->per_transfer_bytes;
   o.max_tiles = r->max_tiles;
+  o.alignment = r->alignment > 1 ? r->alignment : 1;
   memset(out, 0, sizeof *out);
   spm_tile_plan_t t;
   if (r->allow_double_buffer) {
@@ -104,6 +105,7 @@ void spm_place_plan_untiled(const spm_place_plan_request_t *r,
   spm_tile_problem_t p;
   spm_pp_problem(r, &p);
   spm_tile_options_t o = spm_tile_options_default();
+  o.alignment = r->alignment > 1 ? r->alignment : 1;
   int order[SPM_PLACE_MAX_DIMS];
   for (int j = 0; j < r->op->ndims; ++j)
     order[j] = j;

@@ -33,6 +33,8 @@ typedef struct spm_place_plan_request_s {
   bool allow_double_buffer;   // try 2 buffers per streamed operand first
   int64_t max_tiles; // tilings with more tile iterations are not taken
                      // (0: no limit; spm-place's option max-tiles)
+  int64_t alignment; // the target's: each tile buffer's bytes round up to
+                     // a multiple of it (0 or 1: none)
 } spm_place_plan_request_t;
 
 // The cheapest tiling of r->op within r->budget and r->max_tiles:

@@ -24,6 +24,11 @@ static inline int64_t spm_tile_sat_add(int64_t a, int64_t b) {
   int64_t r;
   return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
+// `bytes` (>= 0) rounded up to a multiple of `align` (>= 1), saturating.
+static inline int64_t spm_tile_align_up(int64_t bytes, int64_t align) {
+  int64_t r = bytes % align;
+  return r ? spm_tile_sat_add(bytes, align - r) : bytes;
+}
 
 // A connected component of an operand's map: array dims (rows) linked by the
 // iteration dims they share. Footprint sums factorise over components.

@@ -17,6 +17,7 @@ spm_tile_options_t spm_tile_options_default(void) {
   o.candidates = SPM_TILE_CANDIDATES_DIVISORS_POW2;
   o.exact_iteration_limit = (int64_t)1 << 24;
   o.max_tiles = 0;
+  o.alignment = 1;
   return o;
 }
 
@@ -140,6 +141,10 @@ spm_status_t spm_tile_validate_options(const spm_tile_options_t *o) {
                            "spm_tile: max_tiles = %lld, must be >= 0 (0: no "
                            "limit)",
                            (long long)o->max_tiles);
+  if (o->alignment < 1)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "spm_tile: alignment = %lld, must be >= 1",
+                           (long long)o->alignment);
   if (o->candidates != SPM_TILE_CANDIDATES_DIVISORS_POW2 &&
       o->candidates != SPM_TILE_CANDIDATES_ALL)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
@@ -326,7 +331,8 @@ static spm_status_t finish_plan(const spm_tile_problem_t *p,
                         &plan->bytes_written) ||
         spm_tile_add_ov(plan->transfers, t->reads, &plan->transfers) ||
         spm_tile_add_ov(plan->transfers, t->writes, &plan->transfers) ||
-        spm_tile_mul_ov(t->max_footprint, nbuf, &sp) ||
+        spm_tile_mul_ov(spm_tile_align_up(t->max_footprint, o->alignment),
+                        nbuf, &sp) ||
         spm_tile_add_ov(plan->space_bytes, sp, &plan->space_bytes))
       return overflow("a total");
   }

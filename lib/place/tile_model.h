@@ -68,7 +68,9 @@
 // spm_tile_evaluate() computes this; spm_tile_count_exact() simulates it.
 //
 // SPACE AND COST. Space = sum over non-resident operands of
-// max-footprint bytes x (2 when double buffering and not scratch, else 1);
+// max-footprint bytes, rounded up to a multiple of the alignment (each
+// buffer is allocated at an aligned offset), x (2 when double buffering and
+// not scratch, else 1);
 // a tiling is legal (`fits`) when space <= budget_bytes, every scratch
 // operand has m(X) = 1 and, if max_tiles > 0, it has at most max_tiles tile
 // iterations (the product of n[j]: a caller that unrolls the tiles bounds
@@ -170,11 +172,13 @@ typedef struct spm_tile_options_s {
   int64_t exact_iteration_limit; // spm_tile_count_exact: max tile iterations
   int64_t max_tiles; // a legal tiling has at most this many tile
                      // iterations (product of the trips); 0: no limit
+  int64_t alignment; // each buffer's bytes are rounded up to a multiple
+                     // of this (the scratchpad's alignment), >= 1
 } spm_tile_options_t;
 
 // Defaults: unlimited budget (INT64_MAX), single buffering, 0 bytes per
 // transfer, divisor/power-of-two candidates, 1<<24 exact iterations, no
-// limit on tile iterations.
+// limit on tile iterations, alignment 1.
 spm_tile_options_t spm_tile_options_default(void);
 
 typedef struct spm_tile_operand_traffic_s {

@@ -280,8 +280,9 @@ static int64_t space_lower_bound(const search_t *s) {
         hi = o->shape[d] - 1;
       b = hi >= lo ? spm_tile_sat_mul(b, hi - lo + 1) : 0;
     }
-    total = spm_tile_sat_add(total,
-                             spm_tile_sat_mul(b, o->scratch ? 1 : s->nbuf));
+    total = spm_tile_sat_add(
+        total, spm_tile_sat_mul(spm_tile_align_up(b, s->o->alignment),
+                                o->scratch ? 1 : s->nbuf));
   }
   return total;
 }
@@ -300,8 +301,9 @@ static void leaf(search_t *s) {
     }
     F[a] = f;
     C[a] = cnt;
-    space = spm_tile_sat_add(space,
-                             spm_tile_sat_mul(m, o->scratch ? 1 : s->nbuf));
+    space = spm_tile_sat_add(
+        space, spm_tile_sat_mul(spm_tile_align_up(m, s->o->alignment),
+                                o->scratch ? 1 : s->nbuf));
   }
   if (space > s->o->budget_bytes)
     return;
@@ -436,10 +438,12 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
     return spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                            "spm_tile_search: no tiling fits the budget of "
                            "%lld bytes: the smallest tiling (every tile size "
-                           "1) needs %lld bytes (%s%s)",
+                           "1) needs %lld bytes (%s%s%s)",
                            (long long)o->budget_bytes,
                            (long long)small.space_bytes, detail,
-                           o->double_buffer ? ", each double-buffered" : "");
+                           o->double_buffer ? ", each double-buffered" : "",
+                           o->alignment > 1 ? ", each rounded up to the "
+                                              "alignment" : "");
   }
 
   search_t *s = calloc(1, sizeof(*s));
