@@ -410,8 +410,8 @@ static void spm_pm_linalg(spm_pm_builder_t *b, MlirOperation op,
   }
   // An output that leaves gaps in its box is loaded before it is stored.
   for (int k = 0; k < o.noperands; ++k)
-    if (o.operands[k].output && !spm_place_output_dense(&o, &o.operands[k],
-                                                        NULL))
+    if (o.operands[k].output &&
+        !spm_place_output_dense(&o, &o.operands[k], NULL, NULL))
       o.operands[k].read = true;
   if (!spm_pm_check_in_place(b, &o))
     return;
@@ -505,7 +505,8 @@ spm_status_t spm_place_model_build(MlirOperation func,
 }
 
 bool spm_place_output_dense(const spm_place_op_t *op,
-                            const spm_place_operand_t *o, bool *whole) {
+                            const spm_place_operand_t *o, bool *whole,
+                            uint32_t *whole_if_tiled) {
   int dims_of[SPM_PLACE_MAX_DIMS] = {0};
   for (int d = 0; d < o->rank; ++d)
     for (int j = 0; j < op->ndims; ++j)
@@ -531,10 +532,12 @@ bool spm_place_output_dense(const spm_place_op_t *op,
       span += o->coef[d][t[i]] * (op->extent[t[i]] - 1);
     }
     dense = dense && ddense;
-    if (whole && (n > 1 || shared))
+    if (whole && (shared || (n > 1 && !ddense)))
       for (int i = 0; i < n; ++i)
-        if (!ddense || i < n - 1)
-          whole[t[i]] = true;
+        whole[t[i]] = true;
+    else if (whole_if_tiled && n > 1) // dense, one loop per dim term
+      for (int i = 1; i < n; ++i)
+        whole_if_tiled[t[i]] |= 1u << t[i - 1];
   }
   return dense;
 }

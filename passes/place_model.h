@@ -103,11 +103,15 @@ void spm_place_operand_box(const spm_place_op_t *op,
 // whole iteration space (a strided map such as d0 * 2, a flattening map
 // whose terms leave gaps, or a loop in two dims writes only some: its box
 // must then be loaded before it is stored, or the elements it does not
-// write would be overwritten). When `whole` is not NULL, sets whole[j] for
-// every loop j that must not be tiled so that tiles' boxes stay disjoint:
-// in a dim of several loops, all but the one of the largest factor (all
-// of them when the dim has gaps), and any loop in two dims.
+// write would be overwritten). What keeps the boxes of its tiles disjoint:
+// when `whole` is not NULL, sets whole[j] for every loop j that must not be
+// tiled (the loops of a dim with gaps and several loops, and any loop in
+// two dims); when `whole_if_tiled` is not NULL, in a dense dim of several
+// loops ORs bit k into whole_if_tiled[j] for the loop k of the next smaller
+// factor after loop j's (spm_tile_dim_t.whole_if_tiled: from the largest
+// factor down, tiles 1, ..., 1, any, whole, ..., whole).
 bool spm_place_output_dense(const spm_place_op_t *op,
-                            const spm_place_operand_t *o, bool *whole);
+                            const spm_place_operand_t *o, bool *whole,
+                            uint32_t *whole_if_tiled);
 
 #endif

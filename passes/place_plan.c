@@ -32,9 +32,12 @@ static void spm_pp_problem(const spm_place_plan_request_t *r,
     // tiles of an output stored from the scratchpad must not overlap
     if (o->output && !o->scratch && !x->resident) {
       bool whole[SPM_PLACE_MAX_DIMS] = {false};
-      spm_place_output_dense(op, o, whole);
-      for (int j = 0; j < op->ndims; ++j)
+      uint32_t nest[SPM_PLACE_MAX_DIMS] = {0};
+      spm_place_output_dense(op, o, whole, nest);
+      for (int j = 0; j < op->ndims; ++j) {
         p->dim[j].whole = p->dim[j].whole || whole[j];
+        p->dim[j].whole_if_tiled |= nest[j];
+      }
     }
     for (int d = 0; d < o->rank; ++d) {
       x->shape[d] = o->shape[d];

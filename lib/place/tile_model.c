@@ -54,6 +54,12 @@ spm_status_t spm_tile_problem_validate(const spm_tile_problem_t *p) {
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "spm_tile: dim %d (%s) has an unknown kind %d", j,
                              dim_label(p, j), (int)p->dim[j].kind);
+    uint32_t m = p->dim[j].whole_if_tiled;
+    if ((m >> p->ndims) != 0 || (m >> j & 1u))
+      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "spm_tile: dim %d (%s) has whole_if_tiled 0x%x: "
+                             "bits must name other dims below %d",
+                             j, dim_label(p, j), (unsigned)m, p->ndims);
   }
   for (int x = 0; x < p->noperands; ++x) {
     const spm_tile_operand_t *o = &p->operand[x];
@@ -343,7 +349,8 @@ static spm_status_t finish_plan(const spm_tile_problem_t *p,
       spm_tile_add_ov(plan->traffic_bytes, tc, &plan->cost))
     return overflow("the cost");
   plan->fits = plan->space_bytes <= o->budget_bytes && !revisited &&
-               (o->max_tiles == 0 || plan->tiles <= o->max_tiles);
+               (o->max_tiles == 0 || plan->tiles <= o->max_tiles) &&
+               spm_tile_nesting_ok(p, plan->tile);
   return SPM_OK;
 }
 

@@ -136,6 +136,13 @@ typedef struct spm_tile_dim_s {
   int64_t extent; // E[j] >= 1
   spm_tile_dim_kind_t kind;
   bool whole;   // not tiled: the only tile size is the extent
+  // Loops (bit k: loop k) that must be whole whenever this loop's tile is
+  // above 1: an output dim indexed by several loops (a flattening map
+  // d1 * 6 + d2 * 2 + d3) has disjoint tile boxes only when, from the
+  // largest factor down, the tiles are 1, ..., 1, any, whole, ..., whole.
+  // A tiling that breaks it is not legal (`fits` false; the search skips
+  // it). 0: no such rule.
+  uint32_t whole_if_tiled;
   char name[8]; // for messages and dumps ("" is fine)
 } spm_tile_dim_t;
 

@@ -440,6 +440,49 @@ SPM_TEST(hand_alignment) {
   spm_status_free(st);
 }
 
+// Nesting: a flattened output dim d0 * 4 + d1 (E = 3, 4) keeps its tiles'
+// boxes apart only with tiles (1, any) or (any, 4).
+SPM_TEST(hand_nesting) {
+  spm_tile_problem_t p;
+  memset(&p, 0, sizeof p);
+  p.ndims = 2;
+  p.dim[0] = (spm_tile_dim_t){.extent = 3, .kind = SPM_TILE_PARALLEL,
+                              .whole_if_tiled = 1u << 1, .name = "a"};
+  p.dim[1] = (spm_tile_dim_t){.extent = 4, .kind = SPM_TILE_PARALLEL,
+                              .name = "b"};
+  p.noperands = 1;
+  p.operand[0] = (spm_tile_operand_t){.role = SPM_TILE_OUTPUT, .rank = 1,
+                                      .elem_bytes = 4, .name = "out"};
+  p.operand[0].shape[0] = 12;
+  p.operand[0].coef[0][0] = 4;
+  p.operand[0].coef[0][1] = 1;
+  int order[2] = {0, 1};
+  spm_tile_options_t o = spm_tile_options_default();
+  spm_tile_plan_t pl;
+  int64_t t12[2] = {1, 2}, t24[2] = {2, 4}, t22[2] = {2, 2};
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, order, t12, &pl)) && pl.fits);
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, order, t24, &pl)) && pl.fits);
+  SPM_EXPECT(ok(spm_tile_evaluate(&p, &o, order, t22, &pl)) && !pl.fits);
+  // 8 bytes: (1, 2) fits, (2, 2) would be legal by space but is not.
+  o.budget_bytes = 8;
+  o.candidates = SPM_TILE_CANDIDATES_ALL;
+  SPM_EXPECT(ok(spm_tile_search(&p, &o, &pl)));
+  SPM_EXPECT(pl.tile[0] == 1 && pl.tile[1] == 2);
+  // 4 bytes with loop b whole: nothing; the message names the rules.
+  p.dim[1].whole = true;
+  o.budget_bytes = 4;
+  spm_status_t st = spm_tile_search(&p, &o, &pl);
+  SPM_EXPECT(spm_status_code(st) == SPM_STATUS_OUT_OF_RANGE);
+  SPM_EXPECT(strstr(spm_status_message(st),
+                    "apart (d1 whole; d1 whole if d0 is tiled)") != NULL);
+  spm_status_free(st);
+  p.dim[1].whole = false;
+  p.dim[1].whole_if_tiled = 1u << 1; // itself: invalid
+  st = spm_tile_evaluate(&p, &o, order, t12, &pl);
+  SPM_EXPECT(spm_status_code(st) == SPM_STATUS_INVALID_ARGUMENT);
+  spm_status_free(st);
+}
+
 // Nothing to move: every operand resident. The search returns whole tiles.
 SPM_TEST(hand_all_resident) {
   spm_tile_problem_t p;
@@ -650,6 +693,13 @@ SPM_TEST(search_vs_brute_force) {
     // index, not a random draw: the problems stay those of the seed), so
     // that the search's space bound and the evaluation agree on padding.
     o.alignment = it % 3 == 0 ? (int64_t)1 << (1 + it / 3 % 6) : 1;
+    // Every fourth problem with a nesting rule (spm_tile_dim_t
+    // .whole_if_tiled: the last loop whole when the first is tiled), every
+    // eighth with a whole loop: the search must skip what evaluate refuses.
+    if (it % 4 == 1 && p.ndims >= 2)
+      p.dim[0].whole_if_tiled = 1u << (p.ndims - 1);
+    if (it % 8 == 3)
+      p.dim[p.ndims - 1].whole = true;
     // A budget between the smallest and the largest space.
     int order[SPM_TILE_MAX_DIMS];
     int64_t lo[SPM_TILE_MAX_DIMS], hi[SPM_TILE_MAX_DIMS];
@@ -900,6 +950,7 @@ int main(int argc, char **argv) {
   SPM_RUN(hand_resident);
   SPM_RUN(hand_all_resident);
   SPM_RUN(hand_alignment);
+  SPM_RUN(hand_nesting);
   SPM_RUN(hand_padding);
   SPM_RUN(errors);
   SPM_RUN(hand_scratch);

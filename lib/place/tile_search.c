@@ -143,16 +143,41 @@ static int cmp_i64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-// The loops that must not be tiled, as "d1,d3" (NULL when none).
+// The loops that must not be tiled and the nesting rules, as "d1,d3 whole;
+// d2 whole if d1 is tiled" (NULL when there are none).
 static const char *whole_dims(const spm_tile_problem_t *p) {
-  static _Thread_local char buf[4 * SPM_TILE_MAX_DIMS];
+  static _Thread_local char buf[64 * SPM_TILE_MAX_DIMS];
   size_t n = 0;
   buf[0] = 0;
   for (int j = 0; j < p->ndims; ++j)
-    if (p->dim[j].whole)
+    if (p->dim[j].whole && n < sizeof buf)
       n += (size_t)snprintf(buf + n, sizeof buf - n, "%sd%d", n ? "," : "",
                             j);
+  if (n && n < sizeof buf)
+    n += (size_t)snprintf(buf + n, sizeof buf - n, " whole");
+  for (int j = 0; j < p->ndims; ++j)
+    for (int k = 0; k < p->ndims; ++k)
+      if ((p->dim[j].whole_if_tiled >> k & 1u) && n < sizeof buf)
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              "%sd%d whole if d%d is tiled", n ? "; " : "", k,
+                              j);
   return n ? buf : NULL;
+}
+
+// Whether the tiles of dims 0..j keep the rules among themselves (the
+// tiles of the dims after j are not chosen yet).
+static bool nesting_ok_upto(const search_t *s, int j) {
+  const spm_tile_problem_t *p = s->p;
+  for (int a = 0; a <= j; ++a) {
+    if (p->dim[a].whole && s->tile[a] != p->dim[a].extent)
+      return false;
+    if (s->tile[a] > 1)
+      for (int k = 0; k <= j; ++k)
+        if ((p->dim[a].whole_if_tiled >> k & 1u) &&
+            s->tile[k] != p->dim[k].extent)
+          return false;
+  }
+  return true;
 }
 
 static bool make_candidates(search_t *s, int j) {
@@ -381,6 +406,8 @@ static void dfs(search_t *s, int j) {
     set_tile(s, j, s->cand[j][c]);
     if (space_lower_bound(s) > s->o->budget_bytes)
       break; // larger candidates only grow the bound
+    if (!nesting_ok_upto(s, j))
+      continue; // an output's tiles would overlap
     dfs(s, j + 1);
   }
   s->ci[j] = 0;
@@ -497,8 +524,8 @@ spm_status_t spm_tile_search(const spm_tile_problem_t *p,
   } else if (!s->have && whole_dims(p)) // the smallest tiling keeps them
     st = spm_status_make(SPM_STATUS_OUT_OF_RANGE,
                          "spm_tile_search: no tiling within the budget of "
-                         "%lld bytes keeps loops %s whole (the boxes of "
-                         "an output's tiles must not overlap)",
+                         "%lld bytes keeps the boxes of an output's tiles "
+                         "apart (%s)",
                          (long long)o->budget_bytes, whole_dims(p));
   else if (!s->have) // all-ones fits and is a candidate: only a scratch
                      // operand's one-visit rule can exclude every tiling
