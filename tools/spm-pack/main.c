@@ -326,12 +326,17 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
                        "; the exact search proved it in %" PRIu64 " nodes)",
                        csv->n, c->capacity, r->lower_bound, r->nodes);
   } else if (r->limit_reached) {
+    // The time limit runs from the start of the exact search, so a run
+    // that stopped short of it stopped at the node limit.
+    bool nodes = c->node_limit && r->seconds < c->time_limit;
     spm_strbuf_appendf(&m,
                        "no packing of %zu buffers within capacity %" PRId64
                        " found (lower bound %" PRId64 ", best peak %" PRId64
-                       "): the exact search stopped at its limit after %" PRIu64
-                       " nodes, so one may exist; raise --time-limit",
-                       csv->n, c->capacity, r->lower_bound, r->peak, r->nodes);
+                       "): the exact search stopped at its %s limit after "
+                       "%" PRIu64 " nodes, so one may exist; raise %s",
+                       csv->n, c->capacity, r->lower_bound, r->peak,
+                       nodes ? "node" : "time", r->nodes,
+                       nodes ? "--node-limit" : "--time-limit");
   } else {
     spm_strbuf_appendf(&m,
                        "the heuristic found no packing of %zu buffers within "
