@@ -215,6 +215,10 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
                              v);
       break;
     default:
+      // Refused here, not after the search (which may take --time-limit).
+      if (!*v)
+        return spm_pack_fail("invalid -o '': expected a file name (or - "
+                             "for standard output)");
       c->output = v;
     }
   }
