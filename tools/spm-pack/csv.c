@@ -17,7 +17,14 @@ static bool spm_csv_is(const char *l, size_t ll, const char *header) {
 
 void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
                             size_t max) {
-  for (size_t i = 0; i < len && i < max; ++i) {
+  bool cut = len > max;
+  if (cut) {
+    // Not inside a UTF-8 character: back off its continuation bytes.
+    len = max;
+    while (len > 0 && ((unsigned char)p[len] & 0xC0) == 0x80)
+      len--;
+  }
+  for (size_t i = 0; i < len; ++i) {
     unsigned char ch = (unsigned char)p[i];
     if (ch == '\r')
       spm_strbuf_append_str(b, "\\r");
@@ -28,6 +35,8 @@ void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
     else
       spm_strbuf_append(b, p + i, 1);
   }
+  if (cut)
+    spm_strbuf_append_str(b, "...");
 }
 
 void spm_csv_free(spm_csv_t *c) {
@@ -119,7 +128,7 @@ static spm_status_t spm_csv_check_ids(const char *name, const spm_csv_t *c) {
   spm_status_t s = SPM_OK;
   if (dup != SIZE_MAX) {
     spm_strbuf_t id = SPM_STRBUF_INIT;
-    spm_csv_append_escaped(&id, k[dup].id, k[dup].id_len, SIZE_MAX);
+    spm_csv_append_escaped(&id, k[dup].id, k[dup].id_len, SPM_CSV_QUOTE_ID);
     s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                         "%s:%zu: duplicate id '%s' (first on line %zu)", name,
                         k[dup].line, spm_strbuf_cstr(&id), k[first].line);

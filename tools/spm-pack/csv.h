@@ -42,12 +42,17 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
                            bool need_offset, spm_csv_t *out);
 void spm_csv_free(spm_csv_t *c);
 
-// Appends p[0..len), cut to its first `max` bytes, to `b` as text to quote
-// in a message: control bytes and DEL as C escapes (\r, \t, \xHH) so that
-// a stray carriage return or tab can be seen; other bytes (UTF-8 text
-// included) as they are.
+// Appends p[0..len) to `b` as text to quote in a message: control bytes
+// and DEL as C escapes (\r, \t, \xHH) so that a stray carriage return or
+// tab can be seen; other bytes (UTF-8 text included) as they are. Text
+// longer than `max` bytes is cut to at most its first `max` (not inside a
+// UTF-8 character) and followed by "...".
 void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
                             size_t max);
+
+// How much of an id a message quotes (an id may be any length: a
+// 100,000-byte id made a 100,000-byte message).
+#define SPM_CSV_QUOTE_ID 80
 
 // Appends the rows with the given offsets as "id,lower,upper,size,offset".
 void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,

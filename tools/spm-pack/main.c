@@ -242,7 +242,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
 static void spm_pack_name(spm_strbuf_t *b, const spm_csv_t *csv, size_t i) {
   const spm_csv_row_t *r = &csv->rows[i];
   spm_strbuf_append_str(b, "'");
-  spm_csv_append_escaped(b, r->id, r->id_len, SIZE_MAX);
+  spm_csv_append_escaped(b, r->id, r->id_len, SPM_CSV_QUOTE_ID);
   spm_strbuf_appendf(b, "' (line %zu)", r->line);
 }
 
@@ -319,7 +319,7 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
     for (size_t j = 0; j < k && j < 8; ++j) {
       const spm_csv_row_t *row = &csv->rows[live[j]];
       spm_strbuf_append_str(&m, j ? ", '" : " '");
-      spm_csv_append_escaped(&m, row->id, row->id_len, SIZE_MAX);
+      spm_csv_append_escaped(&m, row->id, row->id_len, SPM_CSV_QUOTE_ID);
       spm_strbuf_append_str(&m, "'");
     }
     spm_strbuf_append_str(&m, k > 8 ? ", ...)" : ")");
