@@ -427,7 +427,12 @@ int main(int argc, char **argv) {
     return rc;
   const char *name = strcmp(c.input, "-") == 0 ? "<stdin>" : c.input;
   spm_strbuf_t text = SPM_STRBUF_INIT;
-  spm_status_t s = spm_file_read(c.input, &text);
+  spm_status_t s = SPM_OK;
+  // An unwritable -o is an error before the search, not after it.
+  if (c.output)
+    s = spm_file_check_writable(c.output);
+  if (spm_status_is_ok(s))
+    s = spm_csv_read(c.input, name, c.validate, SPM_CSV_MAX_INPUT, &text);
   if (!spm_status_is_ok(s)) {
     rc = spm_pack_fail("%s", spm_status_message(s));
     spm_status_free(s);
