@@ -17,6 +17,8 @@
 // time-limit=SECONDS (exact search, default 1), place=auto|never (run
 // spm-place when the buffers do not fit), max-tiles=N (its tile limit).
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,9 +559,12 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
   if (strcmp(key, "max-tiles") == 0)
     return spm_place_parse_max_tiles("spm-allocate", value, &o->max_tiles);
   if (strcmp(key, "time-limit") == 0) {
+    // Finite, as spm-pack's --time-limit: spm_pack takes an infinite
+    // limit as none, so 'inf' or '1e999' let the exact search run forever.
     char *end;
+    errno = 0;
     double v = strtod(value, &end);
-    if (end == value || *end || !(v > 0))
+    if (end == value || *end || errno || !(v > 0) || !isfinite(v))
       return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                              "'spm-allocate' option time-limit needs a "
                              "positive number of seconds, got '%s'",

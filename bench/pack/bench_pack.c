@@ -45,7 +45,9 @@
 // Every packing is checked by spm_pack itself (it validates what it
 // returns); the benchmark re-validates and aborts on any invalid one.
 // Prints Markdown tables.
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,38 @@ static bool search_of(const char *name, spm_pack_search_t *out) {
   return false;
 }
 
+// Strict numbers for the options: atoi/atof/strtoll read "abc" as 0 (no
+// capacity, no time limit) and "5x" as 5 without a word. Exits with the
+// usage status 2 on a malformed value.
+static long long arg_int(const char *opt, const char *v, long long lo,
+                         long long hi) {
+  char *end;
+  errno = 0;
+  long long x = strtoll(v, &end, 10);
+  if (end == v || *end || errno || x < lo || x > hi || v[0] == ' ') {
+    fprintf(stderr,
+            "spm-bench-pack: invalid %s '%s': expected an integer in [%lld, "
+            "%lld]\n",
+            opt, v, lo, hi);
+    exit(2);
+  }
+  return x;
+}
+
+static double arg_seconds(const char *opt, const char *v) {
+  char *end;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (end == v || *end || errno || !(x >= 0) || !isfinite(x)) {
+    fprintf(stderr,
+            "spm-bench-pack: invalid %s '%s': expected seconds (0: no "
+            "limit)\n",
+            opt, v);
+    exit(2);
+  }
+  return x;
+}
+
 int main(int argc, char **argv) {
   int seeds = 10, first = 1;
   spm_bench_exact_t limit = {10, 0, SPM_PACK_SEARCH_PORTFOLIO, 0};
@@ -202,19 +236,20 @@ int main(int argc, char **argv) {
     if (strcmp(argv[i], "--csv") == 0)
       csv = true;
     else if (strcmp(argv[i], "--capacity") == 0 && i + 1 < argc)
-      capacity = strtoll(argv[++i], NULL, 10);
+      capacity = arg_int("--capacity", argv[++i], 1, INT64_MAX);
     else if (strcmp(argv[i], "--shuffles") == 0 && i + 1 < argc)
-      shuffles = atoi(argv[++i]);
+      shuffles = (int)arg_int("--shuffles", argv[++i], 1, 1000000);
     else if (strcmp(argv[i], "--write-csv") == 0 && i + 1 < argc)
       csv_dir = argv[++i];
     else if (csv && argv[i][0] != '-')
       files[nfiles++] = argv[i];
     else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
-      seeds = atoi(argv[++i]), seeds_given = true;
+      seeds = (int)arg_int("--seeds", argv[++i], 1, 1000000),
+      seeds_given = true;
     else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
-      limit.seconds = atof(argv[++i]);
+      limit.seconds = arg_seconds("--time-limit", argv[++i]);
     else if (strcmp(argv[i], "--node-limit") == 0 && i + 1 < argc)
-      limit.nodes = strtoull(argv[++i], NULL, 10);
+      limit.nodes = (uint64_t)arg_int("--node-limit", argv[++i], 0, INT64_MAX);
     else if (strcmp(argv[i], "--search") == 0 && i + 1 < argc &&
              search_of(argv[i + 1], &limit.search))
       ++i;
@@ -222,7 +257,8 @@ int main(int argc, char **argv) {
              spm_bench_disable_parse(argv[i + 1], &limit.disable))
       ++i;
     else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
-      first = atoi(argv[++i]), seed_given = true;
+      first = (int)arg_int("--seed", argv[++i], 1, INT32_MAX - 1000000),
+      seed_given = true;
     else if (strcmp(argv[i], "--quick") == 0)
       quick = true;
     else if (strcmp(argv[i], "--verbose") == 0)
@@ -230,7 +266,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--family") == 0 && i + 1 < argc)
       family = argv[++i];
     else if (strcmp(argv[i], "--buffers") == 0 && i + 1 < argc)
-      buffers = atol(argv[++i]);
+      buffers = (long)arg_int("--buffers", argv[++i], 1, 1000000);
     else {
       fprintf(stderr,
               "usage: spm-bench-pack [--seeds N] [--time-limit S] "
@@ -293,6 +329,34 @@ int main(int argc, char **argv) {
       {FAMILY_HOLES, 300, SPM_PACK_EXACT, false},
       {FAMILY_HOLES, 500, SPM_PACK_EXACT, false},
   };
+  // A --family or --buffers that matches no row is a mistake (an empty
+  // table, exit status 0, before).
+  size_t matched = 0;
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; ++k)
+    matched += (!quick || cases[k].n <= 1000) &&
+               (!family || strcmp(family, family_names[cases[k].family]) == 0) &&
+               (buffers <= 0 || cases[k].n == (size_t)buffers);
+  if (!matched) {
+    fprintf(stderr, "spm-bench-pack: no row for");
+    if (family)
+      fprintf(stderr, " --family %s", family);
+    if (buffers > 0)
+      fprintf(stderr, " --buffers %ld", buffers);
+    if (quick)
+      fprintf(stderr, " --quick");
+    fprintf(stderr, " (rows:");
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; ++k) {
+      size_t j = 0;
+      while (j < k &&
+             (cases[j].family != cases[k].family || cases[j].n != cases[k].n))
+        j++;
+      if (j == k)
+        fprintf(stderr, "%s %s %zu", k ? "," : "",
+                family_names[cases[k].family], cases[k].n);
+    }
+    fprintf(stderr, ")\n");
+    return 2;
+  }
   printf("seeds %d, exact search: ", seeds);
   spm_bench_exact_print(&limit);
   printf(" per instance; dnn: minimise the peak (no capacity); "

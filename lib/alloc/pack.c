@@ -229,13 +229,19 @@ static spm_pack_buffer_t *spm_pack_mirror(const spm_pack_buffer_t *bufs,
   spm_pack_buffer_t *m = malloc((n ? n : 1) * sizeof *m);
   if (!m)
     return NULL;
+  // t - x when no start is negative (then 0 <= t - x <= t); otherwise
+  // t - start could overflow (t = 2^62, start = -2^62), and ~x = -x - 1
+  // reverses time without overflowing.
   int64_t t = 0;
-  for (size_t i = 0; i < n; ++i)
+  bool negative = false;
+  for (size_t i = 0; i < n; ++i) {
     t = bufs[i].end > t ? bufs[i].end : t;
+    negative |= bufs[i].start < 0;
+  }
   for (size_t i = 0; i < n; ++i) {
     m[i] = bufs[i];
-    m[i].start = t - bufs[i].end;
-    m[i].end = t - bufs[i].start;
+    m[i].start = negative ? ~bufs[i].end : t - bufs[i].end;
+    m[i].end = negative ? ~bufs[i].start : t - bufs[i].start;
   }
   return m;
 }

@@ -135,7 +135,7 @@ static void spm_pack_heur_keep(spm_pack_heur_t *h, int64_t peak, bool worse) {
 }
 
 // A sweep over `order`, which lists the buffers by non-decreasing s(i),
-// where (s, e) = (start, end) forward or (-end, -start) in reverse. The
+// where (s, e) = (start, end) forward or (~end, ~start) in reverse. The
 // placed buffers conflicting with the next buffer i are those with
 // e(j) > s(i): the active set, kept sorted by offset.
 static void spm_pack_sweep(spm_pack_heur_t *h, const uint32_t *order,
@@ -147,8 +147,10 @@ static void spm_pack_sweep(spm_pack_heur_t *h, const uint32_t *order,
   bool worse = false;
   for (size_t k = 0; k < h->n && !worse; ++k) {
     const spm_pack_buffer_t *b = &bufs[order[k]];
-    int64_t s = reverse ? -b->end : b->start;
-    int64_t e = reverse ? -b->start : b->end;
+    // Mirrored with ~t = -t - 1, which reverses the order like -t but
+    // cannot overflow (-INT64_MIN does).
+    int64_t s = reverse ? ~b->end : b->start;
+    int64_t e = reverse ? ~b->start : b->end;
     size_t keep = 0;
     for (size_t a = 0; a < nact; ++a)
       if (act[a].until > s)
@@ -201,23 +203,51 @@ static uint64_t spm_pack_general(spm_pack_heur_t *h, const spm_pack_graph_t *g,
 
 enum { SPM_PACK_NSWEEPS = 2, SPM_PACK_NGENERAL = 3 };
 
+// The sweeps' orders are exact: a sweep drops the placed buffers that have
+// ended, so its order must be sorted by start (or end) exactly, and times
+// above 2^53 are not all doubles (two starts that round to the same double
+// were ordered by size, and the sweep then missed a conflict). Descending
+// t, then descending size, then ascending index (forward: t = -start, as
+// ~start; reverse: t = end).
+typedef struct {
+  int64_t t, size;
+  uint32_t i;
+} spm_pack_sweep_key_t;
+_Static_assert(sizeof(spm_pack_sweep_key_t) <= sizeof(spm_pack_order_key_t),
+               "the sweep keys share the order keys' array");
+
+static int spm_pack_sweep_cmp(const void *pa, const void *pb) {
+  const spm_pack_sweep_key_t *a = pa, *b = pb;
+  if (a->t != b->t)
+    return a->t > b->t ? -1 : 1;
+  if (a->size != b->size)
+    return a->size > b->size ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
 // Fills order[0..n) with the buffers sorted by key kind `o`: 0 forward
 // sweep (start, then decreasing size), 1 reverse sweep (decreasing end,
 // then decreasing size), 2 decreasing size (then lifetime), 3 decreasing
 // size x lifetime, 4 decreasing conflict weight (the bytes a buffer
-// competes with; needs g).
+// competes with; needs g). keys has room for n spm_pack_sweep_key_t too.
 static void spm_pack_order(const spm_pack_buffer_t *bufs, size_t n,
                            const spm_pack_graph_t *g, int o,
                            spm_pack_order_key_t *keys, uint32_t *order) {
+  if (o < SPM_PACK_NSWEEPS) {
+    spm_pack_sweep_key_t *sk = (spm_pack_sweep_key_t *)keys;
+    for (size_t i = 0; i < n; ++i)
+      sk[i] = (spm_pack_sweep_key_t){o == 0 ? ~bufs[i].start : bufs[i].end,
+                                     bufs[i].size, (uint32_t)i};
+    qsort(sk, n, sizeof *sk, spm_pack_sweep_cmp);
+    for (size_t i = 0; i < n; ++i)
+      order[i] = sk[i].i;
+    return;
+  }
   for (size_t i = 0; i < n; ++i) {
     const spm_pack_buffer_t *b = &bufs[i];
     double size = (double)b->size, life = (double)b->end - (double)b->start;
     double k1 = 0, k2 = size;
-    if (o == 0) {
-      k1 = -(double)b->start;
-    } else if (o == 1) {
-      k1 = (double)b->end;
-    } else if (o == 2) {
+    if (o == 2) {
       k1 = size;
       k2 = life;
     } else if (o == 3) {

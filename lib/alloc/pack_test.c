@@ -810,12 +810,101 @@ SPM_TEST(heuristic_dense) {
   free(b);
 }
 
+// Live ranges anywhere in int64: times beyond 2^53 (not all doubles) and at
+// both ends of the range. The heuristic's sweeps sorted by start as a
+// double, so two starts that round alike came in size order and a sweep
+// missed a conflict (an invalid packing, 'spm_pack produced an invalid
+// packing'); its reverse sweep negated INT64_MIN, and the mirrored search
+// computed max(end) - start, which overflows for a negative start.
+SPM_TEST(extreme_times) {
+  // Starts 2^60 and 2^60 + 1 are one double; W ends between them.
+  const int64_t p60 = (int64_t)1 << 60;
+  spm_pack_buffer_t w[3] = {buf(1, 0, p60 + 1, 3, 1),
+                            buf(2, p60 + 1, p60 + 2, 2, 1),
+                            buf(3, p60, p60 + 5, 1, 1)};
+  for (int alg = 0; alg < 3; ++alg) {
+    spm_pack_result_t r = run(w, 3, (spm_pack_algorithm_t)alg, 100, false);
+    SPM_EXPECT(r.feasible && r.peak == 4 && spm_pack_test_valid(w, 3, 100));
+  }
+  static const int64_t times[] = {INT64_MIN,
+                                  INT64_MIN + 1,
+                                  -((int64_t)1 << 62),
+                                  -1,
+                                  0,
+                                  1,
+                                  (int64_t)1 << 53,
+                                  ((int64_t)1 << 53) + 1,
+                                  (int64_t)1 << 62,
+                                  INT64_MAX - 1,
+                                  INT64_MAX};
+  const int nt = (int)(sizeof times / sizeof *times);
+  spm_pack_rng_t rng = spm_pack_rng(11);
+  int bad = 0, cases = quick ? 60 : 300;
+  for (int c = 0; c < cases; ++c) {
+    size_t n = 1 + (size_t)spm_pack_rng_range(&rng, 0, 5);
+    spm_pack_buffer_t b[6], w2[6];
+    for (size_t i = 0; i < n; ++i) {
+      int a = (int)spm_pack_rng_range(&rng, 0, nt - 2);
+      int e = (int)spm_pack_rng_range(&rng, a + 1, nt - 1);
+      b[i] = buf((int64_t)i, times[a], times[e], spm_pack_rng_range(&rng, 1, 9),
+                 (int64_t)1 << spm_pack_rng_range(&rng, 0, 2));
+    }
+    int64_t opt = spm_pack_test_brute_force(b, n, 0);
+    for (int alg = 0; alg < 3; ++alg)
+      for (int search = 0; search < 3; ++search) {
+        memcpy(w2, b, n * sizeof *b);
+        spm_pack_options_t o = spm_pack_options_default();
+        o.algorithm = (spm_pack_algorithm_t)alg;
+        o.search = (spm_pack_search_t)search;
+        o.minimize_peak = true;
+        o.time_limit = 0;
+        spm_pack_result_t r;
+        spm_status_t s = spm_pack(w2, n, &o, &r);
+        bool ok = spm_status_is_ok(s) && spm_pack_test_valid(w2, n, 0) &&
+                  r.peak >= opt && (alg == 0 || (r.optimal && r.peak == opt));
+        if (!ok && bad++ < 3) {
+          fprintf(stderr, "extreme times: algorithm %d search %d: %s, peak "
+                  "%" PRId64 ", optimum %" PRId64 "\n", alg, search,
+                  spm_status_is_ok(s) ? "ok" : spm_status_message(s),
+                  r.peak, opt);
+          dump(w2, n);
+        }
+        spm_status_free(s);
+      }
+  }
+  SPM_EXPECT(bad == 0);
+  // The mirrored search (the second thread, after 4,096 nodes) on a holes
+  // instance moved to straddle time 0, with one more byte at INT64_MAX.
+  static spm_pack_buffer_t h[201];
+  spm_pack_rng_t hr = spm_pack_rng(7 * 1000003u + 200);
+  size_t m = spm_pack_gen_holes(&hr, 200, 5, h);
+  int64_t mid = 0;
+  for (size_t i = 0; i < m; ++i)
+    mid = h[i].end / 2 > mid ? h[i].end / 2 : mid;
+  for (size_t i = 0; i < m; ++i)
+    h[i].start -= mid, h[i].end -= mid;
+  h[m++] = buf(999, INT64_MAX - 1, INT64_MAX, 1, 1);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_EXACT;
+  o.capacity = spm_pack_lower_bound(h, m);
+  o.time_limit = 0;
+  o.node_limit = 20000;
+  spm_pack_result_t r;
+  spm_status_t s = spm_pack(h, m, &o, &r);
+  SPM_EXPECT(spm_status_is_ok(s) && r.nodes > 4096 &&
+             spm_pack_test_valid(h, m, r.feasible ? o.capacity : 0));
+  if (!spm_status_is_ok(s))
+    fprintf(stderr, "extreme times, holes: %s\n", spm_status_message(s));
+  spm_status_free(s);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(lower_bound_hand_cases);
   SPM_RUN(disjoint_lifetimes_share_offset_zero);
   SPM_RUN(peak_live);
   SPM_RUN(invalid_input);
+  SPM_RUN(extreme_times);
   SPM_RUN(validator);
   SPM_RUN(limits);
   SPM_RUN(brute_force_small);

@@ -8,6 +8,10 @@
 // RUN: not spm-opt --spm-allocate=algorithm=best %s 2>&1 | FileCheck %s --check-prefix=BADALGO
 // RUN: not spm-opt --spm-allocate=alignment=24 %s 2>&1 | FileCheck %s --check-prefix=BADALIGN
 // RUN: not spm-opt --spm-allocate=time-limit=0 %s 2>&1 | FileCheck %s --check-prefix=BADTIME
+// A time limit is finite: 'inf' (and 1e999, which is read as inf) meant no
+// limit at all for the exact search.
+// RUN: not spm-opt --spm-allocate=time-limit=inf %s 2>&1 | FileCheck %s --check-prefix=BADTIME-INF
+// RUN: not spm-opt --spm-allocate=time-limit=1e999 %s 2>&1 | FileCheck %s --check-prefix=BADTIME-HUGE
 // RUN: not spm-opt --spm-allocate=colour=red %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
 // Static partitions give every buffer its own bytes: 3 x 4096.
@@ -23,6 +27,8 @@
 // BADALGO: spm-opt: error: 'spm-allocate' option algorithm must be auto, heuristic, exact or static, got 'best'
 // BADALIGN: spm-opt: error: 'spm-allocate' alignment 24 is not a power of two
 // BADTIME: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got '0'
+// BADTIME-INF: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got 'inf'
+// BADTIME-HUGE: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got '1e999'
 // UNKNOWN: spm-opt: error: 'spm-allocate' has no option 'colour' (options: algorithm, capacity, alignment, time-limit, place, max-tiles)
 #id = affine_map<(d0) -> (d0)>
 func.func @three(%in: memref<1024xf32>, %out: memref<1024xf32>) {

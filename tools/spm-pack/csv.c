@@ -1,9 +1,12 @@
 // CSV reading and writing for spm-pack (see csv.h).
 #include "csv.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SPM_CSV_HEADER "id,lower,upper,size"
 #define SPM_CSV_HEADER_OFFSET "id,lower,upper,size,offset"
@@ -17,7 +20,14 @@ static bool spm_csv_is(const char *l, size_t ll, const char *header) {
 
 void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
                             size_t max) {
-  for (size_t i = 0; i < len && i < max; ++i) {
+  bool cut = len > max;
+  if (cut) {
+    // Not inside a UTF-8 character: back off its continuation bytes.
+    len = max;
+    while (len > 0 && ((unsigned char)p[len] & 0xC0) == 0x80)
+      len--;
+  }
+  for (size_t i = 0; i < len; ++i) {
     unsigned char ch = (unsigned char)p[i];
     if (ch == '\r')
       spm_strbuf_append_str(b, "\\r");
@@ -28,6 +38,8 @@ void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
     else
       spm_strbuf_append(b, p + i, 1);
   }
+  if (cut)
+    spm_strbuf_append_str(b, "...");
 }
 
 void spm_csv_free(spm_csv_t *c) {
@@ -119,7 +131,7 @@ static spm_status_t spm_csv_check_ids(const char *name, const spm_csv_t *c) {
   spm_status_t s = SPM_OK;
   if (dup != SIZE_MAX) {
     spm_strbuf_t id = SPM_STRBUF_INIT;
-    spm_csv_append_escaped(&id, k[dup].id, k[dup].id_len, SIZE_MAX);
+    spm_csv_append_escaped(&id, k[dup].id, k[dup].id_len, SPM_CSV_QUOTE_ID);
     s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                         "%s:%zu: duplicate id '%s' (first on line %zu)", name,
                         k[dup].line, spm_strbuf_cstr(&id), k[first].line);
@@ -275,4 +287,62 @@ void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,
                        ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
                        r->lower, r->upper, r->size, offsets[i]);
   }
+}
+
+spm_status_t spm_csv_read(const char *path, const char *name,
+                          bool need_offset, size_t max, spm_strbuf_t *out) {
+  FILE *f = stdin;
+  if (strcmp(path, "-") != 0) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      return spm_status_make(SPM_STATUS_IO_ERROR,
+                             "cannot read '%s': is a directory", path);
+    f = fopen(path, "rb");
+    if (!f)
+      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot open '%s': %s",
+                             path, strerror(errno));
+  }
+  static char chunk[SPM_CSV_HEADER_WINDOW];
+  size_t n;
+  bool header_checked = false;
+  spm_status_t s = SPM_OK;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (n > max - out->len) {
+      s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                          "%s: more than %zu bytes, the most spm-pack reads",
+                          name, max);
+      break;
+    }
+    spm_strbuf_append(out, chunk, n);
+    // Stop at what spm_csv_parse refuses on what has been read (it reports
+    // it): a NUL byte, or a wrong header. An endless input (/dev/zero,
+    // /dev/urandom, `yes |`) was read until memory ran out.
+    if (memchr(chunk, '\0', n))
+      break;
+    if (!header_checked) {
+      const char *nl = memchr(out->data, '\n', out->len);
+      if (nl || out->len >= SPM_CSV_HEADER_WINDOW) {
+        header_checked = true;
+        spm_csv_t head;
+        spm_status_t h =
+            spm_csv_parse(name, out->data,
+                          nl ? (size_t)(nl - out->data) + 1 : out->len,
+                          need_offset, &head);
+        bool ok = spm_status_is_ok(h);
+        spm_status_free(h);
+        spm_csv_free(&head);
+        if (!ok)
+          break;
+      }
+    }
+  }
+  int failed = spm_status_is_ok(s) && ferror(f);
+  int err = errno;
+  if (f != stdin)
+    fclose(f);
+  if (failed)
+    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot read '%s': %s", path,
+                           strerror(err));
+  spm_strbuf_append(out, "", 0); // NUL-terminated even when empty
+  return s;
 }

@@ -42,12 +42,33 @@ spm_status_t spm_csv_parse(const char *name, const char *text, size_t len,
                            bool need_offset, spm_csv_t *out);
 void spm_csv_free(spm_csv_t *c);
 
-// Appends p[0..len), cut to its first `max` bytes, to `b` as text to quote
-// in a message: control bytes and DEL as C escapes (\r, \t, \xHH) so that
-// a stray carriage return or tab can be seen; other bytes (UTF-8 text
-// included) as they are.
+// The most spm-pack reads: 1 GiB, about 40 million rows (whose packing
+// would take minutes and tens of GB). A larger input is an error.
+#define SPM_CSV_MAX_INPUT ((size_t)1 << 30)
+// Reads are this large; a first line longer is a wrong header.
+#define SPM_CSV_HEADER_WINDOW 65536
+
+// Reads `path` ("-": standard input) into `out` for spm_csv_parse(name,
+// ..., need_offset, ...), as spm_file_read does (same messages), but stops
+// early where that parse is bound to fail -- at the first NUL byte, or
+// after a first line that is not a valid header -- so that an endless
+// input such as /dev/zero or `yes |` is refused at once; and stops with
+// INVALID_ARGUMENT ("NAME: more than MAX bytes ...") past `max` bytes.
+// After OK the caller parses `out` and gets the error there.
+spm_status_t spm_csv_read(const char *path, const char *name,
+                          bool need_offset, size_t max, spm_strbuf_t *out);
+
+// Appends p[0..len) to `b` as text to quote in a message: control bytes
+// and DEL as C escapes (\r, \t, \xHH) so that a stray carriage return or
+// tab can be seen; other bytes (UTF-8 text included) as they are. Text
+// longer than `max` bytes is cut to at most its first `max` (not inside a
+// UTF-8 character) and followed by "...".
 void spm_csv_append_escaped(spm_strbuf_t *b, const char *p, size_t len,
                             size_t max);
+
+// How much of an id a message quotes (an id may be any length: a
+// 100,000-byte id made a 100,000-byte message).
+#define SPM_CSV_QUOTE_ID 80
 
 // Appends the rows with the given offsets as "id,lower,upper,size,offset".
 void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,

@@ -215,6 +215,10 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
                              v);
       break;
     default:
+      // Refused here, not after the search (which may take --time-limit).
+      if (!*v)
+        return spm_pack_fail("invalid -o '': expected a file name (or - "
+                             "for standard output)");
       c->output = v;
     }
   }
@@ -238,7 +242,7 @@ static int spm_pack_parse_args(int argc, char **argv, spm_pack_cli_t *c) {
 static void spm_pack_name(spm_strbuf_t *b, const spm_csv_t *csv, size_t i) {
   const spm_csv_row_t *r = &csv->rows[i];
   spm_strbuf_append_str(b, "'");
-  spm_csv_append_escaped(b, r->id, r->id_len, SIZE_MAX);
+  spm_csv_append_escaped(b, r->id, r->id_len, SPM_CSV_QUOTE_ID);
   spm_strbuf_appendf(b, "' (line %zu)", r->line);
 }
 
@@ -315,7 +319,7 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
     for (size_t j = 0; j < k && j < 8; ++j) {
       const spm_csv_row_t *row = &csv->rows[live[j]];
       spm_strbuf_append_str(&m, j ? ", '" : " '");
-      spm_csv_append_escaped(&m, row->id, row->id_len, SIZE_MAX);
+      spm_csv_append_escaped(&m, row->id, row->id_len, SPM_CSV_QUOTE_ID);
       spm_strbuf_append_str(&m, "'");
     }
     spm_strbuf_append_str(&m, k > 8 ? ", ...)" : ")");
@@ -326,12 +330,17 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
                        "; the exact search proved it in %" PRIu64 " nodes)",
                        csv->n, c->capacity, r->lower_bound, r->nodes);
   } else if (r->limit_reached) {
+    // The time limit runs from the start of the exact search, so a run
+    // that stopped short of it stopped at the node limit.
+    bool nodes = c->node_limit && r->seconds < c->time_limit;
     spm_strbuf_appendf(&m,
                        "no packing of %zu buffers within capacity %" PRId64
                        " found (lower bound %" PRId64 ", best peak %" PRId64
-                       "): the exact search stopped at its limit after %" PRIu64
-                       " nodes, so one may exist; raise --time-limit",
-                       csv->n, c->capacity, r->lower_bound, r->peak, r->nodes);
+                       "): the exact search stopped at its %s limit after "
+                       "%" PRIu64 " nodes, so one may exist; raise %s",
+                       csv->n, c->capacity, r->lower_bound, r->peak,
+                       nodes ? "node" : "time", r->nodes,
+                       nodes ? "--node-limit" : "--time-limit");
   } else {
     spm_strbuf_appendf(&m,
                        "the heuristic found no packing of %zu buffers within "
@@ -418,7 +427,12 @@ int main(int argc, char **argv) {
     return rc;
   const char *name = strcmp(c.input, "-") == 0 ? "<stdin>" : c.input;
   spm_strbuf_t text = SPM_STRBUF_INIT;
-  spm_status_t s = spm_file_read(c.input, &text);
+  spm_status_t s = SPM_OK;
+  // An unwritable -o is an error before the search, not after it.
+  if (c.output)
+    s = spm_file_check_writable(c.output);
+  if (spm_status_is_ok(s))
+    s = spm_csv_read(c.input, name, c.validate, SPM_CSV_MAX_INPUT, &text);
   if (!spm_status_is_ok(s)) {
     rc = spm_pack_fail("%s", spm_status_message(s));
     spm_status_free(s);
