@@ -58,9 +58,9 @@ typedef enum spm_place_residency_e {
 
 // The most tiles a whole function may be unrolled into, as a multiple of
 // max-tiles (262144 by default): eight ops at the per-op limit already
-// take about 30 s and 1.1 GB and print 340 MB of IR, so a short function
-// of many such ops fails with an error at the op that would cross it
-// instead of running for minutes and gigabytes.
+// take 30-43 s and 1.1 GB and print 330 MB of IR (bench/place-limits.sh),
+// so a short function of many such ops fails with an error at the op that
+// would cross it instead of running for minutes and gigabytes.
 #define SPM_PLACE_FUNCTION_TILES_FACTOR 8
 
 typedef struct spm_place_options_s {
