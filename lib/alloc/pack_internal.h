@@ -123,4 +123,28 @@ uint64_t spm_pack_exact_nodes(const spm_pack_exact_t *x);
 void spm_pack_exact_set_cutoff(spm_pack_exact_t *x,
                                const _Atomic uint64_t *cutoff);
 
+// --- the live intervals of a heuristic sweep (pack_gaps.c) -----------------
+// Disjoint placed byte ranges [lo, hi), each live until `until`, and the
+// free gaps between them, for first-fit and best-fit placement in O(log n).
+typedef struct spm_pack_gaps_s spm_pack_gaps_t;
+
+// Room for `cap` live intervals at once; NULL when out of memory. The
+// caller owns the result (spm_pack_gaps_destroy).
+spm_pack_gaps_t *spm_pack_gaps_create(size_t cap);
+void spm_pack_gaps_destroy(spm_pack_gaps_t *g);
+// Empties g.
+void spm_pack_gaps_reset(spm_pack_gaps_t *g);
+// Removes the intervals with until <= now.
+void spm_pack_gaps_expire(spm_pack_gaps_t *g, int64_t now);
+// The offset for `size` bytes aligned to `align`: the lowest gap that fits
+// (first fit), or the smallest such gap, the lowest among equal ones (best
+// fit); else the aligned top of the highest interval (0 when empty). The
+// size of a gap is measured from the interval below it (or 0).
+int64_t spm_pack_gaps_fit(const spm_pack_gaps_t *g, int64_t size,
+                          int64_t align, bool best_fit);
+// Adds [lo, hi) until `until`; it must not overlap a live interval, and at
+// most `cap` may be live.
+void spm_pack_gaps_insert(spm_pack_gaps_t *g, int64_t lo, int64_t hi,
+                          int64_t until);
+
 #endif

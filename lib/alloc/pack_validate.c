@@ -253,6 +253,197 @@ static spm_status_t spm_pack_violation(spm_pack_violation_t *v,
                          bufs[first].id, bufs[second].id, detail);
 }
 
+static int spm_pack_by_i64(const void *pa, const void *pb) {
+  int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+// The index of coordinate x in the sorted distinct xs[0..m) (present).
+static size_t spm_pack_coord(const int64_t *xs, size_t m, int64_t x) {
+  size_t lo = 0, hi = m;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (xs[mid] <= x)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+// Counts over the elementary ranges 0..n-1: add v on [lo, hi), max on
+// [lo, hi). Lazy: add[] is what a node's whole range received, mx[] the max
+// of its range including add[].
+typedef struct {
+  int32_t *mx, *add;
+  size_t n;
+} spm_pack_segtree_t;
+
+static bool spm_pack_segtree_init(spm_pack_segtree_t *t, size_t n) {
+  t->n = n ? n : 1;
+  t->mx = calloc(4 * t->n, sizeof *t->mx);
+  t->add = calloc(4 * t->n, sizeof *t->add);
+  return t->mx && t->add;
+}
+
+static void spm_pack_segtree_free(spm_pack_segtree_t *t) {
+  free(t->mx);
+  free(t->add);
+}
+
+static void spm_pack_segtree_add_at(spm_pack_segtree_t *t, size_t node,
+                                    size_t l, size_t r, size_t lo, size_t hi,
+                                    int32_t v) {
+  if (hi <= l || r <= lo)
+    return;
+  if (lo <= l && r <= hi) {
+    t->mx[node] += v;
+    t->add[node] += v;
+    return;
+  }
+  size_t mid = l + (r - l) / 2;
+  spm_pack_segtree_add_at(t, 2 * node, l, mid, lo, hi, v);
+  spm_pack_segtree_add_at(t, 2 * node + 1, mid, r, lo, hi, v);
+  int32_t a = t->mx[2 * node], b = t->mx[2 * node + 1];
+  t->mx[node] = (a > b ? a : b) + t->add[node];
+}
+
+static int32_t spm_pack_segtree_max_at(const spm_pack_segtree_t *t,
+                                       size_t node, size_t l, size_t r,
+                                       size_t lo, size_t hi) {
+  if (hi <= l || r <= lo)
+    return INT32_MIN;
+  if (lo <= l && r <= hi)
+    return t->mx[node];
+  size_t mid = l + (r - l) / 2;
+  int32_t a = spm_pack_segtree_max_at(t, 2 * node, l, mid, lo, hi);
+  int32_t b = spm_pack_segtree_max_at(t, 2 * node + 1, mid, r, lo, hi);
+  return (a > b ? a : b) + t->add[node];
+}
+
+static void spm_pack_segtree_add(spm_pack_segtree_t *t, size_t lo, size_t hi,
+                                 int32_t v) {
+  spm_pack_segtree_add_at(t, 1, 0, t->n, lo, hi, v);
+}
+
+static int32_t spm_pack_segtree_max(const spm_pack_segtree_t *t, size_t lo,
+                                    size_t hi) {
+  return spm_pack_segtree_max_at(t, 1, 0, t->n, lo, hi);
+}
+
+// The overlap found when buffer `b` starts: its partner is the first buffer
+// in start order that is still live and shares a byte with it (the pair
+// the pairwise sweep reported). O(n), once.
+static spm_status_t spm_pack_overlap(spm_pack_violation_t *v,
+                                     const spm_pack_buffer_t *bufs,
+                                     const spm_pack_start_key_t *order,
+                                     size_t n, uint32_t bi) {
+  const spm_pack_buffer_t *b = &bufs[bi];
+  for (size_t k = 0; k < n && order[k].i != bi; ++k) {
+    const spm_pack_buffer_t *o = &bufs[order[k].i];
+    if (o->end <= b->start || o->offset >= b->offset + b->size ||
+        b->offset >= o->offset + o->size)
+      continue;
+    int64_t lo = b->offset > o->offset ? b->offset : o->offset;
+    int64_t hi = b->offset + b->size < o->offset + o->size
+                     ? b->offset + b->size
+                     : o->offset + o->size;
+    int64_t t1 = b->end < o->end ? b->end : o->end;
+    return spm_pack_violation(v, bufs, order[k].i, bi,
+                              "both live in [%" PRId64 ", %" PRId64
+                              ") and both use bytes [%" PRId64 ", %" PRId64
+                              ")",
+                              b->start, t1, lo, hi);
+  }
+  return spm_status_make(SPM_STATUS_INTERNAL,
+                         "spm_pack_validate: an overlap without a partner");
+}
+
+// Overlaps by a sweep over the buffers in start order (`order`), keeping
+// the live ones and comparing each new buffer with all of them: O(n +
+// conflicting pairs), the cheapest when few buffers are live at once.
+// Gives up (false) once it has made 32 n + 2^20 comparisons, which bounds
+// its quadratic case (all 50,000 buffers live: 5.6 s); true with the
+// verdict in *s otherwise.
+static bool spm_pack_overlaps_pairwise(const spm_pack_buffer_t *bufs, size_t n,
+                                       const spm_pack_start_key_t *order,
+                                       spm_pack_violation_t *v,
+                                       spm_status_t *s) {
+  uint32_t *active = malloc(n * sizeof *active);
+  if (!active)
+    return false;
+  uint64_t work = 0, budget = 32 * (uint64_t)n + ((uint64_t)1 << 20);
+  size_t nactive = 0;
+  for (size_t k = 0; k < n && work <= budget; ++k) {
+    const spm_pack_buffer_t *b = &bufs[order[k].i];
+    size_t keep = 0;
+    work += nactive;
+    for (size_t j = 0; j < nactive; ++j) {
+      const spm_pack_buffer_t *o = &bufs[active[j]];
+      if (o->end <= b->start)
+        continue; // ended: drop
+      active[keep++] = active[j];
+      if (o->offset < b->offset + b->size && b->offset < o->offset + o->size) {
+        free(active);
+        *s = spm_pack_overlap(v, bufs, order, n, order[k].i);
+        return true;
+      }
+    }
+    nactive = keep;
+    active[nactive++] = order[k].i;
+  }
+  free(active);
+  return work <= budget;
+}
+
+// Overlaps by a sweep over time (ends before starts at equal times, starts
+// in `order`), counting the live buffers on each elementary byte range
+// (between consecutive distinct offsets and ends) in a segment tree with
+// range add and range max: a starting buffer overlaps a live one iff the
+// max over its bytes is above 0. O(n log n) whatever the number of
+// conflicting pairs (all 50,000 buffers live: 0.1 s).
+static spm_status_t spm_pack_overlaps_segtree(const spm_pack_buffer_t *bufs,
+                                              size_t n,
+                                              const spm_pack_start_key_t *order,
+                                              spm_pack_violation_t *v) {
+  spm_pack_event_t *ev = malloc(2 * n * sizeof *ev);
+  int64_t *xs = malloc(2 * n * sizeof *xs);
+  spm_pack_segtree_t t = {0};
+  if (!ev || !xs) {
+    free(ev);
+    free(xs);
+    return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < n; ++i) {
+    ev[2 * i] = (spm_pack_event_t){bufs[i].start, (uint32_t)i, 1};
+    ev[2 * i + 1] = (spm_pack_event_t){bufs[i].end, (uint32_t)i, 0};
+    xs[2 * i] = bufs[i].offset;
+    xs[2 * i + 1] = bufs[i].offset + bufs[i].size;
+  }
+  qsort(ev, 2 * n, sizeof *ev, spm_pack_event_cmp);
+  qsort(xs, 2 * n, sizeof *xs, spm_pack_by_i64);
+  size_t m = 0; // distinct coordinates
+  for (size_t i = 0; i < 2 * n; ++i)
+    if (m == 0 || xs[m - 1] != xs[i])
+      xs[m++] = xs[i];
+  spm_status_t s = SPM_OK;
+  if (!spm_pack_segtree_init(&t, m - 1))
+    s = spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
+  for (size_t k = 0; k < 2 * n && spm_status_is_ok(s); ++k) {
+    const spm_pack_buffer_t *b = &bufs[ev[k].i];
+    size_t lo = spm_pack_coord(xs, m, b->offset);
+    size_t hi = spm_pack_coord(xs, m, b->offset + b->size);
+    if (ev[k].start && spm_pack_segtree_max(&t, lo, hi) > 0)
+      s = spm_pack_overlap(v, bufs, order, n, ev[k].i);
+    else
+      spm_pack_segtree_add(&t, lo, hi, ev[k].start ? 1 : -1);
+  }
+  spm_pack_segtree_free(&t);
+  free(ev);
+  free(xs);
+  return s;
+}
+
 spm_status_t spm_pack_validate_ex(const spm_pack_buffer_t *bufs, size_t n,
                                   int64_t capacity, spm_pack_violation_t *v) {
   SPM_RETURN_IF_ERROR(spm_pack_check_buffers(bufs, n));
@@ -281,47 +472,16 @@ spm_status_t spm_pack_validate_ex(const spm_pack_buffer_t *bufs, size_t n,
   }
   if (n == 0)
     return SPM_OK;
-  // Sweep over the buffers by start time, keeping the ones still live; each
-  // new buffer is compared with all of them: O(n log n + conflicts).
   spm_pack_start_key_t *order = malloc(n * sizeof *order);
-  uint32_t *active = malloc(n * sizeof *active);
-  if (!order || !active) {
-    free(order);
-    free(active);
+  if (!order)
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
-  }
   for (size_t i = 0; i < n; ++i)
     order[i] = (spm_pack_start_key_t){bufs[i].start, (uint32_t)i};
   qsort(order, n, sizeof *order, spm_pack_by_start);
-  size_t nactive = 0;
   spm_status_t s = SPM_OK;
-  for (size_t k = 0; k < n && spm_status_is_ok(s); ++k) {
-    const spm_pack_buffer_t *b = &bufs[order[k].i];
-    size_t keep = 0;
-    for (size_t j = 0; j < nactive; ++j) {
-      const spm_pack_buffer_t *o = &bufs[active[j]];
-      if (o->end <= b->start)
-        continue; // ended: drop
-      active[keep++] = active[j];
-      if (o->offset < b->offset + b->size && b->offset < o->offset + o->size &&
-          spm_status_is_ok(s)) {
-        int64_t lo = b->offset > o->offset ? b->offset : o->offset;
-        int64_t hi = b->offset + b->size < o->offset + o->size
-                         ? b->offset + b->size
-                         : o->offset + o->size;
-        int64_t t1 = b->end < o->end ? b->end : o->end;
-        s = spm_pack_violation(v, bufs, active[j], order[k].i,
-                               "both live in [%" PRId64 ", %" PRId64
-                               ") and both use bytes [%" PRId64 ", %" PRId64
-                               ")",
-                               b->start, t1, lo, hi);
-      }
-    }
-    nactive = keep;
-    active[nactive++] = order[k].i;
-  }
+  if (!spm_pack_overlaps_pairwise(bufs, n, order, v, &s))
+    s = spm_pack_overlaps_segtree(bufs, n, order, v);
   free(order);
-  free(active);
   return s;
 }
 
