@@ -11,6 +11,11 @@
 #include <unistd.h>
 
 spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
+  return spm_file_read_until(path, out, NULL, NULL);
+}
+
+spm_status_t spm_file_read_until(const char *path, spm_strbuf_t *out,
+                                 spm_file_chunk_fn stop, void *user) {
   FILE *f = stdin;
   if (strcmp(path, "-") != 0) {
     struct stat st;
@@ -24,9 +29,14 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
   }
   char chunk[65536];
   size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+  spm_status_t s = SPM_OK;
+  bool stopped = false;
+  while (!stopped && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    size_t from = out->len;
     spm_strbuf_append(out, chunk, n);
-  int failed = ferror(f);
+    stopped = stop && stop(out, from, user, &s);
+  }
+  int failed = !stopped && ferror(f);
   int err = errno;
   if (f != stdin)
     fclose(f);
@@ -34,7 +44,7 @@ spm_status_t spm_file_read(const char *path, spm_strbuf_t *out) {
     return spm_status_make(SPM_STATUS_IO_ERROR, "cannot read '%s': %s", path,
                            strerror(err));
   spm_strbuf_append(out, "", 0); // ensure NUL termination of empty input
-  return SPM_OK;
+  return s;
 }
 
 static int spm_file_write_fd(int fd, const char *data, size_t n);

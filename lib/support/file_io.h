@@ -16,6 +16,18 @@ extern "C" {
 // SPM_STATUS_IO_ERROR whose message names the path and the reason.
 spm_status_t spm_file_read(const char *path, spm_strbuf_t *out);
 
+// After each chunk that spm_file_read_until appends to `out` (its bytes
+// start at out->data + from): true stops the reading, with *status (OK
+// unless the callback sets an error, which it then owns and hands over).
+typedef bool (*spm_file_chunk_fn)(const spm_strbuf_t *out, size_t from,
+                                  void *user, spm_status_t *status);
+
+// spm_file_read, but `stop` (may be NULL: read all) may end it early, for
+// inputs that can be refused from their first bytes or that may not end
+// (/dev/zero). Returns the callback's status when it stopped with one.
+spm_status_t spm_file_read_until(const char *path, spm_strbuf_t *out,
+                                 spm_file_chunk_fn stop, void *user);
+
 // Writes `n` bytes (borrowed) to `path` atomically: the data goes to a
 // temporary file `.spm-XXXXXX` in the same directory which is renamed over
 // `path` only when everything was written and flushed, so a failure never

@@ -1,12 +1,12 @@
 // CSV reading and writing for spm-pack (see csv.h).
 #include "csv.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "support/file_io.h"
 
 #define SPM_CSV_HEADER "id,lower,upper,size"
 #define SPM_CSV_HEADER_OFFSET "id,lower,upper,size,offset"
@@ -289,60 +289,45 @@ void spm_csv_write(const spm_csv_t *c, const int64_t *offsets,
   }
 }
 
+typedef struct {
+  const char *name;
+  bool need_offset, header_checked;
+  size_t max;
+} spm_csv_reading_t;
+
+// Stops at what spm_csv_parse refuses on what has been read (it reports
+// it): a NUL byte, or a wrong header; and past `max` bytes. An endless
+// input (/dev/zero, /dev/urandom, `yes |`) was read until memory ran out.
+static bool spm_csv_read_stop(const spm_strbuf_t *out, size_t from,
+                              void *user, spm_status_t *status) {
+  spm_csv_reading_t *r = user;
+  if (out->len > r->max) {
+    *status = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                              "%s: more than %zu bytes, the most spm-pack "
+                              "reads",
+                              r->name, r->max);
+    return true;
+  }
+  if (memchr(out->data + from, '\0', out->len - from))
+    return true;
+  if (r->header_checked)
+    return false;
+  const char *nl = memchr(out->data, '\n', out->len);
+  if (!nl && out->len < SPM_CSV_HEADER_WINDOW)
+    return false;
+  r->header_checked = true;
+  spm_csv_t head;
+  spm_status_t h = spm_csv_parse(
+      r->name, out->data, nl ? (size_t)(nl - out->data) + 1 : out->len,
+      r->need_offset, &head);
+  bool ok = spm_status_is_ok(h);
+  spm_status_free(h);
+  spm_csv_free(&head);
+  return !ok;
+}
+
 spm_status_t spm_csv_read(const char *path, const char *name,
                           bool need_offset, size_t max, spm_strbuf_t *out) {
-  FILE *f = stdin;
-  if (strcmp(path, "-") != 0) {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-      return spm_status_make(SPM_STATUS_IO_ERROR,
-                             "cannot read '%s': is a directory", path);
-    f = fopen(path, "rb");
-    if (!f)
-      return spm_status_make(SPM_STATUS_IO_ERROR, "cannot open '%s': %s",
-                             path, strerror(errno));
-  }
-  static char chunk[SPM_CSV_HEADER_WINDOW];
-  size_t n;
-  bool header_checked = false;
-  spm_status_t s = SPM_OK;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (n > max - out->len) {
-      s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                          "%s: more than %zu bytes, the most spm-pack reads",
-                          name, max);
-      break;
-    }
-    spm_strbuf_append(out, chunk, n);
-    // Stop at what spm_csv_parse refuses on what has been read (it reports
-    // it): a NUL byte, or a wrong header. An endless input (/dev/zero,
-    // /dev/urandom, `yes |`) was read until memory ran out.
-    if (memchr(chunk, '\0', n))
-      break;
-    if (!header_checked) {
-      const char *nl = memchr(out->data, '\n', out->len);
-      if (nl || out->len >= SPM_CSV_HEADER_WINDOW) {
-        header_checked = true;
-        spm_csv_t head;
-        spm_status_t h =
-            spm_csv_parse(name, out->data,
-                          nl ? (size_t)(nl - out->data) + 1 : out->len,
-                          need_offset, &head);
-        bool ok = spm_status_is_ok(h);
-        spm_status_free(h);
-        spm_csv_free(&head);
-        if (!ok)
-          break;
-      }
-    }
-  }
-  int failed = spm_status_is_ok(s) && ferror(f);
-  int err = errno;
-  if (f != stdin)
-    fclose(f);
-  if (failed)
-    return spm_status_make(SPM_STATUS_IO_ERROR, "cannot read '%s': %s", path,
-                           strerror(err));
-  spm_strbuf_append(out, "", 0); // NUL-terminated even when empty
-  return s;
+  spm_csv_reading_t r = {name, need_offset, false, max};
+  return spm_file_read_until(path, out, spm_csv_read_stop, &r);
 }
