@@ -14,15 +14,17 @@ typedef struct {
   int64_t gap;    // bytes free below lo, down to the interval below (or 0)
   int64_t maxgap; // the largest gap in this node's subtree of tree A
   uint32_t prio;
-  int32_t la, ra; // tree A, by lo
-  int32_t lb, rb; // tree B, by (gap, lo)
+  int32_t kid[2][2]; // [tree][0: left, 1: right]; -1: none
 } spm_pack_gap_node_t;
+
+// Tree A orders the nodes by lo and keeps maxgap; tree B by (gap, lo).
+enum { SPM_PACK_BY_LO = 0, SPM_PACK_BY_GAP = 1 };
 
 struct spm_pack_gaps_s {
   spm_pack_gap_node_t *node;
   int32_t *free_slots;
   size_t nfree;
-  int32_t ra, rb; // roots, -1 when empty
+  int32_t root[2]; // of trees A and B, -1 when empty
   int32_t *heap;  // node indices, min-heap by until
   size_t nheap;
   size_t cap;
@@ -55,7 +57,7 @@ void spm_pack_gaps_destroy(spm_pack_gaps_t *g) {
 }
 
 void spm_pack_gaps_reset(spm_pack_gaps_t *g) {
-  g->ra = g->rb = -1;
+  g->root[0] = g->root[1] = -1;
   g->nheap = 0;
   g->nfree = g->cap;
   for (size_t i = 0; i < g->cap; ++i)
@@ -70,140 +72,97 @@ static uint32_t spm_pack_gaps_rand(spm_pack_gaps_t *g) {
   return g->seed;
 }
 
-// --- tree A: by lo, with the subtree's largest gap ---------------------------
+// --- the two treaps ------------------------------------------------------------
 
-static void spm_pack_pull_a(spm_pack_gap_node_t *n, int32_t t) {
+// Whether node a's key is below node b's in tree `tr` (keys are unique: lo
+// is, for disjoint intervals).
+static bool spm_pack_key_less(const spm_pack_gap_node_t *a,
+                              const spm_pack_gap_node_t *b, int tr) {
+  if (tr == SPM_PACK_BY_GAP && a->gap != b->gap)
+    return a->gap < b->gap;
+  return a->lo < b->lo;
+}
+
+// Recomputes t's maxgap from its gap and its children's (tree A only).
+static void spm_pack_pull(spm_pack_gap_node_t *n, int32_t t, int tr) {
+  if (tr != SPM_PACK_BY_LO)
+    return;
   int64_t m = n[t].gap;
-  if (n[t].la >= 0 && n[n[t].la].maxgap > m)
-    m = n[n[t].la].maxgap;
-  if (n[t].ra >= 0 && n[n[t].ra].maxgap > m)
-    m = n[n[t].ra].maxgap;
+  for (int side = 0; side < 2; ++side) {
+    int32_t c = n[t].kid[tr][side];
+    if (c >= 0 && n[c].maxgap > m)
+      m = n[c].maxgap;
+  }
   n[t].maxgap = m;
 }
 
-// Splits t into keys < lo and keys >= lo.
-static void spm_pack_split_a(spm_pack_gap_node_t *n, int32_t t, int64_t lo,
-                             int32_t *l, int32_t *r) {
+// Splits t into the keys below `key` and the rest.
+static void spm_pack_split(spm_pack_gap_node_t *n, int32_t t,
+                           const spm_pack_gap_node_t *key, int tr,
+                           int32_t *l, int32_t *r) {
   if (t < 0) {
     *l = *r = -1;
     return;
   }
-  if (n[t].lo < lo) {
-    spm_pack_split_a(n, n[t].ra, lo, &n[t].ra, r);
+  if (spm_pack_key_less(&n[t], key, tr)) {
+    spm_pack_split(n, n[t].kid[tr][1], key, tr, &n[t].kid[tr][1], r);
     *l = t;
   } else {
-    spm_pack_split_a(n, n[t].la, lo, l, &n[t].la);
+    spm_pack_split(n, n[t].kid[tr][0], key, tr, l, &n[t].kid[tr][0]);
     *r = t;
   }
-  spm_pack_pull_a(n, t);
+  spm_pack_pull(n, t, tr);
 }
 
-static int32_t spm_pack_merge_a(spm_pack_gap_node_t *n, int32_t l, int32_t r) {
+// Joins l and r, every key of l below every key of r.
+static int32_t spm_pack_merge(spm_pack_gap_node_t *n, int32_t l, int32_t r,
+                              int tr) {
   if (l < 0)
     return r;
   if (r < 0)
     return l;
   if (n[l].prio > n[r].prio) {
-    n[l].ra = spm_pack_merge_a(n, n[l].ra, r);
-    spm_pack_pull_a(n, l);
+    n[l].kid[tr][1] = spm_pack_merge(n, n[l].kid[tr][1], r, tr);
+    spm_pack_pull(n, l, tr);
     return l;
   }
-  n[r].la = spm_pack_merge_a(n, l, n[r].la);
-  spm_pack_pull_a(n, r);
+  n[r].kid[tr][0] = spm_pack_merge(n, l, n[r].kid[tr][0], tr);
+  spm_pack_pull(n, r, tr);
   return r;
 }
 
-static void spm_pack_insert_a(spm_pack_gaps_t *g, int32_t x) {
+static void spm_pack_insert(spm_pack_gaps_t *g, int32_t x, int tr) {
   int32_t l, r;
-  spm_pack_split_a(g->node, g->ra, g->node[x].lo, &l, &r);
-  g->node[x].la = g->node[x].ra = -1;
-  spm_pack_pull_a(g->node, x);
-  g->ra = spm_pack_merge_a(g->node, spm_pack_merge_a(g->node, l, x), r);
+  spm_pack_split(g->node, g->root[tr], &g->node[x], tr, &l, &r);
+  g->node[x].kid[tr][0] = g->node[x].kid[tr][1] = -1;
+  spm_pack_pull(g->node, x, tr);
+  g->root[tr] =
+      spm_pack_merge(g->node, spm_pack_merge(g->node, l, x, tr), r, tr);
 }
 
-static void spm_pack_erase_a(spm_pack_gaps_t *g, int32_t x) {
+static void spm_pack_erase(spm_pack_gaps_t *g, int32_t x, int tr) {
   int32_t l, m, r;
-  spm_pack_split_a(g->node, g->ra, g->node[x].lo, &l, &m);
-  spm_pack_split_a(g->node, m, g->node[x].lo + 1, &m, &r);
-  g->ra = spm_pack_merge_a(g->node, l, r); // m is x alone (lo is unique)
-}
-
-// The node of largest lo below `lo`, and of smallest lo above it (-1: none).
-static int32_t spm_pack_below(const spm_pack_gaps_t *g, int64_t lo) {
-  int32_t t = g->ra, best = -1;
-  while (t >= 0)
-    if (g->node[t].lo < lo) {
-      best = t;
-      t = g->node[t].ra;
-    } else {
-      t = g->node[t].la;
-    }
-  return best;
-}
-
-static int32_t spm_pack_above(const spm_pack_gaps_t *g, int64_t lo) {
-  int32_t t = g->ra, best = -1;
-  while (t >= 0)
-    if (g->node[t].lo > lo) {
-      best = t;
-      t = g->node[t].la;
-    } else {
-      t = g->node[t].ra;
-    }
-  return best;
-}
-
-// --- tree B: by (gap, lo) ----------------------------------------------------
-
-static bool spm_pack_less_b(const spm_pack_gap_node_t *a,
-                            const spm_pack_gap_node_t *b) {
-  return a->gap != b->gap ? a->gap < b->gap : a->lo < b->lo;
-}
-
-// Splits t into keys < key(x) and keys >= key(x).
-static void spm_pack_split_b(spm_pack_gap_node_t *n, int32_t t,
-                             const spm_pack_gap_node_t *key, int32_t *l,
-                             int32_t *r) {
-  if (t < 0) {
-    *l = *r = -1;
-    return;
-  }
-  if (spm_pack_less_b(&n[t], key)) {
-    spm_pack_split_b(n, n[t].rb, key, &n[t].rb, r);
-    *l = t;
-  } else {
-    spm_pack_split_b(n, n[t].lb, key, l, &n[t].lb);
-    *r = t;
-  }
-}
-
-static int32_t spm_pack_merge_b(spm_pack_gap_node_t *n, int32_t l, int32_t r) {
-  if (l < 0)
-    return r;
-  if (r < 0)
-    return l;
-  if (n[l].prio > n[r].prio) {
-    n[l].rb = spm_pack_merge_b(n, n[l].rb, r);
-    return l;
-  }
-  n[r].lb = spm_pack_merge_b(n, l, n[r].lb);
-  return r;
-}
-
-static void spm_pack_insert_b(spm_pack_gaps_t *g, int32_t x) {
-  int32_t l, r;
-  spm_pack_split_b(g->node, g->rb, &g->node[x], &l, &r);
-  g->node[x].lb = g->node[x].rb = -1;
-  g->rb = spm_pack_merge_b(g->node, spm_pack_merge_b(g->node, l, x), r);
-}
-
-static void spm_pack_erase_b(spm_pack_gaps_t *g, int32_t x) {
-  int32_t l, m, r;
-  spm_pack_split_b(g->node, g->rb, &g->node[x], &l, &m);
+  spm_pack_split(g->node, g->root[tr], &g->node[x], tr, &l, &m);
   spm_pack_gap_node_t next = g->node[x];
-  next.lo++; // the key just above x's: (gap, lo + 1)
-  spm_pack_split_b(g->node, m, &next, &m, &r);
-  g->rb = spm_pack_merge_b(g->node, l, r); // m is x alone
+  next.lo++; // the key just above x's, in either order
+  spm_pack_split(g->node, m, &next, tr, &m, &r);
+  g->root[tr] = spm_pack_merge(g->node, l, r, tr); // m was x alone
+}
+
+// The node of tree A with the largest lo below `lo` (dir 0), or the
+// smallest above it (dir 1); -1: none.
+static int32_t spm_pack_neighbour(const spm_pack_gaps_t *g, int64_t lo,
+                                  int dir) {
+  int32_t t = g->root[SPM_PACK_BY_LO], best = -1;
+  while (t >= 0) {
+    bool beyond = dir == 0 ? g->node[t].lo < lo : g->node[t].lo > lo;
+    if (beyond) // a candidate: look for a closer one, toward lo
+      best = t;
+    // dir 0: a candidate's right subtree is closer, else the left one;
+    // dir 1: the mirror image
+    t = g->node[t].kid[SPM_PACK_BY_LO][beyond == (dir == 0)];
+  }
+  return best;
 }
 
 // --- gaps --------------------------------------------------------------------
@@ -212,11 +171,11 @@ static void spm_pack_erase_b(spm_pack_gaps_t *g, int32_t x) {
 static void spm_pack_set_gap(spm_pack_gaps_t *g, int32_t x, int64_t gap) {
   if (g->node[x].gap == gap)
     return;
-  spm_pack_erase_a(g, x);
-  spm_pack_erase_b(g, x);
+  for (int tr = 0; tr < 2; ++tr)
+    spm_pack_erase(g, x, tr);
   g->node[x].gap = gap;
-  spm_pack_insert_a(g, x);
-  spm_pack_insert_b(g, x);
+  for (int tr = 0; tr < 2; ++tr)
+    spm_pack_insert(g, x, tr);
 }
 
 // Whether `size`/`align` fits in the gap below node t; its offset in *at.
@@ -234,12 +193,12 @@ static int32_t spm_pack_first_fit(const spm_pack_gap_node_t *n, int32_t t,
                                   int64_t size, int64_t align, int64_t *at) {
   if (t < 0 || n[t].maxgap < size)
     return -1;
-  int32_t r = spm_pack_first_fit(n, n[t].la, size, align, at);
+  int32_t r = spm_pack_first_fit(n, n[t].kid[SPM_PACK_BY_LO][0], size, align, at);
   if (r >= 0)
     return r;
   if (spm_pack_gap_fits(&n[t], size, align, at))
     return t;
-  return spm_pack_first_fit(n, n[t].ra, size, align, at);
+  return spm_pack_first_fit(n, n[t].kid[SPM_PACK_BY_LO][1], size, align, at);
 }
 
 // The smallest gap of subtree t (tree B) that fits, the lowest among equal
@@ -247,27 +206,31 @@ static int32_t spm_pack_first_fit(const spm_pack_gap_node_t *n, int32_t t,
 static int32_t spm_pack_best_fit(const spm_pack_gap_node_t *n, int32_t t,
                                  int64_t size, int64_t align, int64_t *at) {
   while (t >= 0 && n[t].gap < size)
-    t = n[t].rb;
+    t = n[t].kid[SPM_PACK_BY_GAP][1];
   if (t < 0)
     return -1;
-  int32_t r = spm_pack_best_fit(n, n[t].lb, size, align, at);
+  int32_t r = spm_pack_best_fit(n, n[t].kid[SPM_PACK_BY_GAP][0], size, align, at);
   if (r >= 0)
     return r;
   if (spm_pack_gap_fits(&n[t], size, align, at))
     return t;
-  return spm_pack_best_fit(n, n[t].rb, size, align, at);
+  return spm_pack_best_fit(n, n[t].kid[SPM_PACK_BY_GAP][1], size, align, at);
 }
 
 int64_t spm_pack_gaps_fit(const spm_pack_gaps_t *g, int64_t size,
                           int64_t align, bool best_fit) {
   int64_t at = 0;
-  int32_t t = best_fit ? spm_pack_best_fit(g->node, g->rb, size, align, &at)
-                       : spm_pack_first_fit(g->node, g->ra, size, align, &at);
+  int32_t t =
+      best_fit
+          ? spm_pack_best_fit(g->node, g->root[SPM_PACK_BY_GAP], size, align,
+                              &at)
+          : spm_pack_first_fit(g->node, g->root[SPM_PACK_BY_LO], size, align,
+                               &at);
   if (t >= 0)
     return at;
-  int32_t top = g->ra; // above the highest interval
-  while (top >= 0 && g->node[top].ra >= 0)
-    top = g->node[top].ra;
+  int32_t top = g->root[SPM_PACK_BY_LO]; // above the highest interval
+  while (top >= 0 && g->node[top].kid[SPM_PACK_BY_LO][1] >= 0)
+    top = g->node[top].kid[SPM_PACK_BY_LO][1];
   return spm_pack_align_up(top >= 0 ? g->node[top].hi : 0, align);
 }
 
@@ -284,13 +247,14 @@ static void spm_pack_heap_swap(spm_pack_gaps_t *g, size_t a, size_t b) {
 void spm_pack_gaps_insert(spm_pack_gaps_t *g, int64_t lo, int64_t hi,
                           int64_t until) {
   int32_t x = g->free_slots[--g->nfree];
-  int32_t below = spm_pack_below(g, lo), above = spm_pack_above(g, lo);
+  int32_t below = spm_pack_neighbour(g, lo, 0);
+  int32_t above = spm_pack_neighbour(g, lo, 1);
   g->node[x] = (spm_pack_gap_node_t){
       .lo = lo, .hi = hi, .until = until,
       .gap = lo - (below >= 0 ? g->node[below].hi : 0),
       .prio = spm_pack_gaps_rand(g)};
-  spm_pack_insert_a(g, x);
-  spm_pack_insert_b(g, x);
+  for (int tr = 0; tr < 2; ++tr)
+    spm_pack_insert(g, x, tr);
   if (above >= 0)
     spm_pack_set_gap(g, above, g->node[above].lo - hi);
   size_t k = g->nheap++;
@@ -314,10 +278,10 @@ void spm_pack_gaps_expire(spm_pack_gaps_t *g, int64_t now) {
       spm_pack_heap_swap(g, c, k);
       k = c;
     }
-    int32_t below = spm_pack_below(g, g->node[x].lo);
-    int32_t above = spm_pack_above(g, g->node[x].lo);
-    spm_pack_erase_a(g, x);
-    spm_pack_erase_b(g, x);
+    int32_t below = spm_pack_neighbour(g, g->node[x].lo, 0);
+    int32_t above = spm_pack_neighbour(g, g->node[x].lo, 1);
+    for (int tr = 0; tr < 2; ++tr)
+      spm_pack_erase(g, x, tr);
     if (above >= 0)
       spm_pack_set_gap(g, above, g->node[above].lo -
                                      (below >= 0 ? g->node[below].hi : 0));
