@@ -779,12 +779,15 @@ static void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block) {
   free(live);
 }
 
-static MlirWalkResult spm_verify_lifetimes_visit(MlirOperation op,
-                                                 void *user) {
+// The per-block rules of every block of op: buffers allocated together
+// apart, and the order of ops (spm_verifier_order.c), in one walk.
+static MlirWalkResult spm_verify_blocks_visit(MlirOperation op, void *user) {
   for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
     for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b)) {
       spm_verify_block_lifetimes(user, b);
+      spm_verify_block_order(user, b);
+    }
   return MlirWalkResultAdvance;
 }
 
@@ -804,8 +807,7 @@ spm_status_t spm_verify_op(MlirOperation root) {
     }
   }
   mlirOperationWalk(root, spm_verify_visit, &v, MlirWalkPreOrder);
-  mlirOperationWalk(root, spm_verify_lifetimes_visit, &v, MlirWalkPreOrder);
-  spm_verify_order(&v, root);
+  mlirOperationWalk(root, spm_verify_blocks_visit, &v, MlirWalkPreOrder);
   if (v.errors)
     return spm_status_make(SPM_STATUS_FAILED, "%zu spm verifier error%s",
                            v.errors, v.errors == 1 ? "" : "s");

@@ -33,11 +33,12 @@ typedef struct spm_verifier_s {
 bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
                            int64_t *hi);
 
-// The rules on the order of ops in a block (spm_verifier_order.c): no use
-// of a buffer after its spm.dealloc, no second spm.dealloc (nor one inside a
-// loop that does not contain the spm.alloc), every transfer waited for once,
-// and no access to the elements of a transfer that is still in flight.
-// Reports each violation through `v`; `root` is borrowed.
-void spm_verify_order(spm_verifier_t *v, MlirOperation root);
+// The rules on the order of ops (spm_verifier_order.c) for the transfers
+// issued and the buffers allocated in `block` (borrowed): no use of a
+// buffer after its spm.dealloc, no second spm.dealloc (nor one inside a
+// loop that does not contain the spm.alloc), every transfer waited for
+// once, and no access to the elements of a transfer that is still in
+// flight. Reports each violation through `v`.
+void spm_verify_block_order(spm_verifier_t *v, MlirBlock block);
 
 #endif

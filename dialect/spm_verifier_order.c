@@ -311,7 +311,6 @@ static long spm_ptr_map_get(const spm_ptr_map_t *m, const void *key) {
 
 typedef struct {
   spm_verifier_t *v;
-  MlirBlock block;
   spm_flight_t *f;
   size_t n, cap;
   spm_ptr_map_t by_root; // root buffer -> first transfer in flight on it
@@ -420,7 +419,7 @@ static void spm_sweep_issue(spm_sweep_t *s, MlirOperation dma, bool load) {
 }
 
 static void spm_sweep_block(spm_verifier_t *v, MlirBlock block) {
-  spm_sweep_t s = {.v = v, .block = block};
+  spm_sweep_t s = {.v = v};
   for (MlirOperation op = mlirBlockGetFirstOperation(block);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op)) {
     if (s.n) {
@@ -439,18 +438,12 @@ static void spm_sweep_block(spm_verifier_t *v, MlirBlock block) {
   free(s.by_dma.vals);
 }
 
-// --- the walk ---------------------------------------------------------------
+// --- a block ------------------------------------------------------------------
 
-static MlirWalkResult spm_verify_order_visit(MlirOperation op, void *user) {
-  if (spm_op_is(op, "spm.alloc"))
-    spm_verify_alloc_order(user, op);
-  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
-    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
-      spm_sweep_block(user, b);
-  return MlirWalkResultAdvance;
-}
-
-void spm_verify_order(spm_verifier_t *v, MlirOperation root) {
-  mlirOperationWalk(root, spm_verify_order_visit, v, MlirWalkPreOrder);
+void spm_verify_block_order(spm_verifier_t *v, MlirBlock block) {
+  spm_sweep_block(v, block);
+  for (MlirOperation op = mlirBlockGetFirstOperation(block);
+       !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op))
+    if (spm_op_is(op, "spm.alloc"))
+      spm_verify_alloc_order(v, op);
 }
