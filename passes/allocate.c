@@ -572,12 +572,13 @@ static spm_status_t spm_allocate_option(const char *key, const char *value,
     o->time_limit = v;
     return SPM_OK;
   }
-  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "'spm-allocate' has no option '%s' (options: "
-                         "algorithm, capacity, alignment, time-limit, place, "
-                         "max-tiles)",
-                         key);
+  return spm_status_make(SPM_STATUS_INTERNAL,
+                         "'spm-allocate' option '%s' has no handler", key);
 }
+
+static const spm_pass_option_t spm_allocate_options[] = {
+    {"algorithm", false},  {"capacity", false}, {"alignment", false},
+    {"time-limit", false}, {"place", false},    {"max-tiles", false}};
 
 static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   spm_allocate_options_t *o = calloc(1, sizeof *o);
@@ -587,7 +588,10 @@ static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   o->place = true;
   o->max_tiles = SPM_PLACE_MAX_TILES_DEFAULT;
   spm_status_t s =
-      spm_pass_parse_options("spm-allocate", options, spm_allocate_option, o);
+      spm_pass_parse_options(
+      "spm-allocate", options, spm_allocate_options,
+      sizeof spm_allocate_options / sizeof *spm_allocate_options,
+      spm_allocate_option, o);
   if (!spm_status_is_ok(s)) {
     free(o);
     return s;

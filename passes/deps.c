@@ -195,18 +195,21 @@ static spm_status_t spm_deps_option(const char *key, const char *value,
                              value);
     return SPM_OK;
   }
-  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "'spm-deps' has no option '%s' (options: format, "
-                         "json, flow)",
-                         key);
+  return spm_status_make(SPM_STATUS_INTERNAL,
+                         "'spm-deps' option '%s' has no handler", key);
 }
+
+static const spm_pass_option_t spm_deps_options[] = {
+    {"format", false}, {"json", false}, {"flow", false}};
 
 static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
   spm_deps_options_t *o = calloc(1, sizeof *o);
   if (!o)
     abort();
   spm_status_t s =
-      spm_pass_parse_options("spm-deps", options, spm_deps_option, o);
+      spm_pass_parse_options(
+      "spm-deps", options, spm_deps_options,
+      sizeof spm_deps_options / sizeof *spm_deps_options, spm_deps_option, o);
   if (!spm_status_is_ok(s)) {
     spm_deps_destruct(o);
     return s;

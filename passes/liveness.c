@@ -61,15 +61,9 @@ static void spm_liveness_run(MlirOperation op, MlirExternalPass pass,
   isl_ctx_free(ctx);
 }
 
-static spm_status_t spm_liveness_reject_option(const char *key,
-                                               const char *value, void *user) {
-  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "'spm-liveness' has no option '%s'", key);
-}
-
 static spm_status_t spm_liveness_create(const char *options, MlirPass *out) {
-  SPM_RETURN_IF_ERROR(spm_pass_parse_options(
-      "spm-liveness", options, spm_liveness_reject_option, NULL));
+  SPM_RETURN_IF_ERROR(spm_pass_parse_options("spm-liveness", options, NULL,
+                                             0, NULL, NULL));
   MlirExternalPassCallbacks cb = {
       .construct = spm_liveness_construct,
       .destruct = spm_liveness_destruct,

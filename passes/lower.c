@@ -160,20 +160,24 @@ static spm_status_t spm_lower_option(const char *key, const char *value,
                              value);
     o->keep_ir = strcmp(value, "false") == 0;
   } else {
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-lower' has no option '%s' (options: output, "
-                           "format, func, rewrite)",
-                           key);
+    return spm_status_make(SPM_STATUS_INTERNAL,
+                           "'spm-lower' option '%s' has no handler", key);
   }
   return SPM_OK;
 }
+
+static const spm_pass_option_t spm_lower_options[] = {
+    {"output", false}, {"format", false}, {"func", false}, {"rewrite", true}};
 
 static spm_status_t spm_lower_create(const char *options, MlirPass *out) {
   spm_lower_options_t *o = calloc(1, sizeof *o);
   if (!o)
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   spm_status_t s =
-      spm_pass_parse_options("spm-lower", options, spm_lower_option, o);
+      spm_pass_parse_options(
+      "spm-lower", options, spm_lower_options,
+      sizeof spm_lower_options / sizeof *spm_lower_options, spm_lower_option,
+      o);
   if (!spm_status_is_ok(s)) {
     spm_lower_destruct(o);
     return s;

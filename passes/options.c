@@ -6,7 +6,36 @@
 #include "passes/pass.h"
 #include "support/strbuf.h"
 
+// The entry of `known` named `key`, or NULL.
+static const spm_pass_option_t *spm_pass_option_find(
+    const spm_pass_option_t *known, size_t nknown, const char *key) {
+  for (size_t i = 0; i < nknown; ++i)
+    if (strcmp(known[i].name, key) == 0)
+      return &known[i];
+  return NULL;
+}
+
+// "'PASS' has no option 'KEY'", with the list of options when there are any.
+static spm_status_t spm_pass_option_unknown(const char *pass,
+                                            const spm_pass_option_t *known,
+                                            size_t nknown, const char *key) {
+  spm_strbuf_t list = SPM_STRBUF_INIT;
+  for (size_t i = 0; i < nknown; ++i) {
+    spm_strbuf_append_str(&list, i ? ", " : " (options: ");
+    spm_strbuf_append_str(&list, known[i].name);
+  }
+  if (nknown)
+    spm_strbuf_append_str(&list, ")");
+  spm_status_t s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                                   "'%s' has no option '%s'%s", pass, key,
+                                   nknown ? spm_strbuf_cstr(&list) : "");
+  spm_strbuf_free(&list);
+  return s;
+}
+
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
+                                    const spm_pass_option_t *known,
+                                    size_t nknown,
                                     spm_pass_option_fn on_option, void *user) {
   if (!options)
     return SPM_OK;
@@ -22,6 +51,7 @@ spm_status_t spm_pass_parse_options(const char *pass, const char *options,
     spm_strbuf_clear(&val);
     while (*p && *p != '=' && *p != ' ' && *p != ',')
       spm_strbuf_append(&key, p++, 1);
+    bool has_value = *p == '=';
     if (*p == '=') {
       ++p;
       if (*p == '"' || *p == '\'') {
@@ -44,13 +74,26 @@ spm_status_t spm_pass_parse_options(const char *pass, const char *options,
           spm_strbuf_append(&val, p++, 1);
         }
       }
-    } else {
-      spm_strbuf_append_str(&val, "true");
     }
     if (key.len == 0) {
       st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "expected 'key=value' in options of '%s'", pass);
       break;
+    }
+    const spm_pass_option_t *opt =
+        spm_pass_option_find(known, nknown, spm_strbuf_cstr(&key));
+    if (!opt) {
+      st = spm_pass_option_unknown(pass, known, nknown, spm_strbuf_cstr(&key));
+      break;
+    }
+    if (!has_value) {
+      if (!opt->flag) {
+        st = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                             "'%s' option %s needs a value (%s=...)", pass,
+                             opt->name, opt->name);
+        break;
+      }
+      spm_strbuf_append_str(&val, "true"); // a bare flag, as in mlir-opt
     }
     st = on_option(spm_strbuf_cstr(&key), spm_strbuf_cstr(&val), user);
   }

@@ -8,6 +8,7 @@
 #ifndef SPM_PASSES_PASS_H
 #define SPM_PASSES_PASS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "mlir-c/Pass.h"
@@ -49,13 +50,24 @@ spm_status_t spm_pass_for_each_func(MlirOperation op,
                                     spm_status_t (*fn)(MlirOperation, void *),
                                     void *user);
 
+// One option a pass accepts. A `flag` may be given bare (`key` alone means
+// key=true, as mlir-opt's boolean options); every other option needs a
+// value.
+typedef struct spm_pass_option_s {
+  const char *name;
+  bool flag;
+} spm_pass_option_t;
+
 // Option parsing shared by passes: calls `on_option(key, value, user)` for
 // each `key=value` (separated by spaces or commas; values may be quoted with
-// "..." or '...'; a bare `key` has value "true"). Stops at the first
-// non-OK status returned by the callback, which is returned.
+// "..." or '...'). A key not in known[0..nknown) is an error naming the
+// pass's options; so is a bare key that is not a flag. Stops at the first
+// error or non-OK status returned by the callback, which is returned.
 typedef spm_status_t (*spm_pass_option_fn)(const char *key, const char *value,
                                            void *user);
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
+                                    const spm_pass_option_t *known,
+                                    size_t nknown,
                                     spm_pass_option_fn on_option, void *user);
 
 #ifdef __cplusplus

@@ -174,12 +174,14 @@ static spm_status_t spm_place_option(const char *key, const char *value,
                              value);
     return SPM_OK;
   }
-  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "'spm-place' has no option '%s' (options: strategy, "
-                         "capacity, reserve, double-buffer, fuse, chain, "
-                         "residency, report, max-tiles)",
-                         key);
+  return spm_status_make(SPM_STATUS_INTERNAL,
+                         "'spm-place' option '%s' has no handler", key);
 }
+
+static const spm_pass_option_t spm_place_options[] = {
+    {"strategy", false},     {"capacity", false}, {"reserve", false},
+    {"double-buffer", true}, {"fuse", true},      {"chain", true},
+    {"residency", false},    {"report", false},   {"max-tiles", false}};
 
 static spm_status_t spm_place_create(const char *options, MlirPass *out) {
   spm_place_options_t *o = malloc(sizeof *o);
@@ -187,7 +189,10 @@ static spm_status_t spm_place_create(const char *options, MlirPass *out) {
     abort();
   *o = spm_place_options_default();
   spm_status_t s =
-      spm_pass_parse_options("spm-place", options, spm_place_option, o);
+      spm_pass_parse_options(
+      "spm-place", options, spm_place_options,
+      sizeof spm_place_options / sizeof *spm_place_options, spm_place_option,
+      o);
   if (!spm_status_is_ok(s)) {
     free(o);
     return s;

@@ -13,6 +13,10 @@
 // RUN: not spm-opt --spm-allocate=time-limit=inf %s 2>&1 | FileCheck %s --check-prefix=BADTIME-INF
 // RUN: not spm-opt --spm-allocate=time-limit=1e999 %s 2>&1 | FileCheck %s --check-prefix=BADTIME-HUGE
 // RUN: not spm-opt --spm-allocate=colour=red %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// A bare key is key=true only for flags (as in mlir-opt); spm-allocate has
+// none, so a bare 'capacity' is an error of its own, not "got 'true'".
+// RUN: not spm-opt --spm-allocate=capacity %s 2>&1 | FileCheck %s --check-prefix=BARE
+// RUN: not spm-opt --pass-pipeline='builtin.module(spm-allocate{algorithm=exact time-limit})' %s 2>&1 | FileCheck %s --check-prefix=BARE-PIPE
 
 // Static partitions give every buffer its own bytes: 3 x 4096.
 // STATIC: remark: spm-allocate: 3 buffers, peak 12288 bytes, lower bound 8192 bytes, capacity 262144 bytes (target 'gemmini'), fragmentation 33.3%, algorithm static
@@ -30,6 +34,8 @@
 // BADTIME-INF: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got 'inf'
 // BADTIME-HUGE: spm-opt: error: 'spm-allocate' option time-limit needs a positive number of seconds, got '1e999'
 // UNKNOWN: spm-opt: error: 'spm-allocate' has no option 'colour' (options: algorithm, capacity, alignment, time-limit, place, max-tiles)
+// BARE: spm-opt: error: 'spm-allocate' option capacity needs a value (capacity=...)
+// BARE-PIPE: spm-opt: error: 'spm-allocate' option time-limit needs a value (time-limit=...)
 #id = affine_map<(d0) -> (d0)>
 func.func @three(%in: memref<1024xf32>, %out: memref<1024xf32>) {
   %a = memref.alloc() : memref<1024xf32>

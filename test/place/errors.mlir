@@ -9,6 +9,9 @@
 // RUN: not spm-opt --spm-place=double-buffer=maybe %s 2>&1 | FileCheck %s --check-prefix=DB
 // RUN: not spm-opt --spm-place=report=all %s 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not spm-opt --spm-place=colour=red %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// A bare flag means true (as in mlir-opt); any other bare option is an error.
+// RUN: not spm-opt --spm-place='fuse report' %s 2>&1 | FileCheck %s --check-prefix=BARE
+// RUN: not spm-opt --spm-place='chain capacity' %s 2>&1 | FileCheck %s --check-prefix=BARE-CAP
 // RUN: not spm-opt --spm-target=gemmini --spm-place=capacity=big %S/Inputs/matmul.mlir 2>&1 | FileCheck %s --check-prefix=CAP
 
 // NOFIT: matmul.mlir:{{[0-9]+}}:3: error: spm-place: no tiling of this op fits the scratchpad (8 usable bytes of 16):
@@ -18,6 +21,8 @@
 // DB: 'spm-place' option double-buffer must be true or false, got 'maybe'
 // REPORT: 'spm-place' option report must be summary, ops, reuse or none, got 'all'
 // UNKNOWN: 'spm-place' has no option 'colour' (options: strategy, capacity, reserve, double-buffer, fuse, chain, residency, report, max-tiles)
+// BARE: spm-opt: error: 'spm-place' option report needs a value (report=...)
+// BARE-CAP: spm-opt: error: 'spm-place' option capacity needs a value (capacity=...)
 // CAP: error:
 
 func.func @loop(%a: memref<8xf32>) {

@@ -78,13 +78,34 @@ static spm_status_t record(const char *k, const char *v, void *u) {
 }
 
 SPM_TEST(pass_options) {
+  static const spm_pass_option_t known[] = {
+      {"a", false}, {"b", false}, {"c", true}, {"flag", true}, {"d", false}};
+  size_t nknown = sizeof known / sizeof *known;
   opts_t o = {{0}};
   SPM_EXPECT(spm_status_is_ok(spm_pass_parse_options(
-      "p", "a=1 b='x y',c flag d={1,2}", record, &o)));
+      "p", "a=1 b='x y',c flag d={1,2}", known, nknown, record, &o)));
   SPM_EXPECT(strcmp(o.seen, "a=1;b=x y;c=true;flag=true;d={1,2};") == 0);
-  spm_status_t s = spm_pass_parse_options("p", "a='open", record, &o);
+  spm_status_t s =
+      spm_pass_parse_options("p", "a='open", known, nknown, record, &o);
   SPM_EXPECT_STR_CONTAINS(spm_status_message(s), "unterminated");
   spm_status_free(s);
+  // A bare key that is not a flag needs a value; the callback never sees it.
+  memset(&o, 0, sizeof o);
+  s = spm_pass_parse_options("p", "flag a", known, nknown, record, &o);
+  SPM_EXPECT_STR_CONTAINS(spm_status_message(s),
+                          "'p' option a needs a value (a=...)");
+  SPM_EXPECT(strcmp(o.seen, "flag=true;") == 0);
+  spm_status_free(s);
+  // An unknown key, with and without options to list.
+  s = spm_pass_parse_options("p", "z=1", known, nknown, record, &o);
+  SPM_EXPECT(strcmp(spm_status_message(s),
+                    "'p' has no option 'z' (options: a, b, c, flag, d)") == 0);
+  spm_status_free(s);
+  s = spm_pass_parse_options("q", "z", NULL, 0, NULL, NULL);
+  SPM_EXPECT(strcmp(spm_status_message(s), "'q' has no option 'z'") == 0);
+  spm_status_free(s);
+  SPM_EXPECT(spm_status_is_ok(spm_pass_parse_options("q", " , ", NULL, 0,
+                                                     NULL, NULL)));
 }
 
 SPM_TEST(registry_and_pipeline) {
