@@ -573,10 +573,15 @@ spm_status_t spm_pack_with_flags(spm_pack_buffer_t *bufs, size_t n,
   spm_status_t s =
       spm_pack_heuristic_run(bufs, n, result->lower_bound, best, &peak);
   if (spm_status_is_ok(s) && o.algorithm != SPM_PACK_HEURISTIC) {
-    bool over = cap && peak > cap;
-    bool probe = cap && (over || (o.algorithm == SPM_PACK_EXACT && !minimize));
+    // The exact search only where it can change the answer: when the
+    // heuristic's packing misses the capacity, or, when minimising, the
+    // lower bound. A packing within the capacity answers the question
+    // "exact" asks; one at the bound is optimal. (Until this rule, "exact"
+    // searched in every case: 10,000 buffers all live at once, packed at
+    // the bound by the heuristic in 26 ms, took 1.2 s and 515 MB.)
+    bool probe = cap && peak > cap;
     bool improve = minimize && peak > result->lower_bound;
-    if (o.algorithm == SPM_PACK_EXACT || probe || improve)
+    if (probe || improve)
       s = spm_pack_exact_phase(bufs, n, &o, flags, probe, minimize, best,
                                &peak, result);
   }

@@ -25,6 +25,9 @@
 //     (a packing there fits the capacity).
 //   - auto: heuristic first; exact only if the heuristic misses the capacity
 //     (or the lower bound, when minimising).
+//   The exact algorithm runs the heuristic first too, and searches only
+//   where that can change the answer, as auto does: with a capacity the two
+//   are the same; exact without a capacity minimises the peak.
 // `optimal` is also set whenever the peak equals the lower bound. Every
 // packing returned has passed spm_pack_validate(). See docs/packing.md.
 //
