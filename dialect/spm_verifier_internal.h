@@ -1,6 +1,6 @@
-// Private to the spm verifier (spm_verifier.c, spm_verifier_order.c): the
-// verifier's state and the helpers its files share. Not part of the public
-// API (spm_verifier.h).
+// Private to the spm verifier (spm_verifier.c, spm_verifier_order.c,
+// spm_verifier_lifetimes.c): the verifier's state and the helpers its files
+// share. Not part of the public API (spm_verifier.h).
 #ifndef SPM_DIALECT_SPM_VERIFIER_INTERNAL_H
 #define SPM_DIALECT_SPM_VERIFIER_INTERNAL_H
 
@@ -40,5 +40,11 @@ bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
 // once, and no access to the elements of a transfer that is still in
 // flight. Reports each violation through `v`.
 void spm_verify_block_order(spm_verifier_t *v, MlirBlock block);
+
+// The rule that buffers allocated at the same time in `block` (borrowed),
+// between their spm.alloc and spm.dealloc, do not share bytes
+// (spm_verifier_lifetimes.c). Reports each spm.alloc that overlaps one still
+// allocated, naming the lowest such, through `v`.
+void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block);
 
 #endif
