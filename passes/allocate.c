@@ -113,6 +113,23 @@ static void spm_rewrite_buffer(const spm_liveness_t *l,
 
 // The over-capacity diagnostic: at the op of maximum pressure, the buffers
 // live there.
+// Why a packing above `capacity` is all there is, for the overflow
+// diagnostics: " (...)", or "" when the lower bound (which they print)
+// says it.
+static const char *spm_alloc_why(const spm_pack_result_t *r,
+                                 int64_t capacity) {
+  if (r->lower_bound > capacity)
+    return "";
+  if (r->proven_infeasible)
+    return " (the exact search proved that nothing fits)";
+  if (r->too_large)
+    return " (only the heuristic ran: too many buffers, or pairs of buffers "
+           "live at the same time, for the exact search)";
+  if (r->limit_reached)
+    return " (the exact search stopped at its time limit; raise time-limit)";
+  return "";
+}
+
 static void spm_report_overflow(const spm_liveness_t *l,
                                 const spm_live_buffer_t **cand,
                                 const spm_pack_buffer_t *pb, size_t n,
@@ -140,8 +157,8 @@ static void spm_report_overflow(const spm_liveness_t *l,
                        "the %zu buffers live at the point of maximum "
                        "pressure:",
                        (long long)lim->t.capacity, lim->what,
-                       r->limit_reached ? " before the search limit" : "",
-                       (long long)r->peak, (long long)r->lower_bound, nlive);
+                       spm_alloc_why(r, lim->t.capacity), (long long)r->peak,
+                       (long long)r->lower_bound, nlive);
   for (size_t i = 0; i < nlive && i < n; ++i)
     spm_strbuf_appendf(&m, "%s %s (%lld bytes)", i ? "," : "",
                        cand[live[i]]->name, (long long)pb[live[i]].size);
@@ -360,10 +377,11 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
       spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
                     "scratchpad overflow: the %zu buffers of the placed "
                     "program need %lld bytes (lower bound %lld) but the "
-                    "capacity is %lld (%s); place with a larger reserve "
+                    "capacity is %lld (%s)%s; place with a larger reserve "
                     "(spm-place{reserve=...})",
                     n, (long long)r.peak, (long long)r.lower_bound,
-                    (long long)lim.t.capacity, lim.what);
+                    (long long)lim.t.capacity, lim.what,
+                    spm_alloc_why(&r, lim.t.capacity));
       return spm_status_make(SPM_STATUS_FAILED, "scratchpad overflow");
     }
     spm_pass_target_write_back(&lim);

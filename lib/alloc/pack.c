@@ -581,7 +581,13 @@ spm_status_t spm_pack_with_flags(spm_pack_buffer_t *bufs, size_t n,
     // the bound by the heuristic in 26 ms, took 1.2 s and 515 MB.)
     bool probe = cap && peak > cap;
     bool improve = minimize && peak > result->lower_bound;
-    if (probe || improve)
+    // Too large for the exact search: said at once, not after the time
+    // limit (with no limits the search's loops would never end).
+    if ((probe || improve) &&
+        (n > SPM_PACK_EXACT_MAX_BUFFERS ||
+         spm_pack_conflict_pairs(bufs, n) > SPM_PACK_EXACT_MAX_CONFLICTS))
+      result->too_large = result->limit_reached = true;
+    else if (probe || improve)
       s = spm_pack_exact_phase(bufs, n, &o, flags, probe, minimize, best,
                                &peak, result);
   }

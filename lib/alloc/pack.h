@@ -91,12 +91,29 @@ typedef struct spm_pack_result_s {
   bool proven_infeasible; // the exact search proved no packing fits
   bool optimal;           // the exact search proved `peak` minimal
   bool limit_reached;     // the exact search stopped at a limit
+  bool too_large;         // the exact search was needed but not run: more
+                          // than SPM_PACK_EXACT_MAX_BUFFERS buffers or
+                          // SPM_PACK_EXACT_MAX_CONFLICTS conflicting pairs
+                          // (limit_reached is set too)
   int64_t peak;           // max(offset + size) of the packing returned
   int64_t lower_bound;    // spm_pack_lower_bound()
   uint64_t nodes;         // exact search nodes
   double seconds;         // wall time spent in spm_pack
   const char *algorithm;  // "heuristic" or "exact": which produced it
 } spm_pack_result_t;
+
+// The exact search runs on instances of at most this many buffers, and at
+// most this many conflicting pairs (its conflict graph, one per search
+// order, holds each pair twice: 64 MiB at the cap). Beyond either, spm_pack
+// returns the heuristic's packing with `too_large` and `limit_reached` set,
+// at once (whatever the time limit).
+#define SPM_PACK_EXACT_MAX_BUFFERS 10000
+#define SPM_PACK_EXACT_MAX_CONFLICTS ((uint64_t)1 << 23)
+
+// The number of conflicting pairs (buffers live at the same time) of
+// bufs[0..n), O(n log n) without building the graph; UINT64_MAX when out of
+// memory.
+uint64_t spm_pack_conflict_pairs(const spm_pack_buffer_t *bufs, size_t n);
 
 // Assigns offsets to bufs[0..n). On success returns OK and fills *result;
 // when no packing within the capacity was found, result->feasible is false

@@ -2,7 +2,8 @@
 // structure (spm-unit-pack-check; test/unit/pack-check.test): the validator
 // on hand cases, against every pair of buffers on random instances, and on
 // instances where all buffers are live at once (its segment-tree sweep);
-// pack_gaps.c against a scan of the live intervals sorted by offset.
+// pack_gaps.c against a scan of the live intervals sorted by offset;
+// spm_pack_conflict_pairs against every pair.
 // --quick runs fewer random instances.
 #include <inttypes.h>
 #include <stdio.h>
@@ -255,11 +256,35 @@ SPM_TEST(validator_vs_pairs) {
          "disagreements\n", quick ? 200 : 2000, overlapping, bad);
 }
 
+// spm_pack_conflict_pairs (a count by sorted starts and ends) against the
+// pairs counted one by one, on random instances with many equal times.
+SPM_TEST(conflict_pairs) {
+  spm_pack_rng_t rng = spm_pack_rng(20261208);
+  int bad = 0;
+  uint64_t most = 0;
+  for (int c = 0; c < (quick ? 100 : 1000); ++c) {
+    spm_pack_buffer_t b[40];
+    size_t n = (size_t)spm_pack_rng_range(&rng, 0, 40);
+    spm_pack_gen_small(&rng, n, c % 2 ? 6 : 30, 8, b);
+    uint64_t pairs = 0;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j)
+        pairs += b[i].start < b[j].end && b[j].start < b[i].end;
+    bad += spm_pack_conflict_pairs(b, n) != pairs;
+    most = pairs > most ? pairs : most;
+  }
+  SPM_EXPECT(bad == 0);
+  SPM_EXPECT(most > 100);
+  printf("conflict pairs: %d instances, %d disagreements\n",
+         quick ? 100 : 1000, bad);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(validator);
   SPM_RUN(validator_vs_pairs);
   SPM_RUN(validator_many_live);
   SPM_RUN(gaps_vs_scan);
+  SPM_RUN(conflict_pairs);
   return spm_test_finish();
 }

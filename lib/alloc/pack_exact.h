@@ -20,9 +20,8 @@
 // The search recurses once per decision (about 256 bytes of stack each), so
 // its depth is capped at SPM_PACK_MAX_DEPTH (about 3 MB of stack): deeper,
 // it stops as at a limit. Instances of more than SPM_PACK_EXACT_MAX_BUFFERS
-// buffers report the limit at once.
+// buffers (pack.h) report the limit at once; spm_pack does not search them.
 #define SPM_PACK_MAX_DEPTH 12288
-#define SPM_PACK_EXACT_MAX_BUFFERS 10000
 
 enum { SPM_PACK_NOTFOUND, SPM_PACK_FOUND_R, SPM_PACK_ABORT };
 enum { SPM_PACK_NORDERS_X = 3 };

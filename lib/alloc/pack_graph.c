@@ -52,6 +52,38 @@ static void spm_pack_graph_sweep(const spm_pack_buffer_t *bufs,
   }
 }
 
+static int spm_pack_int64_cmp(const void *pa, const void *pb) {
+  int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+// The k-th buffer by start (k from 0) conflicts with the k buffers started
+// before it (or at the same time, earlier in the order) less those that
+// ended by its start.
+uint64_t spm_pack_conflict_pairs(const spm_pack_buffer_t *bufs, size_t n) {
+  int64_t *start = malloc((n ? n : 1) * sizeof *start);
+  int64_t *end = malloc((n ? n : 1) * sizeof *end);
+  if (!start || !end) {
+    free(start);
+    free(end);
+    return UINT64_MAX;
+  }
+  for (size_t i = 0; i < n; ++i)
+    start[i] = bufs[i].start, end[i] = bufs[i].end;
+  qsort(start, n, sizeof *start, spm_pack_int64_cmp);
+  qsort(end, n, sizeof *end, spm_pack_int64_cmp);
+  uint64_t pairs = 0;
+  size_t ended = 0;
+  for (size_t k = 0; k < n; ++k) {
+    while (ended < n && end[ended] <= start[k])
+      ended++;
+    pairs += k - ended; // ended <= k: a buffer ends after it starts
+  }
+  free(start);
+  free(end);
+  return pairs;
+}
+
 spm_status_t spm_pack_graph_build(const spm_pack_buffer_t *bufs, size_t n,
                                   spm_pack_graph_t *g) {
   g->n = n;

@@ -5,6 +5,7 @@
 //   spm-unit-pack-phase [--quick]   (--quick: fewer instances, for valgrind)
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc/pack.h"
@@ -335,6 +336,65 @@ SPM_TEST(minimize_mirrored) {
   SPM_EXPECT(above >= (quick ? 3 : 10));
 }
 
+// The exact phase runs only where it can change the answer: "exact" at a
+// capacity the heuristic's packing fits searches nothing (it used to search
+// anyway, for up to the time limit).
+SPM_TEST(exact_skips_when_heuristic_fits) {
+  static spm_pack_buffer_t b[300];
+  spm_pack_rng_t rng = spm_pack_rng(41);
+  size_t n = spm_pack_gen_tight(&rng, 300, 300, 1024, 1, true, b);
+  spm_pack_options_t o = spm_pack_options_default();
+  o.algorithm = SPM_PACK_HEURISTIC;
+  spm_pack_result_t h, r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &h)));
+  SPM_EXPECT(h.peak > h.lower_bound); // the heuristic misses the bound here
+  o = exact_options(h.peak, 0);
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.feasible && r.nodes == 0 && r.peak == h.peak &&
+             strcmp(r.algorithm, "heuristic") == 0 && !r.limit_reached);
+  o = exact_options(h.peak - 1, 200000); // below it the search runs
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.nodes > 0 && strcmp(r.algorithm, "exact") == 0 &&
+             spm_pack_test_valid(b, n, h.peak - 1));
+}
+
+// Instances beyond the exact search's size caps (pack.h): the heuristic's
+// packing, with too_large and limit_reached, at once even without any time
+// or node limit (the exact phase's loops used to spin until the deadline,
+// and without one, forever).
+SPM_TEST(too_large_for_exact) {
+  // 10,001 buffers: a balanced tight instance of 10,000 pieces (the
+  // heuristic misses its bound) and one more.
+  size_t cap_n = SPM_PACK_EXACT_MAX_BUFFERS + 1;
+  spm_pack_buffer_t *b = calloc(cap_n, sizeof *b);
+  spm_pack_rng_t rng = spm_pack_rng(42);
+  size_t n = spm_pack_gen_tight(&rng, cap_n - 1, cap_n - 1, 1024, 1, true, b);
+  SPM_EXPECT(n == cap_n - 1);
+  b[n] = (spm_pack_buffer_t){(int64_t)n, 0, 1, 1, 1, -1};
+  n++;
+  spm_pack_options_t o = exact_options(spm_pack_lower_bound(b, n), 0);
+  spm_pack_result_t r;
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.too_large && r.limit_reached && !r.feasible && r.nodes == 0 &&
+             !r.proven_infeasible && spm_pack_test_valid(b, n, 0));
+  // 300 tight pieces under 4,200 buffers live throughout: 4,500 buffers but
+  // more than 2^23 pairs live at the same time.
+  n = spm_pack_gen_tight(&rng, 300, 300, 1024, 1, true, b);
+  for (size_t i = 0; i < 4200; ++i)
+    b[n + i] = (spm_pack_buffer_t){(int64_t)(n + i), 0, 300, 1, 1, -1};
+  n += 4200;
+  SPM_EXPECT(spm_pack_conflict_pairs(b, n) > SPM_PACK_EXACT_MAX_CONFLICTS);
+  o = exact_options(spm_pack_lower_bound(b, n), 0);
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.too_large && r.limit_reached && !r.feasible && r.nodes == 0 &&
+             spm_pack_test_valid(b, n, 0));
+  // Where the heuristic fits, the cap does not matter: nothing to search.
+  o = exact_options(r.peak, 0);
+  SPM_EXPECT(spm_status_is_ok(spm_pack(b, n, &o, &r)));
+  SPM_EXPECT(r.feasible && !r.too_large && !r.limit_reached);
+  free(b);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   SPM_RUN(capacity_ladder);
@@ -344,5 +404,7 @@ int main(int argc, char **argv) {
   SPM_RUN(search_cutoff);
   SPM_RUN(race_serial_equals_threaded);
   SPM_RUN(minimize_mirrored);
+  SPM_RUN(exact_skips_when_heuristic_fits);
+  SPM_RUN(too_large_for_exact);
   return spm_test_finish();
 }

@@ -330,6 +330,26 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
                        " (lower bound %" PRId64
                        "; the exact search proved it in %" PRIu64 " nodes)",
                        csv->n, c->capacity, r->lower_bound, r->nodes);
+  } else if (r->too_large) {
+    if (csv->n > SPM_PACK_EXACT_MAX_BUFFERS)
+      spm_strbuf_appendf(&m,
+                         "the heuristic found no packing of %zu buffers "
+                         "within capacity %" PRId64 " (lower bound %" PRId64
+                         ", best peak %" PRId64
+                         "), and the exact search takes at most %d buffers",
+                         csv->n, c->capacity, r->lower_bound, r->peak,
+                         SPM_PACK_EXACT_MAX_BUFFERS);
+    else
+      spm_strbuf_appendf(&m,
+                         "the heuristic found no packing of %zu buffers "
+                         "within capacity %" PRId64 " (lower bound %" PRId64
+                         ", best peak %" PRId64
+                         "), and the exact search takes at most %" PRIu64
+                         " pairs of buffers live at the same time; this "
+                         "instance has %" PRIu64,
+                         csv->n, c->capacity, r->lower_bound, r->peak,
+                         SPM_PACK_EXACT_MAX_CONFLICTS,
+                         spm_pack_conflict_pairs(b, csv->n));
   } else if (r->limit_reached) {
     // The time limit runs from the start of the exact search, so a run
     // that stopped short of it stopped at the node limit.
