@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "dialect/spm_dialect.h"
-#include "mlir-c/BuiltinAttributes.h"
 #include "dialect/spm_verifier_internal.h"
+#include "mlir-c/BuiltinAttributes.h"
 #include "support/mlir_util.h"
 
 // The allocations live at a point of the block, by first byte. They are
@@ -138,8 +138,7 @@ static bool spm_life_bytes(MlirOperation op, int64_t *lo, int64_t *hi) {
   int64_t bytes = spm_status_is_ok(st) ? spm_buf_type_bytes(&bt) : -1;
   spm_status_free(st);
   int64_t v;
-  if (bytes <= 0 || !spm_int_attr_i64(oa, &v) || v < 0 ||
-      v > INT64_MAX - bytes)
+  if (bytes <= 0 || !spm_int_attr_i64(oa, &v) || v < 0 || v > INT64_MAX - bytes)
     return false;
   *lo = v;
   *hi = v + bytes;
@@ -173,9 +172,10 @@ void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block) {
     }
     MlirStringRef file;
     unsigned line = 0, col = 0;
-    spm_location_file_line_col(mlirOperationGetLocation(x->alloc), &file,
-                               &line, &col);
-    SPM_VERIFY_ERROR(v, op, "'spm.alloc' op bytes [%lld, %lld) overlap "
+    spm_location_file_line_col(mlirOperationGetLocation(x->alloc), &file, &line,
+                               &col);
+    SPM_VERIFY_ERROR(v, op,
+                     "'spm.alloc' op bytes [%lld, %lld) overlap "
                      "[%lld, %lld) of the spm.alloc at line %u, which is "
                      "still allocated (no spm.dealloc in between)",
                      (long long)lo, (long long)hi, (long long)x->lo,

@@ -111,13 +111,10 @@ static void spm_rewrite_buffer(const spm_liveness_t *l,
   mlirOperationDestroy(b->alloc);
 }
 
-// The over-capacity diagnostic: at the op of maximum pressure, the buffers
-// live there.
 // Why a packing above `capacity` is all there is, for the overflow
 // diagnostics: " (...)", or "" when the lower bound (which they print)
 // says it.
-static const char *spm_alloc_why(const spm_pack_result_t *r,
-                                 int64_t capacity) {
+static const char *spm_alloc_why(const spm_pack_result_t *r, int64_t capacity) {
   if (r->lower_bound > capacity)
     return "";
   if (r->proven_infeasible)
@@ -130,6 +127,8 @@ static const char *spm_alloc_why(const spm_pack_result_t *r,
   return "";
 }
 
+// The over-capacity diagnostic: at the op of maximum pressure, the buffers
+// live there.
 static void spm_report_overflow(const spm_liveness_t *l,
                                 const spm_live_buffer_t **cand,
                                 const spm_pack_buffer_t *pb, size_t n,
@@ -605,8 +604,7 @@ static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   o->time_limit = 1.0;
   o->place = true;
   o->max_tiles = SPM_PLACE_MAX_TILES_DEFAULT;
-  spm_status_t s =
-      spm_pass_parse_options(
+  spm_status_t s = spm_pass_parse_options(
       "spm-allocate", options, spm_allocate_options,
       sizeof spm_allocate_options / sizeof *spm_allocate_options,
       spm_allocate_option, o);

@@ -206,8 +206,7 @@ static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
   spm_deps_options_t *o = calloc(1, sizeof *o);
   if (!o)
     abort();
-  spm_status_t s =
-      spm_pass_parse_options(
+  spm_status_t s = spm_pass_parse_options(
       "spm-deps", options, spm_deps_options,
       sizeof spm_deps_options / sizeof *spm_deps_options, spm_deps_option, o);
   if (!spm_status_is_ok(s)) {

@@ -173,8 +173,7 @@ static spm_status_t spm_lower_create(const char *options, MlirPass *out) {
   spm_lower_options_t *o = calloc(1, sizeof *o);
   if (!o)
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
-  spm_status_t s =
-      spm_pass_parse_options(
+  spm_status_t s = spm_pass_parse_options(
       "spm-lower", options, spm_lower_options,
       sizeof spm_lower_options / sizeof *spm_lower_options, spm_lower_option,
       o);

@@ -7,8 +7,9 @@
 #include "support/strbuf.h"
 
 // The entry of `known` named `key`, or NULL.
-static const spm_pass_option_t *spm_pass_option_find(
-    const spm_pass_option_t *known, size_t nknown, const char *key) {
+static const spm_pass_option_t *
+spm_pass_option_find(const spm_pass_option_t *known, size_t nknown,
+                     const char *key) {
   for (size_t i = 0; i < nknown; ++i)
     if (strcmp(known[i].name, key) == 0)
       return &known[i];
@@ -26,17 +27,17 @@ static spm_status_t spm_pass_option_unknown(const char *pass,
   }
   if (nknown)
     spm_strbuf_append_str(&list, ")");
-  spm_status_t s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                                   "'%s' has no option '%s'%s", pass, key,
-                                   nknown ? spm_strbuf_cstr(&list) : "");
+  spm_status_t s =
+      spm_status_make(SPM_STATUS_INVALID_ARGUMENT, "'%s' has no option '%s'%s",
+                      pass, key, nknown ? spm_strbuf_cstr(&list) : "");
   spm_strbuf_free(&list);
   return s;
 }
 
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
-                                    size_t nknown,
-                                    spm_pass_option_fn on_option, void *user) {
+                                    size_t nknown, spm_pass_option_fn on_option,
+                                    void *user) {
   if (!options)
     return SPM_OK;
   const char *p = options;

@@ -67,8 +67,8 @@ typedef spm_status_t (*spm_pass_option_fn)(const char *key, const char *value,
                                            void *user);
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
-                                    size_t nknown,
-                                    spm_pass_option_fn on_option, void *user);
+                                    size_t nknown, spm_pass_option_fn on_option,
+                                    void *user);
 
 #ifdef __cplusplus
 }

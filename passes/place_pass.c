@@ -188,8 +188,7 @@ static spm_status_t spm_place_create(const char *options, MlirPass *out) {
   if (!o)
     abort();
   *o = spm_place_options_default();
-  spm_status_t s =
-      spm_pass_parse_options(
+  spm_status_t s = spm_pass_parse_options(
       "spm-place", options, spm_place_options,
       sizeof spm_place_options / sizeof *spm_place_options, spm_place_option,
       o);

@@ -275,8 +275,8 @@ SPM_TEST(conflict_pairs) {
   }
   SPM_EXPECT(bad == 0);
   SPM_EXPECT(most > 100);
-  printf("conflict pairs: %d instances, %d disagreements\n",
-         quick ? 100 : 1000, bad);
+  printf("conflict pairs: %d instances, %d disagreements\n", quick ? 100 : 1000,
+         bad);
 }
 
 int main(int argc, char **argv) {

@@ -104,8 +104,8 @@ SPM_TEST(pass_options) {
   s = spm_pass_parse_options("q", "z", NULL, 0, NULL, NULL);
   SPM_EXPECT(strcmp(spm_status_message(s), "'q' has no option 'z'") == 0);
   spm_status_free(s);
-  SPM_EXPECT(spm_status_is_ok(spm_pass_parse_options("q", " , ", NULL, 0,
-                                                     NULL, NULL)));
+  SPM_EXPECT(spm_status_is_ok(
+      spm_pass_parse_options("q", " , ", NULL, 0, NULL, NULL)));
 }
 
 SPM_TEST(registry_and_pipeline) {
