@@ -43,6 +43,13 @@ out=${FUZZ_OUT:-fuzz-out}
 limit=${FUZZ_TIMEOUT:-60}
 case $n$first in *[!0-9]*|'') echo "usage: $0 [N] [FIRST_SEED]" >&2; exit 2;; esac
 
+# The steps run inside each seed's directory: a relative SPM_BIN
+# (build/bin) is made absolute first.
+if [ -n "${SPM_BIN:-}" ]; then
+  abs=$(cd "$SPM_BIN" 2>/dev/null && pwd) ||
+    { echo "$0: SPM_BIN: no directory '$SPM_BIN'" >&2; exit 2; }
+  SPM_BIN=$abs
+fi
 bin=${SPM_BIN:+$SPM_BIN/}
 llvm_bindir=${LLVM_BINDIR:-$(llvm-config-22 --bindir)}
 llvm_libdir=$("$llvm_bindir/llvm-config" --libdir 2>/dev/null ||
