@@ -54,11 +54,6 @@ static int spm_pack_stack_cmp(const void *pa, const void *pb) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int spm_pack_i64_cmp(const void *pa, const void *pb) {
-  int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-  return a < b ? -1 : a > b;
-}
-
 uint32_t spm_pack_time_index(const int64_t *times, size_t m, int64_t t) {
   size_t lo = 0, hi = m;
   while (lo < hi) {

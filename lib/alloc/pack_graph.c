@@ -52,7 +52,7 @@ static void spm_pack_graph_sweep(const spm_pack_buffer_t *bufs,
   }
 }
 
-static int spm_pack_int64_cmp(const void *pa, const void *pb) {
+int spm_pack_i64_cmp(const void *pa, const void *pb) {
   int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
   return a < b ? -1 : a > b;
 }
@@ -70,8 +70,8 @@ uint64_t spm_pack_conflict_pairs(const spm_pack_buffer_t *bufs, size_t n) {
   }
   for (size_t i = 0; i < n; ++i)
     start[i] = bufs[i].start, end[i] = bufs[i].end;
-  qsort(start, n, sizeof *start, spm_pack_int64_cmp);
-  qsort(end, n, sizeof *end, spm_pack_int64_cmp);
+  qsort(start, n, sizeof *start, spm_pack_i64_cmp);
+  qsort(end, n, sizeof *end, spm_pack_i64_cmp);
   uint64_t pairs = 0;
   size_t ended = 0;
   for (size_t k = 0; k < n; ++k) {

@@ -39,6 +39,9 @@ spm_status_t spm_pack_graph_build(const spm_pack_buffer_t *bufs, size_t n,
                                   spm_pack_graph_t *g);
 void spm_pack_graph_free(spm_pack_graph_t *g);
 
+// qsort comparator of int64_t values, ascending (pack_graph.c).
+int spm_pack_i64_cmp(const void *pa, const void *pb);
+
 // The lower bound and the earliest time at which it is attained
 // (pack_validate.c); *time is 0 when n == 0.
 int64_t spm_pack_lower_bound_at(const spm_pack_buffer_t *bufs, size_t n,

@@ -253,11 +253,6 @@ static spm_status_t spm_pack_violation(spm_pack_violation_t *v,
                          bufs[first].id, bufs[second].id, detail);
 }
 
-static int spm_pack_by_i64(const void *pa, const void *pb) {
-  int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-  return a < b ? -1 : a > b;
-}
-
 // The index of coordinate x in the sorted distinct xs[0..m) (present).
 static size_t spm_pack_coord(const int64_t *xs, size_t m, int64_t x) {
   size_t lo = 0, hi = m;
@@ -421,7 +416,7 @@ static spm_status_t spm_pack_overlaps_segtree(const spm_pack_buffer_t *bufs,
     xs[2 * i + 1] = bufs[i].offset + bufs[i].size;
   }
   qsort(ev, 2 * n, sizeof *ev, spm_pack_event_cmp);
-  qsort(xs, 2 * n, sizeof *xs, spm_pack_by_i64);
+  qsort(xs, 2 * n, sizeof *xs, spm_pack_i64_cmp);
   size_t m = 0; // distinct coordinates
   for (size_t i = 0; i < 2 * n; ++i)
     if (m == 0 || xs[m - 1] != xs[i])
