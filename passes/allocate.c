@@ -531,71 +531,92 @@ static void spm_allocate_run(MlirOperation op, MlirExternalPass pass,
   isl_ctx_free(ctx);
 }
 
-static spm_status_t spm_allocate_option(const char *key, const char *value,
-                                        void *user) {
-  spm_allocate_options_t *o = user;
-  if (strcmp(key, "algorithm") == 0) {
-    static const char *names[] = {"auto", "heuristic", "exact", "static"};
-    for (int i = 0; i < 4; ++i)
-      if (strcmp(value, names[i]) == 0) {
-        o->strategy = (spm_alloc_strategy_t)i;
-        return SPM_OK;
-      }
+static spm_status_t spm_allocate_set_algorithm(const char *value,
+                                               void *options) {
+  spm_allocate_options_t *o = options;
+  static const char *names[] = {"auto", "heuristic", "exact", "static"};
+  for (int i = 0; i < 4; ++i)
+    if (strcmp(value, names[i]) == 0) {
+      o->strategy = (spm_alloc_strategy_t)i;
+      return SPM_OK;
+    }
+  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                         "'spm-allocate' option algorithm must be auto, "
+                         "heuristic, exact or static, got '%s'",
+                         value);
+}
+
+// capacity= and alignment= are read as the target's fields (K/M/G suffixes,
+// the same checks and messages as --spm-target).
+static spm_status_t spm_allocate_set_capacity(const char *value,
+                                              void *options) {
+  spm_allocate_options_t *o = options;
+  spm_target_t t;
+  memset(&t, 0, sizeof t);
+  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "capacity", value));
+  o->capacity = t.capacity;
+  return SPM_OK;
+}
+
+static spm_status_t spm_allocate_set_alignment(const char *value,
+                                               void *options) {
+  spm_allocate_options_t *o = options;
+  spm_target_t t;
+  memset(&t, 0, sizeof t);
+  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "alignment", value));
+  if (t.alignment & (t.alignment - 1))
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-allocate' option algorithm must be auto, "
-                           "heuristic, exact or static, got '%s'",
+                           "'spm-allocate' alignment %lld is not a power "
+                           "of two",
+                           (long long)t.alignment);
+  o->alignment = t.alignment;
+  return SPM_OK;
+}
+
+static spm_status_t spm_allocate_set_place(const char *value, void *options) {
+  spm_allocate_options_t *o = options;
+  if (strcmp(value, "auto") == 0)
+    o->place = true;
+  else if (strcmp(value, "never") == 0)
+    o->place = false;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-allocate' option place must be auto or "
+                           "never, got '%s'",
                            value);
-  }
-  if (strcmp(key, "capacity") == 0 || strcmp(key, "alignment") == 0) {
-    spm_target_t t;
-    memset(&t, 0, sizeof t);
-    SPM_RETURN_IF_ERROR(spm_target_set_field(&t, key, value));
-    if (key[0] == 'c')
-      o->capacity = t.capacity;
-    else if (t.alignment & (t.alignment - 1))
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-allocate' alignment %lld is not a power "
-                             "of two",
-                             (long long)t.alignment);
-    else
-      o->alignment = t.alignment;
-    return SPM_OK;
-  }
-  if (strcmp(key, "place") == 0) {
-    if (strcmp(value, "auto") == 0)
-      o->place = true;
-    else if (strcmp(value, "never") == 0)
-      o->place = false;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-allocate' option place must be auto or "
-                             "never, got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  if (strcmp(key, "max-tiles") == 0)
-    return spm_place_parse_max_tiles("spm-allocate", value, &o->max_tiles);
-  if (strcmp(key, "time-limit") == 0) {
-    // Finite, as spm-pack's --time-limit: spm_pack takes an infinite
-    // limit as none, so 'inf' or '1e999' let the exact search run forever.
-    char *end;
-    errno = 0;
-    double v = strtod(value, &end);
-    if (end == value || *end || errno || !(v > 0) || !isfinite(v))
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-allocate' option time-limit needs a "
-                             "positive number of seconds, got '%s'",
-                             value);
-    o->time_limit = v;
-    return SPM_OK;
-  }
-  return spm_status_make(SPM_STATUS_INTERNAL,
-                         "'spm-allocate' option '%s' has no handler", key);
+  return SPM_OK;
+}
+
+static spm_status_t spm_allocate_set_max_tiles(const char *value,
+                                               void *options) {
+  spm_allocate_options_t *o = options;
+  return spm_place_parse_max_tiles("spm-allocate", value, &o->max_tiles);
+}
+
+static spm_status_t spm_allocate_set_time_limit(const char *value,
+                                                void *options) {
+  spm_allocate_options_t *o = options;
+  // Finite, as spm-pack's --time-limit: spm_pack takes an infinite
+  // limit as none, so 'inf' or '1e999' let the exact search run forever.
+  char *end;
+  errno = 0;
+  double v = strtod(value, &end);
+  if (end == value || *end || errno || !(v > 0) || !isfinite(v))
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-allocate' option time-limit needs a "
+                           "positive number of seconds, got '%s'",
+                           value);
+  o->time_limit = v;
+  return SPM_OK;
 }
 
 static const spm_pass_option_t spm_allocate_options[] = {
-    {"algorithm", false},  {"capacity", false}, {"alignment", false},
-    {"time-limit", false}, {"place", false},    {"max-tiles", false}};
+    {"algorithm", false, spm_allocate_set_algorithm},
+    {"capacity", false, spm_allocate_set_capacity},
+    {"alignment", false, spm_allocate_set_alignment},
+    {"time-limit", false, spm_allocate_set_time_limit},
+    {"place", false, spm_allocate_set_place},
+    {"max-tiles", false, spm_allocate_set_max_tiles}};
 
 static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   spm_allocate_options_t *o = calloc(1, sizeof *o);
@@ -606,8 +627,7 @@ static spm_status_t spm_allocate_create(const char *options, MlirPass *out) {
   o->max_tiles = SPM_PLACE_MAX_TILES_DEFAULT;
   spm_status_t s = spm_pass_parse_options(
       "spm-allocate", options, spm_allocate_options,
-      sizeof spm_allocate_options / sizeof *spm_allocate_options,
-      spm_allocate_option, o);
+      sizeof spm_allocate_options / sizeof *spm_allocate_options, o);
   if (!spm_status_is_ok(s)) {
     free(o);
     return s;

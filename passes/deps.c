@@ -158,49 +158,50 @@ static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
   isl_ctx_free(ctx);
 }
 
-static spm_status_t spm_deps_option(const char *key, const char *value,
-                                    void *user) {
-  spm_deps_options_t *o = user;
-  if (strcmp(key, "format") == 0) {
-    if (strcmp(value, "remarks") == 0)
-      o->format = SPM_DEPS_REMARKS;
-    else if (strcmp(value, "mlir-compat") == 0)
-      o->format = SPM_DEPS_COMPAT;
-    else if (strcmp(value, "none") == 0)
-      o->format = SPM_DEPS_QUIET;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-deps' option format must be remarks, "
-                             "mlir-compat or none, got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  if (strcmp(key, "json") == 0) {
-    if (!*value)
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-deps' option json needs a file name");
-    free(o->json);
-    o->json = strdup(value);
-    return SPM_OK;
-  }
-  if (strcmp(key, "flow") == 0) {
-    if (strcmp(value, "value") == 0)
-      o->memory_based_flow = false;
-    else if (strcmp(value, "memory") == 0)
-      o->memory_based_flow = true;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-deps' option flow must be value or memory, "
-                             "got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  return spm_status_make(SPM_STATUS_INTERNAL,
-                         "'spm-deps' option '%s' has no handler", key);
+static spm_status_t spm_deps_set_format(const char *value, void *options) {
+  spm_deps_options_t *o = options;
+  if (strcmp(value, "remarks") == 0)
+    o->format = SPM_DEPS_REMARKS;
+  else if (strcmp(value, "mlir-compat") == 0)
+    o->format = SPM_DEPS_COMPAT;
+  else if (strcmp(value, "none") == 0)
+    o->format = SPM_DEPS_QUIET;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-deps' option format must be remarks, "
+                           "mlir-compat or none, got '%s'",
+                           value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_deps_set_json(const char *value, void *options) {
+  spm_deps_options_t *o = options;
+  if (!*value)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-deps' option json needs a file name");
+  free(o->json);
+  o->json = strdup(value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_deps_set_flow(const char *value, void *options) {
+  spm_deps_options_t *o = options;
+  if (strcmp(value, "value") == 0)
+    o->memory_based_flow = false;
+  else if (strcmp(value, "memory") == 0)
+    o->memory_based_flow = true;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-deps' option flow must be value or memory, "
+                           "got '%s'",
+                           value);
+  return SPM_OK;
 }
 
 static const spm_pass_option_t spm_deps_options[] = {
-    {"format", false}, {"json", false}, {"flow", false}};
+    {"format", false, spm_deps_set_format},
+    {"json", false, spm_deps_set_json},
+    {"flow", false, spm_deps_set_flow}};
 
 static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
   spm_deps_options_t *o = calloc(1, sizeof *o);
@@ -208,7 +209,7 @@ static spm_status_t spm_deps_create(const char *options, MlirPass *out) {
     abort();
   spm_status_t s = spm_pass_parse_options(
       "spm-deps", options, spm_deps_options,
-      sizeof spm_deps_options / sizeof *spm_deps_options, spm_deps_option, o);
+      sizeof spm_deps_options / sizeof *spm_deps_options, o);
   if (!spm_status_is_ok(s)) {
     spm_deps_destruct(o);
     return s;

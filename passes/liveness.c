@@ -63,7 +63,7 @@ static void spm_liveness_run(MlirOperation op, MlirExternalPass pass,
 
 static spm_status_t spm_liveness_create(const char *options, MlirPass *out) {
   SPM_RETURN_IF_ERROR(
-      spm_pass_parse_options("spm-liveness", options, NULL, 0, NULL, NULL));
+      spm_pass_parse_options("spm-liveness", options, NULL, 0, NULL));
   MlirExternalPassCallbacks cb = {
       .construct = spm_liveness_construct,
       .destruct = spm_liveness_destruct,

@@ -131,43 +131,53 @@ static void spm_lower_run(MlirOperation op, MlirExternalPass pass,
   spm_strbuf_free(&r.out);
 }
 
-static spm_status_t spm_lower_option(const char *key, const char *value,
-                                     void *user) {
-  spm_lower_options_t *o = user;
-  if ((strcmp(key, "output") == 0 || strcmp(key, "func") == 0) && !*value)
+static spm_status_t spm_lower_set_output(const char *value, void *options) {
+  spm_lower_options_t *o = options;
+  if (!*value)
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-lower' option %s needs a %s", key,
-                           strcmp(key, "output") == 0 ? "file name"
-                                                      : "function name");
-  if (strcmp(key, "output") == 0) {
-    free(o->output);
-    o->output = strdup(value);
-  } else if (strcmp(key, "func") == 0) {
-    free(o->func);
-    o->func = strdup(value);
-  } else if (strcmp(key, "format") == 0) {
-    if (strcmp(value, "binary") != 0 && strcmp(value, "listing") != 0)
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-lower' option format: expected binary or "
-                             "listing, got '%s'",
-                             value);
-    o->listing = strcmp(value, "listing") == 0;
-  } else if (strcmp(key, "rewrite") == 0) {
-    if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-lower' option rewrite: expected true or "
-                             "false, got '%s'",
-                             value);
-    o->keep_ir = strcmp(value, "false") == 0;
-  } else {
-    return spm_status_make(SPM_STATUS_INTERNAL,
-                           "'spm-lower' option '%s' has no handler", key);
-  }
+                           "'spm-lower' option output needs a file name");
+  free(o->output);
+  o->output = strdup(value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_lower_set_func(const char *value, void *options) {
+  spm_lower_options_t *o = options;
+  if (!*value)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-lower' option func needs a function name");
+  free(o->func);
+  o->func = strdup(value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_lower_set_format(const char *value, void *options) {
+  spm_lower_options_t *o = options;
+  if (strcmp(value, "binary") != 0 && strcmp(value, "listing") != 0)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-lower' option format: expected binary or "
+                           "listing, got '%s'",
+                           value);
+  o->listing = strcmp(value, "listing") == 0;
+  return SPM_OK;
+}
+
+static spm_status_t spm_lower_set_rewrite(const char *value, void *options) {
+  spm_lower_options_t *o = options;
+  if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-lower' option rewrite: expected true or "
+                           "false, got '%s'",
+                           value);
+  o->keep_ir = strcmp(value, "false") == 0;
   return SPM_OK;
 }
 
 static const spm_pass_option_t spm_lower_options[] = {
-    {"output", false}, {"format", false}, {"func", false}, {"rewrite", true}};
+    {"output", false, spm_lower_set_output},
+    {"format", false, spm_lower_set_format},
+    {"func", false, spm_lower_set_func},
+    {"rewrite", true, spm_lower_set_rewrite}};
 
 static spm_status_t spm_lower_create(const char *options, MlirPass *out) {
   spm_lower_options_t *o = calloc(1, sizeof *o);
@@ -175,8 +185,7 @@ static spm_status_t spm_lower_create(const char *options, MlirPass *out) {
     return spm_status_make(SPM_STATUS_INTERNAL, "out of memory");
   spm_status_t s = spm_pass_parse_options(
       "spm-lower", options, spm_lower_options,
-      sizeof spm_lower_options / sizeof *spm_lower_options, spm_lower_option,
-      o);
+      sizeof spm_lower_options / sizeof *spm_lower_options, o);
   if (!spm_status_is_ok(s)) {
     spm_lower_destruct(o);
     return s;

@@ -36,8 +36,7 @@ static spm_status_t spm_pass_option_unknown(const char *pass,
 
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
-                                    size_t nknown, spm_pass_option_fn on_option,
-                                    void *user) {
+                                    size_t nknown, void *user) {
   if (!options)
     return SPM_OK;
   const char *p = options;
@@ -96,7 +95,7 @@ spm_status_t spm_pass_parse_options(const char *pass, const char *options,
       }
       spm_strbuf_append_str(&val, "true"); // a bare flag, as in mlir-opt
     }
-    st = on_option(spm_strbuf_cstr(&key), spm_strbuf_cstr(&val), user);
+    st = opt->set(spm_strbuf_cstr(&val), user);
   }
   spm_strbuf_free(&key);
   spm_strbuf_free(&val);

@@ -50,25 +50,32 @@ spm_status_t spm_pass_for_each_func(MlirOperation op,
                                     spm_status_t (*fn)(MlirOperation, void *),
                                     void *user);
 
-// One option a pass accepts. A `flag` may be given bare (`key` alone means
-// key=true, as mlir-opt's boolean options); every other option needs a
-// value.
+// Sets one option of a pass from its text. `value` is the text after '='
+// ("true" for a bare flag; borrowed, valid during the call); `options` is the
+// pass's own options struct (borrowed). Returns OK, or an INVALID_ARGUMENT
+// status (owned by the caller) that names the pass, the option and the value.
+typedef spm_status_t (*spm_pass_option_set_fn)(const char *value,
+                                               void *options);
+
+// One option a pass accepts: its name, whether it is a boolean `flag` (given
+// bare, `key` alone means key=true, as mlir-opt's boolean options; every
+// other option needs a value), and the function that sets it.
 typedef struct spm_pass_option_s {
   const char *name;
   bool flag;
+  spm_pass_option_set_fn set;
 } spm_pass_option_t;
 
-// Option parsing shared by passes: calls `on_option(key, value, user)` for
-// each `key=value` (separated by spaces or commas; values may be quoted with
-// "..." or '...'). A key not in known[0..nknown) is an error naming the
+// Option parsing shared by passes: for each `key=value` in `options`
+// (separated by spaces or commas; values may be quoted with "..." or '...';
+// NULL or "" is no option) calls the `set` of the entry of known[0..nknown)
+// named `key`, with `user`. A key not in the table is an error naming the
 // pass's options; so is a bare key that is not a flag. Stops at the first
-// error or non-OK status returned by the callback, which is returned.
-typedef spm_status_t (*spm_pass_option_fn)(const char *key, const char *value,
-                                           void *user);
+// error, or the first non-OK status a setter returns, and returns it (owned
+// by the caller).
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
-                                    size_t nknown, spm_pass_option_fn on_option,
-                                    void *user);
+                                    size_t nknown, void *user);
 
 #ifdef __cplusplus
 }

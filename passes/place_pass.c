@@ -105,83 +105,106 @@ spm_status_t spm_place_parse_max_tiles(const char *pass, const char *value,
   return SPM_OK;
 }
 
-static spm_status_t spm_place_option(const char *key, const char *value,
-                                     void *user) {
-  spm_place_options_t *o = user;
-  if (strcmp(key, "strategy") == 0) {
-    if (strcmp(value, "reuse") == 0)
-      o->strategy = SPM_PLACE_REUSE;
-    else if (strcmp(value, "static") == 0)
-      o->strategy = SPM_PLACE_STATIC;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-place' option strategy must be reuse or "
-                             "static, got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  if (strcmp(key, "capacity") == 0) {
-    spm_target_t t;
-    memset(&t, 0, sizeof t);
-    SPM_RETURN_IF_ERROR(spm_target_set_field(&t, key, value));
-    o->capacity = t.capacity;
-    return SPM_OK;
-  }
-  if (strcmp(key, "reserve") == 0) {
-    char *end;
-    double v = strtod(value, &end);
-    if (end == value || *end || !(v >= 0 && v < 1))
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-place' option reserve needs a fraction in "
-                             "[0, 1), got '%s'",
-                             value);
-    o->reserve = v;
-    return SPM_OK;
-  }
-  if (strcmp(key, "double-buffer") == 0)
-    return spm_place_bool(key, value, &o->double_buffer);
-  if (strcmp(key, "fuse") == 0)
-    return spm_place_bool(key, value, &o->fuse);
-  if (strcmp(key, "chain") == 0)
-    return spm_place_bool(key, value, &o->chain);
-  if (strcmp(key, "residency") == 0) {
-    if (strcmp(value, "cost") == 0)
-      o->residency = SPM_PLACE_RESIDENCY_COST;
-    else if (strcmp(value, "reuse-distance") == 0)
-      o->residency = SPM_PLACE_RESIDENCY_DISTANCE;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-place' option residency must be cost or "
-                             "reuse-distance, got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  if (strcmp(key, "max-tiles") == 0)
-    return spm_place_parse_max_tiles("spm-place", value, &o->max_tiles);
-  if (strcmp(key, "report") == 0) {
-    if (strcmp(value, "summary") == 0)
-      o->report = SPM_PLACE_REPORT_SUMMARY;
-    else if (strcmp(value, "ops") == 0)
-      o->report = SPM_PLACE_REPORT_OPS;
-    else if (strcmp(value, "reuse") == 0)
-      o->report = SPM_PLACE_REPORT_REUSE;
-    else if (strcmp(value, "none") == 0)
-      o->report = SPM_PLACE_REPORT_NONE;
-    else
-      return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                             "'spm-place' option report must be summary, ops, "
-                             "reuse or none, got '%s'",
-                             value);
-    return SPM_OK;
-  }
-  return spm_status_make(SPM_STATUS_INTERNAL,
-                         "'spm-place' option '%s' has no handler", key);
+static spm_status_t spm_place_set_strategy(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  if (strcmp(value, "reuse") == 0)
+    o->strategy = SPM_PLACE_REUSE;
+  else if (strcmp(value, "static") == 0)
+    o->strategy = SPM_PLACE_STATIC;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-place' option strategy must be reuse or "
+                           "static, got '%s'",
+                           value);
+  return SPM_OK;
+}
+
+// Read as the target's field (K/M/G suffixes, --spm-target's checks).
+static spm_status_t spm_place_set_capacity(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  spm_target_t t;
+  memset(&t, 0, sizeof t);
+  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "capacity", value));
+  o->capacity = t.capacity;
+  return SPM_OK;
+}
+
+static spm_status_t spm_place_set_reserve(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  char *end;
+  double v = strtod(value, &end);
+  if (end == value || *end || !(v >= 0 && v < 1))
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-place' option reserve needs a fraction in "
+                           "[0, 1), got '%s'",
+                           value);
+  o->reserve = v;
+  return SPM_OK;
+}
+
+static spm_status_t spm_place_set_double_buffer(const char *value,
+                                                void *options) {
+  spm_place_options_t *o = options;
+  return spm_place_bool("double-buffer", value, &o->double_buffer);
+}
+
+static spm_status_t spm_place_set_fuse(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  return spm_place_bool("fuse", value, &o->fuse);
+}
+
+static spm_status_t spm_place_set_chain(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  return spm_place_bool("chain", value, &o->chain);
+}
+
+static spm_status_t spm_place_set_residency(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  if (strcmp(value, "cost") == 0)
+    o->residency = SPM_PLACE_RESIDENCY_COST;
+  else if (strcmp(value, "reuse-distance") == 0)
+    o->residency = SPM_PLACE_RESIDENCY_DISTANCE;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-place' option residency must be cost or "
+                           "reuse-distance, got '%s'",
+                           value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_place_set_report(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  if (strcmp(value, "summary") == 0)
+    o->report = SPM_PLACE_REPORT_SUMMARY;
+  else if (strcmp(value, "ops") == 0)
+    o->report = SPM_PLACE_REPORT_OPS;
+  else if (strcmp(value, "reuse") == 0)
+    o->report = SPM_PLACE_REPORT_REUSE;
+  else if (strcmp(value, "none") == 0)
+    o->report = SPM_PLACE_REPORT_NONE;
+  else
+    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                           "'spm-place' option report must be summary, ops, "
+                           "reuse or none, got '%s'",
+                           value);
+  return SPM_OK;
+}
+
+static spm_status_t spm_place_set_max_tiles(const char *value, void *options) {
+  spm_place_options_t *o = options;
+  return spm_place_parse_max_tiles("spm-place", value, &o->max_tiles);
 }
 
 static const spm_pass_option_t spm_place_options[] = {
-    {"strategy", false},     {"capacity", false}, {"reserve", false},
-    {"double-buffer", true}, {"fuse", true},      {"chain", true},
-    {"residency", false},    {"report", false},   {"max-tiles", false}};
+    {"strategy", false, spm_place_set_strategy},
+    {"capacity", false, spm_place_set_capacity},
+    {"reserve", false, spm_place_set_reserve},
+    {"double-buffer", true, spm_place_set_double_buffer},
+    {"fuse", true, spm_place_set_fuse},
+    {"chain", true, spm_place_set_chain},
+    {"residency", false, spm_place_set_residency},
+    {"report", false, spm_place_set_report},
+    {"max-tiles", false, spm_place_set_max_tiles}};
 
 static spm_status_t spm_place_create(const char *options, MlirPass *out) {
   spm_place_options_t *o = malloc(sizeof *o);
@@ -190,8 +213,7 @@ static spm_status_t spm_place_create(const char *options, MlirPass *out) {
   *o = spm_place_options_default();
   spm_status_t s = spm_pass_parse_options(
       "spm-place", options, spm_place_options,
-      sizeof spm_place_options / sizeof *spm_place_options, spm_place_option,
-      o);
+      sizeof spm_place_options / sizeof *spm_place_options, o);
   if (!spm_status_is_ok(s)) {
     free(o);
     return s;

@@ -26,7 +26,7 @@ static void spm_verify_run(MlirOperation op, MlirExternalPass pass,
 
 static spm_status_t spm_verify_create(const char *options, MlirPass *out) {
   SPM_RETURN_IF_ERROR(
-      spm_pass_parse_options("spm-verify", options, NULL, 0, NULL, NULL));
+      spm_pass_parse_options("spm-verify", options, NULL, 0, NULL));
   MlirExternalPassCallbacks cb = {
       .construct = spm_verify_construct,
       .destruct = spm_verify_destruct,
