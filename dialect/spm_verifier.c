@@ -64,7 +64,7 @@ static bool spm_operand_buf(spm_verifier_t *v, MlirOperation op,
     return false;
   }
   MlirType t = mlirValueGetType(mlirOperationGetOperand(op, i));
-  spm_status_t s = spm_buf_type_decode(t, out);
+  spm_status_t s = spm_verifier_buf_type(v, t, out);
   if (!spm_status_is_ok(s)) {
     SPM_VERIFY_ERROR(v, op, "'%s' op %s: %s", opname, role,
                      spm_status_message(s));
@@ -124,7 +124,7 @@ static void spm_verify_alloc(spm_verifier_t *v, MlirOperation op) {
     return; // IRDL reports it
   spm_buf_type_t b;
   MlirType t = mlirValueGetType(mlirOperationGetResult(op, 0));
-  spm_status_t s = spm_buf_type_decode(t, &b);
+  spm_status_t s = spm_verifier_buf_type(v, t, &b);
   if (!spm_status_is_ok(s)) {
     SPM_VERIFY_ERROR(v, op, "'%s' op result: %s", name, spm_status_message(s));
     spm_status_free(s);
@@ -469,8 +469,8 @@ static void spm_verify_view(spm_verifier_t *v, MlirOperation op) {
     SPM_VERIFY_ERROR(v, op, "'%s' op must have one result", name);
     return;
   }
-  spm_status_t s = spm_buf_type_decode(
-      mlirValueGetType(mlirOperationGetResult(op, 0)), &res);
+  spm_status_t s = spm_verifier_buf_type(
+      v, mlirValueGetType(mlirOperationGetResult(op, 0)), &res);
   if (!spm_status_is_ok(s)) {
     SPM_VERIFY_ERROR(v, op, "'%s' op result: %s", name, spm_status_message(s));
     spm_status_free(s);
@@ -511,10 +511,16 @@ static void spm_verify_view(spm_verifier_t *v, MlirOperation op) {
 }
 
 // spm_verifier_internal.h
-bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
-                           int64_t *hi) {
+spm_status_t spm_verifier_buf_type(spm_verifier_t *v, MlirType t,
+                                   spm_buf_type_t *out) {
+  return spm_buf_type_cache_decode(&v->types, t, out);
+}
+
+// spm_verifier_internal.h
+bool spm_verifier_buf_span(spm_verifier_t *v, MlirValue x, MlirValue *root,
+                           int64_t *lo, int64_t *hi) {
   spm_buf_type_t t;
-  spm_status_t s = spm_buf_type_decode(mlirValueGetType(x), &t);
+  spm_status_t s = spm_verifier_buf_type(v, mlirValueGetType(x), &t);
   if (!spm_status_is_ok(s)) {
     spm_status_free(s);
     return false;
@@ -566,8 +572,10 @@ static void spm_verify_disjoint(spm_verifier_t *v, MlirOperation op,
     return;
   MlirValue ro, ri;
   int64_t olo, ohi, ilo, ihi;
-  if (!spm_verifier_buf_span(mlirOperationGetOperand(op, out), &ro, &olo, &ohi) ||
-      !spm_verifier_buf_span(mlirOperationGetOperand(op, in), &ri, &ilo, &ihi) ||
+  if (!spm_verifier_buf_span(v, mlirOperationGetOperand(op, out), &ro, &olo,
+                             &ohi) ||
+      !spm_verifier_buf_span(v, mlirOperationGetOperand(op, in), &ri, &ilo,
+                             &ihi) ||
       !mlirValueEqual(ro, ri) || ohi < ilo || ihi < olo)
     return;
   SPM_VERIFY_ERROR(v, op, "'%s' op %s (elements %lld..%lld of its buffer) "
@@ -644,8 +652,8 @@ static void spm_verify_eltwise_kernel(spm_verifier_t *v, MlirOperation op) {
   bool ok = mlirFunctionTypeGetNumInputs(fty) == n &&
             mlirFunctionTypeGetNumResults(fty) == 1;
   for (intptr_t i = 0; ok && i < n; ++i) {
-    spm_status_free(spm_buf_type_decode(
-        mlirValueGetType(mlirOperationGetOperand(op, i)), &t));
+    spm_status_free(spm_verifier_buf_type(
+        v, mlirValueGetType(mlirOperationGetOperand(op, i)), &t));
     ok = mlirTypeEqual(mlirFunctionTypeGetInput(fty, i), t.elem) &&
          (i < n - 1 ||
           mlirTypeEqual(mlirFunctionTypeGetResult(fty, 0), t.elem));
@@ -744,6 +752,7 @@ spm_status_t spm_verify_op(MlirOperation root) {
   }
   mlirOperationWalk(root, spm_verify_visit, &v, MlirWalkPreOrder);
   mlirOperationWalk(root, spm_verify_blocks_visit, &v, MlirWalkPreOrder);
+  spm_buf_type_cache_free(&v.types);
   if (v.errors)
     return spm_status_make(SPM_STATUS_FAILED, "%zu spm verifier error%s",
                            v.errors, v.errors == 1 ? "" : "s");

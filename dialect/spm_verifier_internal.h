@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dialect/spm_buf_type_cache.h"
 #include "mlir-c/IR.h"
 #include "support/diag.h"
 #include "target/target.h"
@@ -17,7 +18,16 @@ typedef struct spm_verifier_s {
   bool have_target;
   spm_target_t target;
   bool target_error_reported;
+  // Every read of an !spm.buf type goes through it (spm_verifier_buf_type):
+  // each spm.alloc's type is read by the op check and the overlap rule, and
+  // a function of thousands of buffers has a handful of distinct types.
+  spm_buf_type_cache_t types;
 } spm_verifier_t;
+
+// spm_buf_type_decode(t, out) through the verifier's cache; the status is
+// owned by the caller.
+spm_status_t spm_verifier_buf_type(spm_verifier_t *v, MlirType t,
+                                   spm_buf_type_t *out);
 
 // One error diagnostic at `op`'s location (printf-style message).
 #define SPM_VERIFY_ERROR(v, op, ...)                                           \
@@ -29,9 +39,10 @@ typedef struct spm_verifier_s {
 // The buffer `x` is a window of (`*root`: an spm.view's source, or `x`
 // itself) and the elements of it that `x` spans, first and last in the
 // root's row-major order. False when types or attributes are malformed (the
-// per-op checks report that). Borrows `x`; `*root` is borrowed too.
-bool spm_verifier_buf_span(MlirValue x, MlirValue *root, int64_t *lo,
-                           int64_t *hi);
+// per-op checks report that). Borrows `x`; `*root` is borrowed too; types
+// are read through `v`'s cache.
+bool spm_verifier_buf_span(spm_verifier_t *v, MlirValue x, MlirValue *root,
+                           int64_t *lo, int64_t *hi);
 
 // The rules on the order of ops (spm_verifier_order.c) for the transfers
 // issued and the buffers allocated in `block` (borrowed): no use of a

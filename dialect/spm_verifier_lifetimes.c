@@ -125,7 +125,8 @@ static const spm_life_node_t *spm_life_first_overlap(const spm_life_set_t *s,
 
 // The bytes [*lo, *hi) that spm.alloc `op` (borrowed) takes; false when it
 // is not placed (offset -1) or malformed (the per-op checks report that).
-static bool spm_life_bytes(MlirOperation op, int64_t *lo, int64_t *hi) {
+static bool spm_life_bytes(spm_verifier_t *v, MlirOperation op, int64_t *lo,
+                           int64_t *hi) {
   if (mlirOperationGetNumResults(op) != 1)
     return false;
   MlirAttribute oa = mlirOperationGetAttributeByName(
@@ -134,14 +135,15 @@ static bool spm_life_bytes(MlirOperation op, int64_t *lo, int64_t *hi) {
     return false;
   spm_buf_type_t bt;
   MlirType t = mlirValueGetType(mlirOperationGetResult(op, 0));
-  spm_status_t st = spm_buf_type_decode(t, &bt);
+  spm_status_t st = spm_verifier_buf_type(v, t, &bt);
   int64_t bytes = spm_status_is_ok(st) ? spm_buf_type_bytes(&bt) : -1;
   spm_status_free(st);
-  int64_t v;
-  if (bytes <= 0 || !spm_int_attr_i64(oa, &v) || v < 0 || v > INT64_MAX - bytes)
+  int64_t off;
+  if (bytes <= 0 || !spm_int_attr_i64(oa, &off) || off < 0 ||
+      off > INT64_MAX - bytes)
     return false;
-  *lo = v;
-  *hi = v + bytes;
+  *lo = off;
+  *hi = off + bytes;
   return true;
 }
 
@@ -163,7 +165,7 @@ void spm_verify_block_lifetimes(spm_verifier_t *v, MlirBlock block) {
         spm_life_erase(&s, def, lo); // a live node keyed lo is def's
       continue;
     }
-    if (!spm_op_is(op, "spm.alloc") || !spm_life_bytes(op, &lo, &hi))
+    if (!spm_op_is(op, "spm.alloc") || !spm_life_bytes(v, op, &lo, &hi))
       continue;
     const spm_life_node_t *x = spm_life_first_overlap(&s, lo, hi);
     if (!x) {

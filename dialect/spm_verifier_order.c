@@ -373,7 +373,7 @@ static MlirWalkResult spm_sweep_uses(MlirOperation op, void *user) {
       }
       MlirValue r;
       int64_t ulo, uhi;
-      if (!spm_verifier_buf_span(x, &r, &ulo, &uhi) || uhi < t->lo ||
+      if (!spm_verifier_buf_span(s->v, x, &r, &ulo, &uhi) || uhi < t->lo ||
           t->hi < ulo)
         continue;
       SPM_VERIFY_ERROR(s->v, op, "'%s' op %s elements %lld..%lld of a buffer "
@@ -402,8 +402,8 @@ static void spm_sweep_issue(spm_sweep_t *s, MlirOperation dma, bool load) {
   MlirValue root;
   int64_t lo, hi;
   if (mlirOperationIsNull(wait) ||
-      !spm_verifier_buf_span(mlirOperationGetOperand(dma, load ? 1 : 0), &root,
-                             &lo, &hi))
+      !spm_verifier_buf_span(s->v, mlirOperationGetOperand(dma, load ? 1 : 0),
+                             &root, &lo, &hi))
     return;
   if (s->n == s->cap) {
     s->cap = s->cap ? 2 * s->cap : 16;
