@@ -397,7 +397,8 @@ static void lower_wait(spm_lower_t *l, MlirOperation op) {
 // The !spm.buf type of `res`, a result of `op`; false with a diagnostic.
 static bool result_buf_type(spm_lower_t *l, MlirOperation op, MlirValue res,
                             spm_buf_type_t *bt) {
-  spm_status_t st = spm_buf_type_decode(mlirValueGetType(res), bt);
+  spm_status_t st =
+      spm_buf_type_cache_decode(&l->types, mlirValueGetType(res), bt);
   if (spm_status_is_ok(st))
     return true;
   spm_lower_error(l, op, "%s", spm_status_message(st));
@@ -693,6 +694,7 @@ static spm_status_t lower_function(MlirOperation func,
     spm_lower_emit_finish(&l);
   spm_lower_emit_free(&l);
   free(l.vals);
+  spm_buf_type_cache_free(&l.types);
   free(l.free_tokens);
   free(l.arg_written);
   free(l.buf_bytes);

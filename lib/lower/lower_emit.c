@@ -34,7 +34,8 @@ static MlirValue view_value(spm_lower_t *l, MlirOperation op,
                             const spm_run_view_t *v) {
   MlirValue buf = l->buf_value[v->buffer];
   spm_buf_type_t bt;
-  spm_status_free(spm_buf_type_decode(mlirValueGetType(buf), &bt));
+  spm_status_free(
+      spm_buf_type_cache_decode(&l->types, mlirValueGetType(buf), &bt));
   bool whole = v->offset == 0 && v->rank == bt.rank;
   int64_t s = 1;
   for (int d = v->rank - 1; whole && d >= 0; --d) {
@@ -183,7 +184,8 @@ void spm_lower_emit(spm_lower_t *l, MlirOperation op,
     name = "spm.fill";
     v[nv++] = view_value(l, op, &in->fill.out);
     spm_buf_type_t bt;
-    spm_status_free(spm_buf_type_decode(mlirValueGetType(v[0]), &bt));
+    spm_status_free(
+        spm_buf_type_cache_decode(&l->types, mlirValueGetType(v[0]), &bt));
     if (in->fill.out.elem == SPM_RUN_F32) {
       float f;
       uint32_t u = (uint32_t)in->fill.value;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dialect/spm_buf_type_cache.h"
 #include "lower/lower.h"
 #include "mlir-c/IR.h"
 
@@ -47,6 +48,7 @@ typedef struct spm_lower_s {
   char **kernel_text;     // printed kernels, for sharing identical ones
   char **kernel_name;
   size_t nkernels;
+  spm_buf_type_cache_t types; // every !spm.buf type read, read once
 } spm_lower_t;
 
 // Emits "'OPNAME' op: <message>" at op's location and counts it.

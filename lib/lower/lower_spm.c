@@ -25,7 +25,8 @@ bool spm_lower_buf_view(spm_lower_t *l, MlirOperation op, int idx,
                     idx);
     return false;
   }
-  spm_status_t st = spm_buf_type_decode(mlirValueGetType(v), &bt);
+  spm_status_t st =
+      spm_buf_type_cache_decode(&l->types, mlirValueGetType(v), &bt);
   if (!spm_status_is_ok(st)) {
     spm_lower_error(l, op, "operand #%d: %s", idx, spm_status_message(st));
     spm_status_free(st);
