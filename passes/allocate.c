@@ -551,25 +551,20 @@ static spm_status_t spm_allocate_set_algorithm(const char *value,
 static spm_status_t spm_allocate_set_capacity(const char *value,
                                               void *options) {
   spm_allocate_options_t *o = options;
-  spm_target_t t;
-  memset(&t, 0, sizeof t);
-  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "capacity", value));
-  o->capacity = t.capacity;
-  return SPM_OK;
+  return spm_pass_parse_target_size("capacity", value, &o->capacity);
 }
 
 static spm_status_t spm_allocate_set_alignment(const char *value,
                                                void *options) {
   spm_allocate_options_t *o = options;
-  spm_target_t t;
-  memset(&t, 0, sizeof t);
-  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "alignment", value));
-  if (t.alignment & (t.alignment - 1))
+  int64_t a;
+  SPM_RETURN_IF_ERROR(spm_pass_parse_target_size("alignment", value, &a));
+  if (a & (a - 1))
     return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
                            "'spm-allocate' alignment %lld is not a power "
                            "of two",
-                           (long long)t.alignment);
-  o->alignment = t.alignment;
+                           (long long)a);
+  o->alignment = a;
   return SPM_OK;
 }
 

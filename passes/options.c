@@ -5,6 +5,7 @@
 
 #include "passes/pass.h"
 #include "support/strbuf.h"
+#include "target/target.h"
 
 // The entry of `known` named `key`, or NULL.
 static const spm_pass_option_t *
@@ -143,3 +144,11 @@ spm_status_t spm_pass_for_each_func(MlirOperation op,
   return s;
 }
 
+spm_status_t spm_pass_parse_target_size(const char *field, const char *value,
+                                        int64_t *out) {
+  spm_target_t t;
+  memset(&t, 0, sizeof t);
+  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, field, value));
+  *out = strcmp(field, "alignment") == 0 ? t.alignment : t.capacity;
+  return SPM_OK;
+}

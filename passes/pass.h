@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mlir-c/Pass.h"
 #include "support/status.h"
@@ -76,6 +77,12 @@ typedef struct spm_pass_option_s {
 spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
                                     size_t nknown, void *user);
+
+// Reads a pass's capacity= or alignment= option as the target field `field`
+// ("capacity" or "alignment") is read: K/M/G suffixes, with --spm-target's
+// checks and messages. Sets *out only on success.
+spm_status_t spm_pass_parse_target_size(const char *field, const char *value,
+                                        int64_t *out);
 
 #ifdef __cplusplus
 }

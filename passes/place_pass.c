@@ -122,11 +122,7 @@ static spm_status_t spm_place_set_strategy(const char *value, void *options) {
 // Read as the target's field (K/M/G suffixes, --spm-target's checks).
 static spm_status_t spm_place_set_capacity(const char *value, void *options) {
   spm_place_options_t *o = options;
-  spm_target_t t;
-  memset(&t, 0, sizeof t);
-  SPM_RETURN_IF_ERROR(spm_target_set_field(&t, "capacity", value));
-  o->capacity = t.capacity;
-  return SPM_OK;
+  return spm_pass_parse_target_size("capacity", value, &o->capacity);
 }
 
 static spm_status_t spm_place_set_reserve(const char *value, void *options) {
