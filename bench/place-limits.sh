@@ -32,7 +32,7 @@ run() { # NAME FILE: one row
     --spm-place "$f" -o "$T/out.mlir" 2> "$T/err" || rc=$?
   set -- $(tail -n 1 "$T/time")
   bytes=$( [ "$rc" -eq 0 ] && wc -c < "$T/out.mlir" || echo 0)
-  result=$( [ "$rc" -eq 0 ] && sed -n 's/.*remark: spm-place: \([0-9]* ops ([^)]*)\).*/\1/p' "$T/err" ||
+  result=$( [ "$rc" -eq 0 ] && sed -n 's/.*remark: spm-place: \([0-9]* ops\{0,1\} ([^)]*)\).*/\1/p' "$T/err" ||
             sed -n 's/.*error: spm-place: \(cannot place[^:]*\): .*/error: \1/p' "$T/err" | head -n 1)
   printf '| %s | %s | %s | %s | %s |\n' "$name" "$1" "$(( $2 / 1024 ))" "$(( bytes / 1048576 ))" "$result"
 }

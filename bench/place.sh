@@ -29,8 +29,8 @@ for net in resnet18 vgg16; do
         wr=$(echo "$r" | sed -n 's/.*written \([0-9]*\) bytes.*/\1/p')
         ratio=$(echo "$r" | sed -n 's/.*total \([0-9.]*\)x.*/\1/p')
         comp=$(echo "$r" | sed -n 's/.*compulsory \([0-9]*\) bytes.*/\1/p')
-        tiles=$(echo "$r" | sed -n 's/.*tiled, \([0-9]*\) tiles.*/\1/p')
-        dma=$(echo "$r" | sed -n 's/.*; \([0-9]*\) DMA transfers.*/\1/p')
+        tiles=$(echo "$r" | sed -n 's/.*tiled, \([0-9]*\) tile.*/\1/p')
+        dma=$(echo "$r" | sed -n 's/.*; \([0-9]*\) DMA transfer.*/\1/p')
         # reuse: spm-allocate on the input (it places by itself when the
         # buffers do not fit, retrying with more packing reserve); static:
         # spm-allocate on the statically placed program.

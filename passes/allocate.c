@@ -37,6 +37,7 @@
 #include "passes/target_of.h"
 #include "support/diag.h"
 #include "support/mlir_util.h"
+#include "support/strbuf.h"
 #include "target/target.h"
 
 extern const spm_pass_info_t spm_pass_info_allocate;
@@ -145,19 +146,20 @@ static void spm_report_overflow(const spm_liveness_t *l,
     total += pb[live[i]].size;
   if (r->lower_bound > lim->t.capacity)
     spm_strbuf_appendf(&m,
-                       "scratchpad overflow: the %zu buffers live here need "
-                       "%lld bytes but the capacity is %lld (%s):",
-                       nlive, (long long)r->lower_bound,
-                       (long long)lim->t.capacity, lim->what);
+                       "scratchpad overflow: the %zu buffer%s live here "
+                       "need%s %lld bytes but the capacity is %lld (%s):",
+                       nlive, spm_plural(nlive), spm_verb_s(nlive),
+                       (long long)r->lower_bound, (long long)lim->t.capacity,
+                       lim->what);
   else
     spm_strbuf_appendf(&m,
                        "scratchpad overflow: no packing within %lld bytes "
                        "(%s) was found%s (best peak %lld, lower bound %lld); "
-                       "the %zu buffers live at the point of maximum "
+                       "the %zu buffer%s live at the point of maximum "
                        "pressure:",
                        (long long)lim->t.capacity, lim->what,
                        spm_alloc_why(r, lim->t.capacity), (long long)r->peak,
-                       (long long)r->lower_bound, nlive);
+                       (long long)r->lower_bound, nlive, spm_plural(nlive));
   for (size_t i = 0; i < nlive && i < n; ++i)
     spm_strbuf_appendf(&m, "%s %s (%lld bytes)", i ? "," : "",
                        cand[live[i]]->name, (long long)pb[live[i]].size);
@@ -298,12 +300,11 @@ static void spm_alloc_summary(MlirOperation func, size_t n,
                                   (double)r->peak
                             : 0.0;
   spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-                "spm-allocate: %zu buffers, peak %lld bytes, lower bound "
+                "spm-allocate: %zu buffer%s, peak %lld bytes, lower bound "
                 "%lld bytes, capacity %lld bytes (%s), fragmentation "
                 "%.1f%%, algorithm %s%s",
-                n, (long long)r->peak, (long long)r->lower_bound,
-                (long long)lim->t.capacity, lim->what, frag, algorithm,
-                extra);
+                n, spm_plural(n), (long long)r->peak, (long long)r->lower_bound,
+                (long long)lim->t.capacity, lim->what, frag, algorithm, extra);
 }
 
 // Places a copy of `func` with spm-place and packs it; on success the
@@ -374,13 +375,13 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
     SPM_RETURN_IF_ERROR(spm_alloc_positional(func, o, &lim, &r, &n));
     if (!r.feasible) {
       spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
-                    "scratchpad overflow: the %zu buffers of the placed "
-                    "program need %lld bytes (lower bound %lld) but the "
+                    "scratchpad overflow: the %zu buffer%s of the placed "
+                    "program need%s %lld bytes (lower bound %lld) but the "
                     "capacity is %lld (%s)%s; place with a larger reserve "
                     "(spm-place{reserve=...})",
-                    n, (long long)r.peak, (long long)r.lower_bound,
-                    (long long)lim.t.capacity, lim.what,
-                    spm_alloc_why(&r, lim.t.capacity));
+                    n, spm_plural(n), spm_verb_s(n), (long long)r.peak,
+                    (long long)r.lower_bound, (long long)lim.t.capacity,
+                    lim.what, spm_alloc_why(&r, lim.t.capacity));
       return spm_status_make(SPM_STATUS_FAILED, "scratchpad overflow");
     }
     spm_pass_target_write_back(&lim);
@@ -481,10 +482,11 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
     if (o->strategy == SPM_ALLOC_STATIC)
       spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_ERROR,
                     "scratchpad overflow: static allocation (fixed "
-                    "partitions, no reuse) of %zu buffers needs %lld bytes "
+                    "partitions, no reuse) of %zu buffer%s needs %lld bytes "
                     "but the capacity is %lld (%s); packing by live ranges "
                     "needs at least %lld",
-                    n, (long long)r.peak, (long long)lim.t.capacity, lim.what,
+                    n, spm_plural(n), (long long)r.peak,
+                    (long long)lim.t.capacity, lim.what,
                     (long long)r.lower_bound);
     else
       spm_report_overflow(l, cand, pb, n, &r, &lim);
@@ -501,10 +503,10 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
                                    (double)r.peak
                              : 0.0;
     spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-                  "spm-allocate: %zu buffers, peak %lld bytes, lower bound "
+                  "spm-allocate: %zu buffer%s, peak %lld bytes, lower bound "
                   "%lld bytes, capacity %lld bytes (%s), fragmentation "
                   "%.1f%%, algorithm %s",
-                  n, (long long)r.peak, (long long)r.lower_bound,
+                  n, spm_plural(n), (long long)r.peak, (long long)r.lower_bound,
                   (long long)lim.t.capacity, lim.what, frag,
                   o->strategy == SPM_ALLOC_STATIC ? "static" : r.algorithm);
   }

@@ -87,9 +87,10 @@ static spm_status_t spm_lower_visit(MlirOperation func, void *user) {
     compute += op >= SPM_RUN_OP_MATMUL;
   }
   spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-                "spm-lower: %zu instructions (%zu DMA, %zu compute), %zu "
-                "tensors, %zu buffers",
-                p->ninstrs, dma, compute, p->ntensors, p->nbuffers);
+                "spm-lower: %zu instruction%s (%zu DMA, %zu compute), %zu "
+                "tensor%s, %zu buffer%s",
+                p->ninstrs, spm_plural(p->ninstrs), dma, compute, p->ntensors,
+                spm_plural(p->ntensors), p->nbuffers, spm_plural(p->nbuffers));
   spm_status_t st = SPM_OK;
   if (r->o->output) {
     if (r->lowered)

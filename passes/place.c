@@ -185,12 +185,13 @@ static spm_status_t spm_pl_function_tiles_error(const spm_pl_t *p,
   spm_strbuf_t b = SPM_STRBUF_INIT;
   spm_strbuf_append_str(&b, "cannot place ");
   spm_pl_op_name(op, &b);
-  spm_strbuf_appendf(&b, ": its %lld tiles would unroll the function into "
+  spm_strbuf_appendf(&b,
+                     ": its %lld tile%s would unroll the function into "
                      "more than %lld tiles in all (%d x max-tiles; %lld "
                      "before this op); split the function, give it a larger "
                      "scratchpad (option capacity=BYTES) or raise the limit "
                      "(option max-tiles=N of spm-place or spm-allocate)",
-                     (long long)tiles,
+                     (long long)tiles, spm_plural((unsigned long long)tiles),
                      (long long)spm_pl_function_tile_limit(p),
                      SPM_PLACE_FUNCTION_TILES_FACTOR,
                      (long long)p->stats->tiles);

@@ -14,6 +14,7 @@
 #include "passes/place.h"
 #include "passes/target_of.h"
 #include "support/diag.h"
+#include "support/strbuf.h"
 
 extern const spm_pass_info_t spm_pass_info_place;
 
@@ -36,20 +37,21 @@ void spm_place_report_summary(MlirOperation func, const spm_place_stats_t *s,
   int64_t moved = s->read + s->written;
   spm_diag_emit(
       mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-      "spm-place: %lld ops (%lld tiled, %lld tiles, %lld fused pairs, %lld "
-      "chains), "
-      "strategy %s, %s "
-      "capacity %lld bytes; DRAM read %lld bytes, written %lld bytes, total "
-      "%.3fx the compulsory %lld bytes (traffic model: read %lld, written "
-      "%lld); %lld intermediates on chip, %lld in global memory; %lld DMA "
-      "transfers",
-      (long long)s->ops, (long long)s->tiled_ops, (long long)s->tiles,
-      (long long)s->fused, (long long)s->chained, o->strategy == SPM_PLACE_STATIC ? "static" : "reuse", t->what,
+      "spm-place: %lld op%s (%lld tiled, %lld tile%s, %lld fused pair%s, "
+      "%lld chain%s), strategy %s, %s capacity %lld bytes; DRAM read %lld "
+      "bytes, written %lld bytes, total %.3fx the compulsory %lld bytes "
+      "(traffic model: read %lld, written %lld); %lld intermediate%s on "
+      "chip, %lld in global memory; %lld DMA transfer%s",
+      (long long)s->ops, spm_plural(s->ops), (long long)s->tiled_ops,
+      (long long)s->tiles, spm_plural(s->tiles), (long long)s->fused,
+      spm_plural(s->fused), (long long)s->chained, spm_plural(s->chained),
+      o->strategy == SPM_PLACE_STATIC ? "static" : "reuse", t->what,
       (long long)t->t.capacity, (long long)s->read, (long long)s->written,
       s->compulsory ? (double)moved / (double)s->compulsory : 0.0,
       (long long)s->compulsory, (long long)s->predicted_read,
       (long long)s->predicted_written, (long long)s->resident,
-      (long long)s->spilled, (long long)s->transfers);
+      spm_plural(s->resident), (long long)s->spilled, (long long)s->transfers,
+      spm_plural(s->transfers));
 }
 
 static spm_status_t spm_place_one(MlirOperation func, void *user) {

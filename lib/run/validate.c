@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "run/run_internal.h"
+#include "support/strbuf.h"
 
 #define BAD(...) spm_status_make(SPM_STATUS_INVALID_ARGUMENT, __VA_ARGS__)
 
@@ -112,8 +113,8 @@ int64_t spm_run_dma_bytes(const spm_run_program_t *p,
 static spm_status_t check_view(const spm_run_program_t *p, const char *what,
                                const spm_run_view_t *v, bool output) {
   if (v->buffer >= p->nbuffers)
-    return BAD("%s: buffer b%u does not exist (%zu buffers)", what,
-               v->buffer, p->nbuffers);
+    return BAD("%s: buffer b%u does not exist (%zu buffer%s)", what, v->buffer,
+               p->nbuffers, spm_plural(p->nbuffers));
   if (!spm_run_type_is_storage(v->elem))
     return BAD("%s: element type %d is not f32, i8 or i32", what,
                (int)v->elem);
@@ -142,11 +143,11 @@ static spm_status_t check_view(const spm_run_program_t *p, const char *what,
 static spm_status_t check_dma(const spm_run_program_t *p,
                               const spm_run_dma_t *d) {
   if (d->tensor >= p->ntensors)
-    return BAD("tensor t%u does not exist (%zu tensors)", d->tensor,
-               p->ntensors);
+    return BAD("tensor t%u does not exist (%zu tensor%s)", d->tensor,
+               p->ntensors, spm_plural(p->ntensors));
   if (d->buffer >= p->nbuffers)
-    return BAD("buffer b%u does not exist (%zu buffers)", d->buffer,
-               p->nbuffers);
+    return BAD("buffer b%u does not exist (%zu buffer%s)", d->buffer,
+               p->nbuffers, spm_plural(p->nbuffers));
   if (d->token > SPM_RUN_MAX_TOKEN)
     return BAD("token %u > %u", d->token, SPM_RUN_MAX_TOKEN);
   SPM_RETURN_IF_ERROR(

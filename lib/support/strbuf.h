@@ -41,6 +41,17 @@ void spm_strbuf_free(spm_strbuf_t *b);
 // listings and binaries carry unquoted).
 bool spm_str_is_token(const char *s, size_t n);
 
+// The plural ending of a count in messages: "" for 1, "s" otherwise
+// ("%zu buffer%s", n, spm_plural(n)). Static storage.
+static inline const char *spm_plural(unsigned long long n) {
+  return n == 1 ? "" : "s";
+}
+// The ending of a verb in the present tense whose subject is a count of
+// things: "s" for 1 ("1 buffer needs"), "" otherwise ("2 buffers need").
+static inline const char *spm_verb_s(unsigned long long n) {
+  return n == 1 ? "s" : "";
+}
+
 #ifdef __cplusplus
 }
 #endif

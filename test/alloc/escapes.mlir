@@ -7,7 +7,7 @@
 // A cast to an unranked memref, later passed to a call: %v must not share
 // %w's bytes.
 func.func private @ext(memref<*xf32>)
-// expected-remark@+1 {{spm-allocate: 1 buffers}}
+// expected-remark@+1 {{spm-allocate: 1 buffer}}
 func.func @unranked(%in: memref<4xf32>, %out: memref<4xf32>) {
   // expected-remark@below {{spm-allocate: %alloc stays in global memory: it escapes the function}}
   %v = memref.alloc() : memref<4xf32>
@@ -27,7 +27,7 @@ func.func @unranked(%in: memref<4xf32>, %out: memref<4xf32>) {
 // -----
 
 // Yielded out of an scf.if: the if's result aliases the buffer.
-// expected-remark@+1 {{spm-allocate: 1 buffers}}
+// expected-remark@+1 {{spm-allocate: 1 buffer}}
 func.func @yield(%in: memref<4xf32>, %out: memref<4xf32>, %c: i1) {
   // expected-remark@below {{spm-allocate: %alloc stays in global memory: it escapes the function}}
   %v = memref.alloc() : memref<4xf32>
@@ -83,7 +83,7 @@ func.func @pointer(%in: memref<4xf32>) -> index {
 // -----
 
 // Views of views are followed (a subview of a cast): no escape, packed.
-// expected-remark@+1 {{spm-allocate: 1 buffers}}
+// expected-remark@+1 {{spm-allocate: 1 buffer}}
 func.func @views(%in: memref<8xf32>, %out: memref<4xf32>) {
   %v = memref.alloc() : memref<8xf32>
   memref.copy %in, %v : memref<8xf32> to memref<8xf32>

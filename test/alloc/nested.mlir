@@ -4,7 +4,7 @@
 // RUN: spm-opt --split-input-file --spm-target=gemmini --spm-liveness %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIVE
 
 module @inner {
-  // expected-remark@+1 {{spm-allocate: 1 buffers}}
+  // expected-remark@+1 {{spm-allocate: 1 buffer}}
   func.func @g(%in: memref<4xf32>, %out: memref<4xf32>) {
     %v = memref.alloc() : memref<4xf32>
     memref.copy %in, %v : memref<4xf32> to memref<4xf32>

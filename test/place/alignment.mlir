@@ -8,7 +8,7 @@
 // RUN: spm-opt '--spm-target=gemmini{capacity=512 alignment=128}' --spm-place --spm-allocate %s -o %t.mlir 2>&1 | FileCheck %s
 // RUN: spm-opt --spm-lower %t.mlir -o %t.low.mlir
 // RUN: spm-run %t.low.mlir | FileCheck %s --check-prefix=EXEC
-// CHECK: remark: spm-place: 1 ops (1 tiled, 4 tiles,
+// CHECK: remark: spm-place: 1 op (1 tiled, 4 tiles,
 // CHECK: remark: spm-allocate
 // CHECK-NOT: error
 // RUN: FileCheck %s --check-prefix=ALLOC < %t.mlir

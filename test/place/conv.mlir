@@ -47,4 +47,4 @@ func.func @conv(%x: memref<1x8x34x34xf32>, %w: memref<8x8x3x3xf32>, %y: memref<1
 // AUTO: remark: spm-place: 2 ops
 // AUTO: remark: spm-allocate: {{[0-9]+}} buffers, {{.*}} capacity 16384 bytes (target 'small'), {{.*}} (after spm-place, reserve 10%)
 
-// NEVER: error: scratchpad overflow: the 1 buffers live here need 32768 bytes but the capacity is 16384
+// NEVER: error: scratchpad overflow: the 1 buffer live here needs 32768 bytes but the capacity is 16384

@@ -15,7 +15,7 @@
 // RUN: spm-opt --spm-place=report=ops %s 2>&1 -o /dev/null | FileCheck %s --check-prefix=CHAIN
 // RUN: spm-opt --spm-place %s 2>/dev/null | spm-opt --spm-allocate -o /dev/null
 // CHAIN: remark: spm-place: linalg.generic + linalg.generic (chained with halo, no DRAM for %alloc0): 5 tiles [1x4x10x2] of the consumer; DRAM read 1024 B, written 1600 B (model 1024, 1600); resident: none
-// CHAIN: remark: spm-place: 2 ops (1 tiled, 5 tiles, 0 fused pairs, 1 chains), {{.*}} total 1.000x the compulsory 2624 bytes
+// CHAIN: remark: spm-place: 2 ops (1 tiled, 5 tiles, 0 fused pairs, 1 chain), {{.*}} total 1.000x the compulsory 2624 bytes
 module attributes {spm.target = #spm.target<{name = "tiny", capacity = 1024 : i64, alignment = 16 : i64, banks = 1 : i64, dma_bandwidth = 16.0 : f64, dma_latency = 10 : i64, macs_per_cycle = 16 : i64, clock_mhz = 100 : i64, dram_pj_per_byte = 100.0 : f64, spm_pj_per_byte = 5.0 : f64, mac_pj = 0.5 : f64}>} {
 
 // A 1600-byte padded buffer (it does not fit): the zero fill is written
@@ -88,7 +88,7 @@ func.func @pool_interior(%x: memref<1x4x16x16xf32>, %y: memref<1x4x10x10xf32>) {
 
 // The interior fill is read before anything writes it: both fills are
 // written whole, zeros first (1600 + 1024 bytes), then read back.
-// REPORT: remark: spm-place: 1 ops ({{.*}}DRAM read 1600 bytes, written 4224 bytes
+// REPORT: remark: spm-place: 1 op ({{.*}}DRAM read 1600 bytes, written 4224 bytes
 // IR-LABEL: func.func @fills_then_read
 // IR: linalg.fill ins(%cst : f32)
 // IR: "spm.dma_store"

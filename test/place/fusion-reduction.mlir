@@ -24,7 +24,7 @@ func.func @mm_bias(%a: memref<32x512xf32>, %bm: memref<512x32xf32>, %bias: memre
 }
 
 // REPORT: remark: spm-place: linalg.matmul + linalg.generic (fused, no DRAM for %alloc0): 32 tiles [32x32x16] order (d0,d1,d2); DRAM read 131200 B, written 4096 B (model 131200, 4096)
-// REPORT: remark: spm-place: 2 ops (1 tiled, 32 tiles, 1 fused pairs, 0 chains), {{.*}} total 1.000x the compulsory
+// REPORT: remark: spm-place: 2 ops (1 tiled, 32 tiles, 1 fused pair, 0 chains), {{.*}} total 1.000x the compulsory
 
 // IR: linalg.fill ins(%{{.*}} : f32) outs([[M:%[0-9]+]] : memref<32x32xf32>)
 // IR-COUNT-32: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<32x16xf32>, memref<16x32xf32>) outs([[M]] : memref<32x32xf32>)

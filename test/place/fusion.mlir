@@ -89,9 +89,9 @@ func.func @not_fusable(%x: memref<1x8x18x18xf32>, %w: memref<16x8x3x3xf32>, %y: 
 // The conv and its epilogue are one tiled op; the accumulator moves no
 // bytes (the 16 KiB of %y are written once, and nothing else is written).
 // REPORT: remark: spm-place: linalg.conv_2d_nchw_fchw + linalg.generic (fused, no DRAM for %alloc0): {{[0-9]+}} tiles {{.*}}; DRAM read [[R:[0-9]+]] B, written 16384 B (model [[R]], 16384); resident: none
-// REPORT: remark: spm-place: 2 ops ({{.*}}, 1 fused pairs, 0 chains), {{.*}}; 1 intermediates on chip, 0 in global memory
+// REPORT: remark: spm-place: 2 ops ({{.*}}, 1 fused pair, 0 chains), {{.*}}; 1 intermediate on chip, 0 in global memory
 // REPORT: remark: spm-place: linalg.conv_2d_nchw_fchw + linalg.generic (fused, no DRAM for %alloc0):
-// REPORT: remark: spm-place: {{[0-9]+}} ops ({{.*}}, 1 fused pairs, 0 chains)
+// REPORT: remark: spm-place: {{[0-9]+}} ops ({{.*}}, 1 fused pair, 0 chains)
 // REPORT-NOT: fused,
 // REPORT: remark: spm-place: 5 ops ({{.*}}, 0 fused pairs, 0 chains)
 

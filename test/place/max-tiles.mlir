@@ -41,7 +41,7 @@
 // function below (its 16 KiB intermediate does not fit) is placed as a
 // fused pair of 32 tiles; with at most 31, the pair is not fused and the
 // matmul alone needs 32 too.
-// ALLOC-AT: max-tiles.mlir:72:1: remark: spm-place: 2 ops (1 tiled, 32 tiles, 1 fused pairs, 0 chains)
+// ALLOC-AT: max-tiles.mlir:72:1: remark: spm-place: 2 ops (1 tiled, 32 tiles, 1 fused pair, 0 chains)
 // ALLOC-AT: max-tiles.mlir:72:1: remark: spm-allocate: {{[0-9]+}} buffers, {{.*}} (after spm-place, reserve 10%)
 // ALLOC-OVER: max-tiles.mlir:76:3: error: spm-place: cannot place 'linalg.matmul': it needs 32 tiles to fit in the 7372 bytes of scratchpad left for it, more than the limit of 31 tiles per op
 // ALLOC-OVER-NOT: remark: spm-allocate

@@ -63,7 +63,7 @@ func.func @skip(%x: memref<64x64xf32>, %y: memref<64x64xf32>) {
 
 // CHAIN: remark: spm-place: linalg.generic: {{[0-9]+}} tiles {{.*}}; DRAM read 16384 B, written 16384 B (model 16384, 16384); resident: none
 // CHAIN: remark: spm-place: linalg.generic + linalg.generic (chained with halo, no DRAM for %alloc1): {{[0-9]+}} tiles {{.*}}; DRAM read 32768 B, written 16384 B (model 32768, 16384); resident: none
-// CHAIN: (2 tiled, {{[0-9]+}} tiles, 0 fused pairs, 1 chains), {{.*}} total 2.500x the compulsory 32768 bytes {{.*}}; 1 intermediates on chip, 1 in global memory
+// CHAIN: (2 tiled, {{[0-9]+}} tiles, 0 fused pairs, 1 chain), {{.*}} total 2.500x the compulsory 32768 bytes {{.*}}; 1 intermediate on chip, 1 in global memory
 
 // SPILL-IR: %[[T:.*]] = memref.alloc() {spm.global} : memref<64x64xf32>
 // SPILL-IR: "spm.dma_store"(%{{.*}}, %[[T]])

@@ -24,7 +24,7 @@ func.func @mm(%a: memref<32x32xf32>, %b: memref<32x32xf32>, %c: memref<32x32xf32
 // The fill of %c is applied in the scratchpad (no zeros go through DRAM):
 // compulsory traffic only.
 // FITS: remark: spm-place: linalg.matmul: not tiled; DRAM read 8192 B, written 4096 B (model 8192, 4096); resident: none
-// FITS: remark: spm-place: 1 ops (0 tiled, 1 tiles, 0 fused pairs, 0 chains), {{.*}}; DRAM read 8192 bytes, written 4096 bytes, total 1.000x the compulsory 12288 bytes (traffic model: read 8192, written 4096); {{.*}}; 3 DMA transfers
+// FITS: remark: spm-place: 1 op (0 tiled, 1 tile, 0 fused pairs, 0 chains), {{.*}}; DRAM read 8192 bytes, written 4096 bytes, total 1.000x the compulsory 12288 bytes (traffic model: read 8192, written 4096); {{.*}}; 3 DMA transfers
 
 // FITS-IR-COUNT-2: "spm.dma_load"
 // FITS-IR-NOT: "spm.dma_load"
@@ -34,7 +34,7 @@ func.func @mm(%a: memref<32x32xf32>, %b: memref<32x32xf32>, %c: memref<32x32xf32
 // FITS-IR-NOT: "spm.dma
 
 // TILED: remark: spm-place: linalg.matmul: [[N:[0-9]+]] tiles [{{[0-9x]+}}] order ({{.*}}); DRAM read [[R:[0-9]+]] B, written [[W:[0-9]+]] B (model [[R]], [[W]]); resident: none
-// TILED: remark: spm-place: 1 ops (1 tiled, [[N]] tiles, 0 fused pairs, 0 chains)
+// TILED: remark: spm-place: 1 op (1 tiled, [[N]] tiles, 0 fused pairs, 0 chains)
 
 // PACKED: remark: spm-allocate: {{[0-9]+}} buffers, peak {{[0-9]+}} bytes, lower bound {{[0-9]+}} bytes, capacity 4096 bytes
 

@@ -13,7 +13,7 @@
 // ROUND: module attributes {spm.target = #spm.target<{{.*}}mac_pj = 1.000000e+22 : f64, {{.*}}name = "a.b-c_1"
 // BADNAME: spm-opt: error: target name must be 1 to 31 characters of [A-Za-z0-9_.-]
 // RUN: spm-opt --spm-allocate=capacity=128K %s 2>&1 | FileCheck %s --check-prefix=ALLOC
-// ALLOC: remark: spm-allocate: 1 buffers, peak 1024 bytes, lower bound 1024 bytes, capacity 131072 bytes (target 'g' with overrides)
+// ALLOC: remark: spm-allocate: 1 buffer, peak 1024 bytes, lower bound 1024 bytes, capacity 131072 bytes (target 'g' with overrides)
 // ALLOC: module attributes {spm.target = #spm.target<{{.*}}capacity = 131072 : i64, {{.*}}mac_pj = 1.000000e+22 : f64
 module attributes {spm.target = #spm.target<{name = "g", capacity = 262144 : i64, alignment = 16 : i64, banks = 4 : i64, dma_bandwidth = 16.0 : f64, dma_latency = 0 : i64, macs_per_cycle = 256 : i64, clock_mhz = 1000 : i64, dram_pj_per_byte = 160.0 : f64, spm_pj_per_byte = 6.6 : f64, mac_pj = 1.0e22 : f64}>} {
 func.func @f(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %c: memref<16x16xf32>) {

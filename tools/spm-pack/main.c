@@ -294,9 +294,10 @@ static int spm_pack_do_validate(const spm_pack_cli_t *c, const char *name,
     if (b[i].offset + b[i].size > peak)
       peak = b[i].offset + b[i].size;
   fprintf(stderr,
-          "spm-pack: %s: valid packing of %zu buffers, peak %" PRId64
+          "spm-pack: %s: valid packing of %zu buffer%s, peak %" PRId64
           ", lower bound %" PRId64,
-          name, csv->n, peak, spm_pack_lower_bound(b, csv->n));
+          name, csv->n, spm_plural(csv->n), peak,
+          spm_pack_lower_bound(b, csv->n));
   if (c->capacity > 0)
     fprintf(stderr, ", capacity %" PRId64, c->capacity);
   fputc('\n', stderr);
@@ -313,10 +314,11 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
     size_t live[8];
     size_t k = spm_pack_peak_live(b, csv->n, &t, live, 8);
     spm_strbuf_appendf(&m,
-                       "no packing of %zu buffers fits in capacity %" PRId64
+                       "no packing of %zu buffer%s fits in capacity %" PRId64
                        " (lower bound %" PRId64 ": at time %" PRId64
-                       " the %zu live buffers need that much:",
-                       csv->n, c->capacity, r->lower_bound, t, k);
+                       " the %zu live buffer%s need%s that much:",
+                       csv->n, spm_plural(csv->n), c->capacity, r->lower_bound,
+                       t, k, spm_plural(k), spm_verb_s(k));
     for (size_t j = 0; j < k && j < 8; ++j) {
       const spm_csv_row_t *row = &csv->rows[live[j]];
       spm_strbuf_append_str(&m, j ? ", '" : " '");
@@ -326,10 +328,11 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
     spm_strbuf_append_str(&m, k > 8 ? ", ...)" : ")");
   } else if (r->proven_infeasible) {
     spm_strbuf_appendf(&m,
-                       "no packing of %zu buffers fits in capacity %" PRId64
+                       "no packing of %zu buffer%s fits in capacity %" PRId64
                        " (lower bound %" PRId64
-                       "; the exact search proved it in %" PRIu64 " nodes)",
-                       csv->n, c->capacity, r->lower_bound, r->nodes);
+                       "; the exact search proved it in %" PRIu64 " node%s)",
+                       csv->n, spm_plural(csv->n), c->capacity, r->lower_bound,
+                       r->nodes, spm_plural(r->nodes));
   } else if (r->too_large) {
     if (csv->n > SPM_PACK_EXACT_MAX_BUFFERS)
       spm_strbuf_appendf(&m,
@@ -355,20 +358,21 @@ static int spm_pack_report_miss(const spm_pack_cli_t *c, const spm_csv_t *csv,
     // that stopped short of it stopped at the node limit.
     bool nodes = c->node_limit && r->seconds < c->time_limit;
     spm_strbuf_appendf(&m,
-                       "no packing of %zu buffers within capacity %" PRId64
+                       "no packing of %zu buffer%s within capacity %" PRId64
                        " found (lower bound %" PRId64 ", best peak %" PRId64
                        "): the exact search stopped at its %s limit after "
-                       "%" PRIu64 " nodes, so one may exist; raise %s",
-                       csv->n, c->capacity, r->lower_bound, r->peak,
-                       nodes ? "node" : "time", r->nodes,
+                       "%" PRIu64 " node%s, so one may exist; raise %s",
+                       csv->n, spm_plural(csv->n), c->capacity, r->lower_bound,
+                       r->peak, nodes ? "node" : "time", r->nodes,
+                       spm_plural(r->nodes),
                        nodes ? "--node-limit" : "--time-limit");
   } else {
-    spm_strbuf_appendf(&m,
-                       "the heuristic found no packing of %zu buffers within "
-                       "capacity %" PRId64 " (lower bound %" PRId64
-                       ", best peak %" PRId64
-                       "); try --algorithm auto or exact",
-                       csv->n, c->capacity, r->lower_bound, r->peak);
+    spm_strbuf_appendf(
+        &m,
+        "the heuristic found no packing of %zu buffer%s "
+        "within capacity %" PRId64 " (lower bound %" PRId64
+        ", best peak %" PRId64 "); try --algorithm auto or exact",
+        csv->n, spm_plural(csv->n), c->capacity, r->lower_bound, r->peak);
   }
   int rc = spm_pack_fail("%s", spm_strbuf_cstr(&m));
   spm_strbuf_free(&m);
@@ -391,10 +395,11 @@ static int spm_pack_do_pack(const spm_pack_cli_t *c, const spm_csv_t *csv,
     return rc;
   }
   fprintf(stderr,
-          "spm-pack: %zu buffers, peak %" PRId64 ", lower bound %" PRId64
+          "spm-pack: %zu buffer%s, peak %" PRId64 ", lower bound %" PRId64
           ", capacity %" PRId64 ", algorithm %s, %.1f ms%s\n",
-          csv->n, r.peak, r.lower_bound, c->capacity, r.algorithm,
-          r.seconds * 1e3, r.feasible && r.optimal ? ", optimal" : "");
+          csv->n, spm_plural(csv->n), r.peak, r.lower_bound, c->capacity,
+          r.algorithm, r.seconds * 1e3,
+          r.feasible && r.optimal ? ", optimal" : "");
   if (!r.feasible)
     return spm_pack_report_miss(c, csv, b, &r);
   int64_t *off = malloc((csv->n ? csv->n : 1) * sizeof *off);
