@@ -237,7 +237,13 @@ SPM_TEST(validation_errors) {
   p = fault_base();
   alloc_(p, 9);
   expect_status(spm_run_program_validate(p), SPM_STATUS_INVALID_ARGUMENT,
-                "buffer b9 does not exist");
+                "buffer b9 does not exist (3 buffers)");
+  spm_run_program_free(p);
+  p = prog(target(1024, 16, 10, 16)); // one buffer: the count is singular
+  buffer(p, "a", 0, 256);
+  alloc_(p, 1);
+  expect_status(spm_run_program_validate(p), SPM_STATUS_INVALID_ARGUMENT,
+                "buffer b1 does not exist (1 buffer)");
   spm_run_program_free(p);
   p = fault_base();
   expect_status(spm_run_program_add_tensor(p, "bad name", SPM_RUN_F32,

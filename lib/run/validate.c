@@ -270,8 +270,8 @@ static spm_status_t check_instr(const spm_run_program_t *p,
   case SPM_RUN_OP_ALLOC:
   case SPM_RUN_OP_DEALLOC:
     if (in->buffer >= p->nbuffers)
-      return BAD("buffer b%u does not exist (%zu buffers)", in->buffer,
-                 p->nbuffers);
+      return BAD("buffer b%u does not exist (%zu buffer%s)", in->buffer,
+                 p->nbuffers, spm_plural(p->nbuffers));
     return SPM_OK;
   case SPM_RUN_OP_WAIT:
     if (in->token > SPM_RUN_MAX_TOKEN)
