@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "passes/place_internal.h"
+#include "place/tile_model.h"
 #include "support/diag.h"
 #include "support/mlir_util.h"
 #include "support/strbuf.h"
@@ -232,38 +233,29 @@ static int ch_sizes(int64_t e, int64_t *out) {
   return n;
 }
 
-// Whether the tiles of Q's output U keep disjoint boxes under `tile`, by
-// the rules the tile model applies to every output it stores
-// (spm_place_output_dense): loops that must stay whole, and the nesting
-// rule of a dim indexed by several loops (from the largest factor down,
-// tiles 1, ..., 1, any, whole, ..., whole). Overlapping boxes would store
-// the elements one tile did not write over those another tile did (a
-// flattening map d1 * 78 + d2 * 6 + d3 tiled 7 x 5 x 6 of 7 x 13 x 6: spm-run
-// caught the chain's output reading bytes it had never written).
-static bool ch_output_tiles_ok(const ch_t *c, const bool *whole,
-                               const uint32_t *nest, const int64_t *tile) {
-  const spm_place_op_t *Q = c->Q;
-  for (int j = 0; j < Q->ndims; ++j) {
-    if (whole[j] && tile[j] != Q->extent[j])
-      return false;
-    if (tile[j] > 1)
-      for (int k = 0; k < Q->ndims; ++k)
-        if ((nest[j] >> k & 1u) && tile[k] != Q->extent[k])
-          return false;
-  }
-  return true;
-}
-
 // The cheapest tiling of Q's parallel loops whose buffers fit `budget`
 // and whose output boxes are disjoint (false: none).
 static bool ch_search(ch_t *c, int64_t budget, ch_eval_t *best) {
   const spm_place_op_t *Q = c->Q;
   int64_t sizes[SPM_PLACE_MAX_DIMS][32];
   int nsizes[SPM_PLACE_MAX_DIMS], idx[SPM_PLACE_MAX_DIMS] = {0};
+  // The rules that keep the tile boxes of Q's output U disjoint when it is
+  // stored tile by tile, as the tile model applies them to every stored
+  // output (spm_place_output_dense; spm_tile_nesting_ok). Without them a
+  // flattening map d1 * 78 + d2 * 6 + d3 was tiled 7 x 5 x 6 of 7 x 13 x 6,
+  // and each tile stored bytes it never wrote over another's.
+  spm_tile_problem_t rules;
+  memset(&rules, 0, sizeof rules);
+  rules.ndims = Q->ndims;
   bool whole[SPM_PLACE_MAX_DIMS] = {false};
   uint32_t nest[SPM_PLACE_MAX_DIMS] = {0};
-  if (!c->p->st[c->U].resident) // stored tile by tile
+  if (!c->p->st[c->U].resident)
     spm_place_output_dense(Q, &Q->operands[c->qu], whole, nest);
+  for (int j = 0; j < Q->ndims; ++j) {
+    rules.dim[j].extent = Q->extent[j];
+    rules.dim[j].whole = whole[j];
+    rules.dim[j].whole_if_tiled = nest[j];
+  }
   for (int j = 0; j < Q->ndims; ++j) {
     if (Q->reduction[j]) {
       sizes[j][0] = Q->extent[j];
@@ -281,7 +273,7 @@ static bool ch_search(ch_t *c, int64_t budget, ch_eval_t *best) {
       n *= (Q->extent[j] + tile[j] - 1) / tile[j];
     }
     if (n <= CH_MAX_TILES && n <= c->p->o->max_tiles &&
-        ch_output_tiles_ok(c, whole, nest, tile)) {
+        spm_tile_nesting_ok(&rules, tile)) {
       ch_set_tiles(c, tile);
       ch_eval_t ev = {0};
       ch_evaluate(c, &ev);

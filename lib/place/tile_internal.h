@@ -24,21 +24,6 @@ static inline int64_t spm_tile_sat_add(int64_t a, int64_t b) {
   int64_t r;
   return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
-// Whether `tile` keeps every loop whole that a tiled loop requires
-// (spm_tile_dim_t.whole and .whole_if_tiled).
-static inline bool spm_tile_nesting_ok(const spm_tile_problem_t *p,
-                                       const int64_t *tile) {
-  for (int j = 0; j < p->ndims; ++j) {
-    if (p->dim[j].whole && tile[j] != p->dim[j].extent)
-      return false;
-    if (tile[j] > 1)
-      for (int k = 0; k < p->ndims; ++k)
-        if ((p->dim[j].whole_if_tiled >> k & 1u) &&
-            tile[k] != p->dim[k].extent)
-          return false;
-  }
-  return true;
-}
 // `bytes` (>= 0) rounded up to a multiple of `align` (>= 1), saturating.
 static inline int64_t spm_tile_align_up(int64_t bytes, int64_t align) {
   int64_t r = bytes % align;

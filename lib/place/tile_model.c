@@ -106,6 +106,18 @@ spm_status_t spm_tile_problem_validate(const spm_tile_problem_t *p) {
   return SPM_OK;
 }
 
+bool spm_tile_nesting_ok(const spm_tile_problem_t *p, const int64_t *tile) {
+  for (int j = 0; j < p->ndims; ++j) {
+    if (p->dim[j].whole && tile[j] != p->dim[j].extent)
+      return false;
+    if (tile[j] > 1)
+      for (int k = 0; k < p->ndims; ++k)
+        if ((p->dim[j].whole_if_tiled >> k & 1u) && tile[k] != p->dim[k].extent)
+          return false;
+  }
+  return true;
+}
+
 spm_status_t spm_tile_validate_tiling(const spm_tile_problem_t *p,
                                       const int *order, const int64_t *tile) {
   if (!order || !tile)

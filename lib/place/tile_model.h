@@ -219,6 +219,14 @@ typedef struct spm_tile_plan_s {
   double seconds;
 } spm_tile_plan_t;
 
+// Whether `tile` (tile[j] for each of problem->ndims dims) keeps the rules
+// that keep an output's tile boxes disjoint: every `whole` dim at its
+// extent, and every dim in the whole_if_tiled of a dim tiled above 1 at its
+// extent. Only ndims and the dims' extent, whole and whole_if_tiled are
+// read, so a caller may fill just those (spm-place's chains do).
+bool spm_tile_nesting_ok(const spm_tile_problem_t *problem,
+                         const int64_t *tile);
+
 // Checks a problem: dims/operands/ranks in range, extents, shapes, element
 // sizes, coefficients and offsets within the limits above. Returns OK or
 // INVALID_ARGUMENT naming the first offending field.
