@@ -141,9 +141,6 @@ static void spm_report_overflow(const spm_liveness_t *l,
     abort();
   size_t nlive = spm_pack_peak_live(pb, n, &time, live, n);
   spm_strbuf_t m = SPM_STRBUF_INIT;
-  int64_t total = 0;
-  for (size_t i = 0; i < nlive && i < n; ++i)
-    total += pb[live[i]].size;
   if (r->lower_bound > lim->t.capacity)
     spm_strbuf_appendf(&m,
                        "scratchpad overflow: the %zu buffer%s live here "
@@ -163,7 +160,6 @@ static void spm_report_overflow(const spm_liveness_t *l,
   for (size_t i = 0; i < nlive && i < n; ++i)
     spm_strbuf_appendf(&m, "%s %s (%lld bytes)", i ? "," : "",
                        cand[live[i]]->name, (long long)pb[live[i]].size);
-  (void)total;
   MlirOperation at = time >= 0 && (size_t)time < l->nops ? l->ops[time]
                                                          : l->func;
   spm_diag_emit(mlirOperationGetLocation(at), SPM_DIAG_ERROR, "%s",
@@ -499,16 +495,9 @@ static spm_status_t spm_allocate_func(MlirOperation func, void *user) {
           spm_target_to_attribute(mlirOperationGetContext(func), &lim.t));
     for (size_t i = 0; i < n; ++i)
       spm_rewrite_buffer(l, cand[i], pb[i].offset);
-    double frag = r.peak > 0 ? 100.0 * (double)(r.peak - r.lower_bound) /
-                                   (double)r.peak
-                             : 0.0;
-    spm_diag_emit(mlirOperationGetLocation(func), SPM_DIAG_REMARK,
-                  "spm-allocate: %zu buffer%s, peak %lld bytes, lower bound "
-                  "%lld bytes, capacity %lld bytes (%s), fragmentation "
-                  "%.1f%%, algorithm %s",
-                  n, spm_plural(n), (long long)r.peak, (long long)r.lower_bound,
-                  (long long)lim.t.capacity, lim.what, frag,
-                  o->strategy == SPM_ALLOC_STATIC ? "static" : r.algorithm);
+    spm_alloc_summary(func, n, &r, &lim,
+                      o->strategy == SPM_ALLOC_STATIC ? "static" : r.algorithm,
+                      "");
   }
   free(cand);
   free(pb);
