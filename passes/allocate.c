@@ -524,17 +524,12 @@ static void spm_allocate_run(MlirOperation op, MlirExternalPass pass,
 
 static spm_status_t spm_allocate_set_algorithm(const char *value,
                                                void *options) {
-  spm_allocate_options_t *o = options;
-  static const char *names[] = {"auto", "heuristic", "exact", "static"};
-  for (int i = 0; i < 4; ++i)
-    if (strcmp(value, names[i]) == 0) {
-      o->strategy = (spm_alloc_strategy_t)i;
-      return SPM_OK;
-    }
-  return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                         "'spm-allocate' option algorithm must be auto, "
-                         "heuristic, exact or static, got '%s'",
-                         value);
+  static const char *const names[] = {"auto", "heuristic", "exact", "static"};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-allocate", "algorithm", value, names, 4, &i));
+  ((spm_allocate_options_t *)options)->strategy = (spm_alloc_strategy_t)i;
+  return SPM_OK;
 }
 
 // capacity= and alignment= are read as the target's fields (K/M/G suffixes,
@@ -560,16 +555,11 @@ static spm_status_t spm_allocate_set_alignment(const char *value,
 }
 
 static spm_status_t spm_allocate_set_place(const char *value, void *options) {
-  spm_allocate_options_t *o = options;
-  if (strcmp(value, "auto") == 0)
-    o->place = true;
-  else if (strcmp(value, "never") == 0)
-    o->place = false;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-allocate' option place must be auto or "
-                           "never, got '%s'",
-                           value);
+  static const char *const names[] = {"auto", "never"};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-allocate", "place", value, names, 2, &i));
+  ((spm_allocate_options_t *)options)->place = i == 0;
   return SPM_OK;
 }
 

@@ -159,18 +159,13 @@ static void spm_deps_run(MlirOperation op, MlirExternalPass pass, void *user) {
 }
 
 static spm_status_t spm_deps_set_format(const char *value, void *options) {
-  spm_deps_options_t *o = options;
-  if (strcmp(value, "remarks") == 0)
-    o->format = SPM_DEPS_REMARKS;
-  else if (strcmp(value, "mlir-compat") == 0)
-    o->format = SPM_DEPS_COMPAT;
-  else if (strcmp(value, "none") == 0)
-    o->format = SPM_DEPS_QUIET;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-deps' option format must be remarks, "
-                           "mlir-compat or none, got '%s'",
-                           value);
+  static const char *const names[] = {"remarks", "mlir-compat", "none"};
+  static const spm_deps_format_t formats[] = {SPM_DEPS_REMARKS, SPM_DEPS_COMPAT,
+                                              SPM_DEPS_QUIET};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-deps", "format", value, names, 3, &i));
+  ((spm_deps_options_t *)options)->format = formats[i];
   return SPM_OK;
 }
 
@@ -185,16 +180,11 @@ static spm_status_t spm_deps_set_json(const char *value, void *options) {
 }
 
 static spm_status_t spm_deps_set_flow(const char *value, void *options) {
-  spm_deps_options_t *o = options;
-  if (strcmp(value, "value") == 0)
-    o->memory_based_flow = false;
-  else if (strcmp(value, "memory") == 0)
-    o->memory_based_flow = true;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-deps' option flow must be value or memory, "
-                           "got '%s'",
-                           value);
+  static const char *const names[] = {"value", "memory"};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-deps", "flow", value, names, 2, &i));
+  ((spm_deps_options_t *)options)->memory_based_flow = i == 1;
   return SPM_OK;
 }
 

@@ -152,3 +152,23 @@ spm_status_t spm_pass_parse_target_size(const char *field, const char *value,
   *out = strcmp(field, "alignment") == 0 ? t.alignment : t.capacity;
   return SPM_OK;
 }
+
+spm_status_t spm_pass_parse_choice(const char *pass, const char *option,
+                                   const char *value, const char *const *names,
+                                   int n, int *out) {
+  for (int i = 0; i < n; ++i)
+    if (strcmp(value, names[i]) == 0) {
+      *out = i;
+      return SPM_OK;
+    }
+  spm_strbuf_t list = SPM_STRBUF_INIT;
+  for (int i = 0; i < n; ++i) {
+    spm_strbuf_append_str(&list, i == 0 ? "" : i == n - 1 ? " or " : ", ");
+    spm_strbuf_append_str(&list, names[i]);
+  }
+  spm_status_t s = spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
+                                   "'%s' option %s must be %s, got '%s'", pass,
+                                   option, spm_strbuf_cstr(&list), value);
+  spm_strbuf_free(&list);
+  return s;
+}

@@ -78,6 +78,13 @@ spm_status_t spm_pass_parse_options(const char *pass, const char *options,
                                     const spm_pass_option_t *known,
                                     size_t nknown, void *user);
 
+// Reads an option whose value is one of names[0..n) (n >= 2): *out is its
+// index. Otherwise INVALID_ARGUMENT (owned by the caller): "'PASS' option
+// OPTION must be A, B or C, got 'VALUE'".
+spm_status_t spm_pass_parse_choice(const char *pass, const char *option,
+                                   const char *value, const char *const *names,
+                                   int n, int *out);
+
 // Reads a pass's capacity= or alignment= option as the target field `field`
 // ("capacity" or "alignment") is read: K/M/G suffixes, with --spm-target's
 // checks and messages. Sets *out only on success.

@@ -108,16 +108,12 @@ spm_status_t spm_place_parse_max_tiles(const char *pass, const char *value,
 }
 
 static spm_status_t spm_place_set_strategy(const char *value, void *options) {
-  spm_place_options_t *o = options;
-  if (strcmp(value, "reuse") == 0)
-    o->strategy = SPM_PLACE_REUSE;
-  else if (strcmp(value, "static") == 0)
-    o->strategy = SPM_PLACE_STATIC;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-place' option strategy must be reuse or "
-                           "static, got '%s'",
-                           value);
+  static const char *const names[] = {"reuse", "static"};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-place", "strategy", value, names, 2, &i));
+  ((spm_place_options_t *)options)->strategy =
+      i == 0 ? SPM_PLACE_REUSE : SPM_PLACE_STATIC;
   return SPM_OK;
 }
 
@@ -157,34 +153,24 @@ static spm_status_t spm_place_set_chain(const char *value, void *options) {
 }
 
 static spm_status_t spm_place_set_residency(const char *value, void *options) {
-  spm_place_options_t *o = options;
-  if (strcmp(value, "cost") == 0)
-    o->residency = SPM_PLACE_RESIDENCY_COST;
-  else if (strcmp(value, "reuse-distance") == 0)
-    o->residency = SPM_PLACE_RESIDENCY_DISTANCE;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-place' option residency must be cost or "
-                           "reuse-distance, got '%s'",
-                           value);
+  static const char *const names[] = {"cost", "reuse-distance"};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-place", "residency", value, names, 2, &i));
+  ((spm_place_options_t *)options)->residency =
+      i == 0 ? SPM_PLACE_RESIDENCY_COST : SPM_PLACE_RESIDENCY_DISTANCE;
   return SPM_OK;
 }
 
 static spm_status_t spm_place_set_report(const char *value, void *options) {
-  spm_place_options_t *o = options;
-  if (strcmp(value, "summary") == 0)
-    o->report = SPM_PLACE_REPORT_SUMMARY;
-  else if (strcmp(value, "ops") == 0)
-    o->report = SPM_PLACE_REPORT_OPS;
-  else if (strcmp(value, "reuse") == 0)
-    o->report = SPM_PLACE_REPORT_REUSE;
-  else if (strcmp(value, "none") == 0)
-    o->report = SPM_PLACE_REPORT_NONE;
-  else
-    return spm_status_make(SPM_STATUS_INVALID_ARGUMENT,
-                           "'spm-place' option report must be summary, ops, "
-                           "reuse or none, got '%s'",
-                           value);
+  static const char *const names[] = {"summary", "ops", "reuse", "none"};
+  static const spm_place_report_kind_t reports[] = {
+      SPM_PLACE_REPORT_SUMMARY, SPM_PLACE_REPORT_OPS, SPM_PLACE_REPORT_REUSE,
+      SPM_PLACE_REPORT_NONE};
+  int i;
+  SPM_RETURN_IF_ERROR(
+      spm_pass_parse_choice("spm-place", "report", value, names, 4, &i));
+  ((spm_place_options_t *)options)->report = reports[i];
   return SPM_OK;
 }
 

@@ -131,6 +131,23 @@ SPM_TEST(pass_options) {
   SPM_EXPECT(spm_status_is_ok(spm_pass_parse_options("q", " , ", NULL, 0, NULL)));
 }
 
+SPM_TEST(pass_choice) {
+  static const char *const names[] = {"a", "bb", "c"};
+  int i = -1;
+  SPM_EXPECT(
+      spm_status_is_ok(spm_pass_parse_choice("p", "opt", "bb", names, 3, &i)));
+  SPM_EXPECT(i == 1);
+  spm_status_t s = spm_pass_parse_choice("p", "opt", "b", names, 3, &i);
+  SPM_EXPECT(strcmp(spm_status_message(s),
+                    "'p' option opt must be a, bb or c, got 'b'") == 0);
+  SPM_EXPECT(i == 1);
+  spm_status_free(s);
+  s = spm_pass_parse_choice("p", "opt", "", names, 2, &i);
+  SPM_EXPECT(strcmp(spm_status_message(s),
+                    "'p' option opt must be a or bb, got ''") == 0);
+  spm_status_free(s);
+}
+
 SPM_TEST(registry_and_pipeline) {
   SPM_EXPECT(spm_pass_registry_lookup("spm-verify", 10) != NULL);
   SPM_EXPECT(spm_pass_registry_lookup("spm-verif", 9) == NULL);
@@ -162,6 +179,7 @@ int main(void) {
   SPM_RUN(expected_forms);
   SPM_RUN(expected_malformed);
   SPM_RUN(pass_options);
+  SPM_RUN(pass_choice);
   SPM_RUN(registry_and_pipeline);
   return spm_test_finish();
 }
